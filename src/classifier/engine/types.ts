@@ -84,3 +84,69 @@ export interface SpamClassifier {
   classify(text: string, options?: ClassifyOptions): Classification;
   classifyBatch(texts: readonly string[]): Classification[];
 }
+
+/** A fitted TF-IDF vectorizer (src/classifier/engine/features/). */
+export interface Vectorizer {
+  readonly config: VectorizerConfig;
+  readonly nFeatures: number;
+  /** Text → l2-normalised TF-IDF sparse vector. Total in time linear in the text's length; never throws. */
+  transform(text: string): SparseVector;
+  /** The term behind a column, for explanations ("free", "char_wb: ree"). */
+  featureName(index: number): string;
+  /** JSON-safe state for the artifact (vocabulary, idf). */
+  toState(): VectorizerState;
+}
+
+export interface VectorizerState {
+  readonly config: VectorizerConfig;
+  /** Terms in column order. */
+  readonly vocabulary: readonly string[];
+  readonly idf: readonly number[];
+}
+
+/** Hyperparameters a model is fitted with; each algorithm reads the keys it knows. */
+export interface ModelParams {
+  /** naive_bayes: additive smoothing. */
+  readonly alpha?: number;
+  /** svm / logistic_regression: inverse regularisation strength, as in scikit-learn. */
+  readonly C?: number;
+  /** 'balanced' = n / (2 · n_class), as in scikit-learn; null = 1 for both. */
+  readonly classWeight?: 'balanced' | null;
+  /** random_forest. */
+  readonly nEstimators?: number;
+  readonly maxDepth?: number | null;
+  readonly minSamplesLeaf?: number;
+  /** random_forest: features tried per split; 'sqrt' of the column count by default. */
+  readonly maxFeaturesPerSplit?: 'sqrt' | 'log2' | number;
+  /** Probability calibration fitted on cross-validated decision values: 'sigmoid' (Platt) by default. */
+  readonly calibration?: 'sigmoid' | 'none';
+  readonly calibrationFolds?: number;
+  readonly maxIter?: number;
+  readonly tol?: number;
+}
+
+export interface FitOptions {
+  readonly seed: number;
+  /** Per-row weight (e.g. for feedback rows); 1 when absent. */
+  readonly sampleWeight?: Float64Array;
+}
+
+/** A fitted model (src/classifier/engine/models/). */
+export interface TrainedModel {
+  readonly algorithm: Algorithm;
+  readonly params: ModelParams;
+  /** Raw decision value: higher leans spam; the label is spam when probability(x) ≥ 0.5. */
+  decision(x: SparseVector): number;
+  /** Calibrated spam probability in [0, 1]. */
+  probability(x: SparseVector): number;
+  /** Each non-zero feature's push on the decision (positive = towards spam), unsorted. */
+  contributions(x: SparseVector): Array<{ index: number; weight: number }>;
+  /** JSON-safe state for the artifact. */
+  toState(): ModelState;
+}
+
+export interface ModelState {
+  readonly algorithm: Algorithm;
+  readonly params: ModelParams;
+  readonly [key: string]: unknown;
+}
