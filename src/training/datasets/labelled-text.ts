@@ -1,0 +1,20 @@
+import type { Label } from '../../classifier/engine/types';
+
+/** One labelled message as every loader returns it. */
+export interface LabelledText {
+  readonly text: string;
+  /** 1 = spam, 0 = ham. */
+  readonly label: Label;
+  /** Where the row comes from, e.g. `sms`, `email`, `feedback`, or a file name. */
+  readonly source: string;
+  /** Training weight (feedback rows); 1 when absent. */
+  readonly weight?: number;
+  /** A stable id inside its source: the data row index of a CSV, the file path of an email. */
+  readonly id?: string;
+}
+
+export function countSpam(rows: readonly LabelledText[]): number {
+  let spam = 0;
+  for (const row of rows) spam += row.label;
+  return spam;
+}

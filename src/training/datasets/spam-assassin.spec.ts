@@ -1,0 +1,94 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { resolveDataDir } from './data-dir';
+import { emailToText } from './email-text';
+import { countSpam } from './labelled-text';
+import { listCorpusFiles, loadSpamAssassin, packageCorpusDir } from './spam-assassin';
+import { applySplit, loadSplit } from './split-file';
+
+const MINI_CORPUS = resolve(__dirname, '../../../test/fixtures/training/mini-corpus');
+
+describe(emailToText.name, () => {
+  it('should give the subject then the plain body', async () => {
+    expect(await emailToText('Subject: Hello\r\n\r\nplain body\r\n')).toBe('Hello\nplain body\n');
+  });
+
+  it('should decode encoded words and quoted-printable, taking one side of a multipart/alternative', async () => {
+    const text = await emailToText(readFileSync(join(MINI_CORPUS, 'hard-ham-1/00002.bbbb.txt')));
+    expect(text.startsWith('Café newsletter\n')).toBe(true);
+    expect(text.match(/opens on Monday/g)).toHaveLength(1);
+  });
+
+  it('should convert HTML to text without tags, styles, link targets or images', async () => {
+    const text = await emailToText(readFileSync(join(MINI_CORPUS, 'spam-2/00003.cccc.txt')));
+    expect(text).toBe('You WON $1000000\nCLAIM your FREE prize now!');
+  });
+
+  it('should take a message without a subject or body', async () => {
+    expect(await emailToText('')).toBe('');
+  });
+});
+
+describe(loadSpamAssassin.name, () => {
+  let cache: string;
+  beforeEach(() => {
+    cache = mkdtempSync(join(tmpdir(), 'sa-cache-'));
+  });
+  afterEach(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('should label by group, use paths as ids, and reuse its cache', async () => {
+    const rows = await loadSpamAssassin(undefined, { corpusDir: MINI_CORPUS, cacheDir: cache });
+    expect(rows.map((r) => [r.id, r.label, r.source])).toEqual([
+      ['easy-ham-1/00001.aaaa.txt', 0, 'email'],
+      ['hard-ham-1/00002.bbbb.txt', 0, 'email'],
+      ['spam-2/00003.cccc.txt', 1, 'email'],
+    ]);
+    expect(readdirSync(cache)).toHaveLength(1);
+    const again = await loadSpamAssassin(undefined, { corpusDir: MINI_CORPUS, cacheDir: cache });
+    expect(again).toEqual(rows);
+  });
+
+  it('should not trust a cache made for other files', async () => {
+    const corpus = mkdtempSync(join(tmpdir(), 'sa-corpus-'));
+    try {
+      cpSync(MINI_CORPUS, corpus, { recursive: true });
+      await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache });
+      writeFileSync(join(corpus, 'spam-2/00003.cccc.txt'), 'Subject: changed\r\n\r\nnew text\r\n');
+      const rows = await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache });
+      expect(rows[2].text).toBe('changed\nnew text\n');
+    } finally {
+      rmSync(corpus, { recursive: true, force: true });
+    }
+  });
+
+  it('should use <dataDir>/spamassassin/corpus when present, without caching when asked not to', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sa-data-'));
+    try {
+      mkdirSync(join(dataDir, 'spamassassin'));
+      cpSync(MINI_CORPUS, join(dataDir, 'spamassassin', 'corpus'), { recursive: true });
+      const rows = await loadSpamAssassin(dataDir, { cache: false, cacheDir: cache });
+      expect(rows).toHaveLength(3);
+      expect(readdirSync(cache)).toHaveLength(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should refuse a folder without corpus groups', () => {
+    expect(() => listCorpusFiles(cache)).toThrow(`${cache}: no messages: expected folders easy-ham-1`);
+  });
+
+  it('should read the whole npm corpus: 6,046 messages, 1,896 spam, matching the shared split', async () => {
+    expect(existsSync(packageCorpusDir())).toBe(true);
+    const rows = await loadSpamAssassin(undefined, { cacheDir: cache });
+    expect(rows).toHaveLength(6046);
+    expect(countSpam(rows)).toBe(1896);
+    expect(rows.every((row) => row.text.length > 0)).toBe(true);
+    const { train, test } = applySplit(
+      rows,
+      await loadSplit(join(resolveDataDir(), 'spamassassin', 'split-seed42.json')),
+    );
+    expect([train.length, test.length, countSpam(test)]).toEqual([4836, 1210, 379]);
+  }, 120_000);
+});
