@@ -2,16 +2,26 @@ import { Injectable } from '@nestjs/common';
 
 export type SecretChangeListener = (name: string) => void;
 
+/** Names whose environment values are secrets even when Vault never touched them. */
+const SECRET_NAME_PATTERN = /(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CREDENTIAL|DATABASE_URL|_DSN)$/i;
+/** Shorter values would redact ordinary words and numbers from logs. */
+const MIN_REDACTED_LENGTH = 4;
+/** Rotated-away values stay redacted; a bound keeps a long-running process from growing without end. */
+const MAX_RETIRED_VALUES = 256;
+export const REDACTED = '[REDACTED]';
+
 /**
  * The one place the application reads secrets from (admin token, database URL/credentials, MLflow credentials).
  * Consumers read a secret each time they use it (or subscribe to changes), so a rotated value takes effect
- * without a restart. Precedence (highest first): Vault KV, Vault Agent files under /vault/secrets/, environment.
- * Without Vault this serves the process environment.
+ * without a restart. Precedence (highest first): Vault dynamic database credentials, Vault KV, Vault Agent
+ * files under /vault/secrets/, environment (see src/vault/README.md). Without Vault this serves the process
+ * environment.
  */
 @Injectable()
 export class SecretsService {
   private readonly values = new Map<string, string>();
   private readonly listeners = new Set<SecretChangeListener>();
+  private readonly retired = new Set<string>();
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -21,10 +31,32 @@ export class SecretsService {
 
   /** Sets (or with undefined, clears) an overriding value and tells the listeners when it changed. */
   set(name: string, value: string | undefined): void {
-    const before = this.get(name);
-    if (value === undefined) this.values.delete(name);
-    else this.values.set(name, value);
-    if (this.get(name) !== before) for (const listener of this.listeners) listener(name);
+    this.setMany({ [name]: value });
+  }
+
+  /** Sets several values, then notifies once per changed name (after all are in place, so a listener that
+   * reads DATABASE_USERNAME and DATABASE_PASSWORD together never sees a half-updated pair). */
+  setMany(entries: Readonly<Record<string, string | undefined>>): string[] {
+    const changed: string[] = [];
+    for (const [name, value] of Object.entries(entries)) {
+      const before = this.get(name);
+      if (value === undefined) this.values.delete(name);
+      else this.values.set(name, value);
+      if (this.get(name) !== before) {
+        changed.push(name);
+        if (before !== undefined) this.retire(before);
+      }
+    }
+    for (const name of changed) {
+      for (const listener of this.listeners) {
+        try {
+          listener(name);
+        } catch {
+          // One failing consumer must not keep the others on a stale secret.
+        }
+      }
+    }
+    return changed;
   }
 
   /** Returns a function that unsubscribes. */
@@ -32,8 +64,50 @@ export class SecretsService {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  /** Every value that must never be printed: overrides from Vault/agent files, secret-named environment
+   * variables, and values that were rotated away. Longest first, so a value containing another is masked whole. */
+  secretValues(): string[] {
+    const all = new Set<string>(this.retired);
+    for (const value of this.values.values()) all.add(value);
+    for (const [name, value] of Object.entries(this.env)) {
+      if (value !== undefined && SECRET_NAME_PATTERN.test(name)) all.add(value);
+    }
+    for (const value of [...all]) {
+      const password = passwordInUrl(value);
+      if (password !== undefined) all.add(password);
+    }
+    return [...all].filter((value) => value.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
+  }
+
+  /** Replaces every known secret value in a text with [REDACTED]. */
+  redact(text: string): string {
+    let result = text;
+    for (const value of this.secretValues()) {
+      if (result.includes(value)) result = result.split(value).join(REDACTED);
+    }
+    return result;
+  }
+
+  private retire(value: string): void {
+    if (this.retired.size >= MAX_RETIRED_VALUES) {
+      const oldest = this.retired.values().next().value;
+      if (oldest !== undefined) this.retired.delete(oldest);
+    }
+    this.retired.add(value);
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+function passwordInUrl(value: string): string | undefined {
+  if (!value.includes('://')) return undefined;
+  try {
+    const password = new URL(value).password;
+    return password === '' ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { readVaultSettings } from './config/vault.config';
+import { SecretsService } from './secrets.service';
+import { VaultSession, type VaultLogger } from './vault-session';
+
+let processWideSecrets: SecretsService | undefined;
+let currentSession: VaultSession | undefined;
+
+/** The SecretsService of this process: the one loadSecretsBeforeBootstrap fills and VaultModule provides. */
+export function processSecrets(): SecretsService {
+  processWideSecrets ??= new SecretsService(process.env);
+  return processWideSecrets;
+}
+
+/** The session loadSecretsBeforeBootstrap started, if any. */
+export function currentVaultSession(): VaultSession | undefined {
+  return currentSession;
+}
+
+export interface LoadSecretsOptions {
+  /** Default: the process-wide instance for process.env, a new one for any other env object. */
+  secrets?: SecretsService;
+  logger?: VaultLogger;
+  /** Start renewals and refreshes right away (default true); VaultModule stops them at shutdown. */
+  background?: boolean;
+}
+
+/**
+ * Call first in main.ts, before NestFactory.create: validates the VAULT_* variables, then (when VAULT_ADDR is
+ * set) logs in and loads the KV secret and dynamic database credentials, and reads the Vault Agent files, into
+ * SecretsService, so every module built afterwards sees them. Returns undefined when neither Vault nor an Agent
+ * folder is configured (secrets then come from the environment). Rejects with VaultConfigError (bad VAULT_*
+ * variables) or VaultStartupError (Vault unusable within VAULT_STARTUP_TIMEOUT_MS); either message is the one
+ * line to print before exiting with a non-zero code.
+ */
+export async function loadSecretsBeforeBootstrap(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadSecretsOptions = {},
+): Promise<VaultSession | undefined> {
+  const settings = readVaultSettings(env);
+  if (settings.address === undefined && !existsSync(settings.agentSecretsDir)) return undefined;
+  const secrets = options.secrets ?? (env === process.env ? processSecrets() : new SecretsService(env));
+  currentSession?.stop();
+  const session = new VaultSession(settings, { secrets, logger: options.logger });
+  await session.load();
+  if (options.background ?? true) session.startBackground();
+  currentSession = session;
+  return session;
+}
