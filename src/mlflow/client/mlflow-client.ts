@@ -470,9 +470,11 @@ function parseError(bytes: Buffer, status: number): { errorCode: string; message
 }
 
 function isTimeout(error: unknown): boolean {
+  // A DOMException (not always `instanceof Error` across realms), possibly wrapped by fetch as the cause.
+  const named = (value: unknown): string | undefined => (value as { name?: string } | null | undefined)?.name;
   return (
-    error instanceof Error &&
-    (error.name === 'TimeoutError' || (error.cause as Error | undefined)?.name === 'TimeoutError')
+    named(error) === 'TimeoutError' ||
+    named((error as { cause?: unknown } | null | undefined)?.cause) === 'TimeoutError'
   );
 }
 
