@@ -1,0 +1,285 @@
+import { ArtifactError } from '../artifact/artifact-error';
+import { createAnalyzer, type TermSink, type TextAnalyzer } from '../text/analyzers';
+import { CodePointBuffer, compareCodePointOrder } from '../text/code-points';
+import type {
+  AnalyzerConfig,
+  SparseMatrix,
+  SparseVector,
+  Vectorizer,
+  VectorizerConfig,
+  VectorizerState,
+} from '../types';
+import { TermTable } from './term-table';
+import { checkVectorizerConfig, describe, minDocumentCount, VectorizerConfigError } from './vectorizer-config';
+
+/**
+ * TF-IDF with scikit-learn's TfidfVectorizer semantics:
+ * - vocabulary from the training texts, terms in code-point order (Python's `sorted`), terms seen in fewer than
+ *   `minDf` documents dropped, then at most `maxFeatures` terms per analyzer kept by highest total count in the
+ *   corpus; ties are broken by code-point order of the term (scikit-learn leaves them to numpy's unstable argsort);
+ * - `SMOOTH_IDF`: idf = ln((1 + n) / (1 + df)) + 1, or ln(n / df) + 1 unsmoothed (n = training documents);
+ * - tf = raw count, or `SUBLINEAR_TF` 1 + ln(tf);
+ * - `L2_NORM`: each analyzer's block of columns is divided by its Euclidean norm, as a scikit-learn FeatureUnion of
+ *   one TfidfVectorizer per analyzer does, so a union of k analyzers is one feature space with k unit-norm blocks.
+ */
+export const SMOOTH_IDF = 'ln((1 + n) / (1 + df)) + 1';
+export const SUBLINEAR_TF = '1 + ln(tf)';
+export const L2_NORM = 'x / ||x||₂ per analyzer block';
+
+/** The vectorizer's JSON state: `VectorizerState` plus how many columns each analyzer owns (in analyzer order). */
+export interface TfidfVectorizerState extends VectorizerState {
+  readonly columnsPerAnalyzer: readonly number[];
+}
+
+const KIND_PREFIX: Record<AnalyzerConfig['kind'], string> = { word: 'w', char_wb: 'c', seed: 's' };
+
+/** Feature-name prefixes (`w:`, `c:`, `s:`); a kind used twice is numbered (`c1:`, `c2:`). */
+function blockPrefixes(analyzers: readonly AnalyzerConfig[]): string[] {
+  const counts = new Map<string, number>();
+  for (const a of analyzers) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return analyzers.map((a) => {
+    const nth = (seen.get(a.kind) ?? 0) + 1;
+    seen.set(a.kind, nth);
+    return `${KIND_PREFIX[a.kind]}${counts.get(a.kind)! > 1 ? nth : ''}:`;
+  });
+}
+
+interface Block {
+  readonly analyzer: TextAnalyzer;
+  readonly table: TermTable;
+  readonly offset: number;
+  readonly size: number;
+  readonly prefix: string;
+}
+
+/** Counts a block's term occurrences into the vectorizer's scratch (the hot path's only per-term work). */
+class CountingSink implements TermSink {
+  table!: TermTable;
+  offset = 0;
+  touchedCount = 0;
+
+  constructor(
+    readonly counts: Float64Array,
+    readonly touched: Int32Array,
+  ) {}
+
+  term(buffer: Int32Array, start: number, end: number, hash: number): void {
+    const id = this.table.find(buffer, start, end, hash);
+    if (id < 0) return;
+    const column = this.offset + id;
+    if (this.counts[column] === 0) this.touched[this.touchedCount++] = column;
+    this.counts[column]++;
+  }
+}
+
+class TfidfVectorizer implements Vectorizer {
+  readonly nFeatures: number;
+  private readonly blocks: Block[];
+  private readonly idf: Float64Array;
+  private readonly counts: Float64Array;
+  private readonly values: Float64Array;
+  private readonly sink: CountingSink;
+
+  constructor(
+    readonly config: VectorizerConfig,
+    private readonly vocabulary: readonly string[],
+    idf: readonly number[] | Float64Array,
+    private readonly columnsPerAnalyzer: readonly number[],
+  ) {
+    this.nFeatures = vocabulary.length;
+    this.idf = Float64Array.from(idf);
+    const prefixes = blockPrefixes(config.analyzers);
+    const scratch = new CodePointBuffer();
+    let offset = 0;
+    this.blocks = config.analyzers.map((analyzerConfig, b) => {
+      const size = columnsPerAnalyzer[b];
+      const table = new TermTable(size);
+      for (let i = 0; i < size; i++) {
+        const id = table.internString(vocabulary[offset + i], scratch);
+        if (id !== i)
+          throw new ArtifactError(
+            `vectorizer.vocabulary[${offset + i}]: duplicate term ${describe(vocabulary[offset + i])}`,
+          );
+      }
+      const block = { analyzer: createAnalyzer(analyzerConfig), table, offset, size, prefix: prefixes[b] };
+      offset += size;
+      return block;
+    });
+    this.counts = new Float64Array(this.nFeatures);
+    this.values = new Float64Array(this.nFeatures);
+    this.sink = new CountingSink(this.counts, new Int32Array(this.nFeatures));
+  }
+
+  transform(text: string): SparseVector {
+    const { sink, counts, values, idf } = this;
+    const { sublinearTf, useIdf, norm } = this.config;
+    const touched = sink.touched;
+    sink.touchedCount = 0;
+    for (const block of this.blocks) {
+      const from = sink.touchedCount;
+      sink.table = block.table;
+      sink.offset = block.offset;
+      block.analyzer.analyze(text, sink);
+      const to = sink.touchedCount;
+      if (to === from) continue;
+      touched.subarray(from, to).sort();
+      let sumOfSquares = 0;
+      for (let i = from; i < to; i++) {
+        const column = touched[i];
+        const tf = counts[column];
+        counts[column] = 0;
+        let v = sublinearTf ? 1 + Math.log(tf) : tf;
+        if (useIdf) v *= idf[column];
+        values[i] = v;
+        sumOfSquares += v * v;
+      }
+      if (norm === 'l2' && sumOfSquares > 0) {
+        const length = Math.sqrt(sumOfSquares);
+        for (let i = from; i < to; i++) values[i] /= length;
+      }
+    }
+    return { indices: touched.slice(0, sink.touchedCount), values: values.slice(0, sink.touchedCount) };
+  }
+
+  featureName(index: number): string {
+    for (const block of this.blocks) {
+      if (index >= block.offset && index < block.offset + block.size) return block.prefix + this.vocabulary[index];
+    }
+    return `#${index}`;
+  }
+
+  toState(): TfidfVectorizerState {
+    return {
+      config: this.config,
+      vocabulary: [...this.vocabulary],
+      idf: Array.from(this.idf),
+      columnsPerAnalyzer: [...this.columnsPerAnalyzer],
+    };
+  }
+}
+
+/** Term statistics of one analyzer over the training texts. */
+class TermCounter implements TermSink {
+  readonly table = new TermTable(4096);
+  totals = new Float64Array(4096);
+  documentFrequency = new Int32Array(4096);
+  lastDocument = new Int32Array(4096).fill(-1);
+  document = 0;
+
+  term(buffer: Int32Array, start: number, end: number, hash: number): void {
+    const id = this.table.intern(buffer, start, end, hash);
+    if (id >= this.totals.length) this.grow();
+    this.totals[id]++;
+    if (this.lastDocument[id] !== this.document) {
+      this.lastDocument[id] = this.document;
+      this.documentFrequency[id]++;
+    }
+  }
+
+  private grow(): void {
+    const n = this.totals.length * 2;
+    const totals = new Float64Array(n);
+    totals.set(this.totals);
+    const df = new Int32Array(n);
+    df.set(this.documentFrequency);
+    const last = new Int32Array(n).fill(-1);
+    last.set(this.lastDocument);
+    this.totals = totals;
+    this.documentFrequency = df;
+    this.lastDocument = last;
+  }
+}
+
+function idfOf(df: number, documents: number, config: VectorizerConfig): number {
+  if (!config.useIdf) return 1;
+  return config.smoothIdf ? Math.log((1 + documents) / (1 + df)) + 1 : Math.log(documents / df) + 1;
+}
+
+/** Learns the vocabulary and idf from the training texts, and returns their TF-IDF rows too. */
+export function fitTfidfVectorizer(
+  texts: readonly string[],
+  config: VectorizerConfig,
+): { vectorizer: Vectorizer; matrix: SparseMatrix } {
+  const checked = checkVectorizerConfig(config);
+  if (texts.length === 0) throw new VectorizerConfigError('texts', 'cannot fit a vectorizer on no texts');
+  const minCount = minDocumentCount(checked.minDf, texts.length);
+  const vocabulary: string[] = [];
+  const idf: number[] = [];
+  const columnsPerAnalyzer: number[] = [];
+  checked.analyzers.forEach((analyzerConfig, b) => {
+    const analyzer = createAnalyzer(analyzerConfig);
+    const counter = new TermCounter();
+    texts.forEach((text, d) => {
+      counter.document = d;
+      analyzer.analyze(text, counter);
+    });
+    const kept: number[] = [];
+    for (let id = 0; id < counter.table.size; id++) if (counter.documentFrequency[id] >= minCount) kept.push(id);
+    const terms = kept.map((id) => counter.table.term(id));
+    const byTerm = (a: number, b: number): number => compareCodePointOrder(terms[a], terms[b]);
+    let order = kept.map((_, i) => i);
+    if (checked.maxFeatures !== null && order.length > checked.maxFeatures) {
+      order.sort((a, b) => counter.totals[kept[b]] - counter.totals[kept[a]] || byTerm(a, b));
+      order = order.slice(0, checked.maxFeatures);
+    }
+    order.sort(byTerm);
+    if (order.length === 0) {
+      throw new VectorizerConfigError(
+        `analyzers[${b}]`,
+        `empty vocabulary: no term of this analyzer appears in ≥ ${checked.minDf} document(s); lower minDf or check the texts`,
+      );
+    }
+    for (const i of order) {
+      vocabulary.push(terms[i]);
+      idf.push(idfOf(counter.documentFrequency[kept[i]], texts.length, checked));
+    }
+    columnsPerAnalyzer.push(order.length);
+  });
+  const vectorizer = new TfidfVectorizer(checked, vocabulary, idf, columnsPerAnalyzer);
+  return { vectorizer, matrix: { rows: texts.map((t) => vectorizer.transform(t)), nFeatures: vectorizer.nFeatures } };
+}
+
+/** Rebuilds a fitted vectorizer from untrusted JSON state; throws ArtifactError naming the bad field. */
+export function tfidfVectorizerFromState(state: unknown): Vectorizer {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+    throw new ArtifactError(`vectorizer: expected an object, got ${describe(state)}`);
+  }
+  const s = state as Record<string, unknown>;
+  let config: VectorizerConfig;
+  try {
+    config = checkVectorizerConfig(s.config, 'vectorizer.config');
+  } catch (error) {
+    throw new ArtifactError((error as Error).message);
+  }
+  const { vocabulary, idf, columnsPerAnalyzer } = s;
+  if (!Array.isArray(vocabulary) || vocabulary.length === 0) {
+    throw new ArtifactError(`vectorizer.vocabulary: expected a non-empty array of terms, got ${describe(vocabulary)}`);
+  }
+  const badTerm = vocabulary.findIndex((t) => typeof t !== 'string' || t.length === 0);
+  if (badTerm >= 0) {
+    throw new ArtifactError(
+      `vectorizer.vocabulary[${badTerm}]: expected a non-empty string, got ${describe(vocabulary[badTerm])}`,
+    );
+  }
+  if (!Array.isArray(idf) || idf.length !== vocabulary.length) {
+    throw new ArtifactError(
+      `vectorizer.idf: expected ${vocabulary.length} numbers (one per term), got ${describe(idf)}`,
+    );
+  }
+  const badIdf = idf.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || v <= 0);
+  if (badIdf >= 0) {
+    throw new ArtifactError(`vectorizer.idf[${badIdf}]: expected a finite number > 0, got ${describe(idf[badIdf])}`);
+  }
+  if (
+    !Array.isArray(columnsPerAnalyzer) ||
+    columnsPerAnalyzer.length !== config.analyzers.length ||
+    !columnsPerAnalyzer.every((n) => Number.isInteger(n) && n >= 0) ||
+    columnsPerAnalyzer.reduce((a: number, n: number) => a + n, 0) !== vocabulary.length
+  ) {
+    throw new ArtifactError(
+      `vectorizer.columnsPerAnalyzer: expected ${config.analyzers.length} column counts summing to ${vocabulary.length}, got ${describe(columnsPerAnalyzer)}`,
+    );
+  }
+  return new TfidfVectorizer(config, vocabulary as string[], idf as number[], columnsPerAnalyzer as number[]);
+}
