@@ -9,3 +9,4 @@ export * from './sms-csv';
 export * from './spam-assassin';
 export * from './split-file';
 export * from './uci-tsv';
+export * from './sms-download';
