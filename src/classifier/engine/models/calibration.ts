@@ -21,7 +21,7 @@ export function calibratedProbability(calibration: SigmoidCalibration, decision:
 
 /**
  * Fits Platt's sigmoid on decision values as scikit-learn's `_sigmoid_calibration` does: targets smoothed to
- * (N+ + 1) / (N+ + 2) and 1 / (N- + 2) (counts, unweighted), weighted log loss, minimised here by the Newton method
+ * (N+ + 1) / (N+ + 2) and 1 / (N- + 2) (N = the class's total sample weight), weighted log loss, minimised here by the Newton method
  * with backtracking of Lin, Lin & Weng (2007) instead of BFGS (same optimum).
  */
 export function fitSigmoidCalibration(
@@ -30,9 +30,13 @@ export function fitSigmoidCalibration(
   weights?: Float64Array,
 ): SigmoidCalibration {
   const n = decisions.length;
+  let prior0 = 0;
   let prior1 = 0;
-  for (let i = 0; i < n; i++) prior1 += labels[i];
-  const prior0 = n - prior1;
+  for (let i = 0; i < n; i++) {
+    const w = weights === undefined ? 1 : weights[i];
+    if (labels[i] === 1) prior1 += w;
+    else prior0 += w;
+  }
   const hiTarget = (prior1 + 1) / (prior1 + 2);
   const loTarget = 1 / (prior0 + 2);
   const t = new Float64Array(n);
