@@ -67,7 +67,9 @@ describe(stratifiedFolds.name, () => {
       let spam = 0;
       let ham = 0;
       labels.forEach((label, i) => {
-        if (folds[i] === fold) (label === 1 ? spam++ : ham++) as number;
+        if (folds[i] !== fold) return;
+        if (label === 1) spam++;
+        else ham++;
       });
       expect(spam).toBeGreaterThanOrEqual(5);
       expect(spam).toBeLessThanOrEqual(6);
