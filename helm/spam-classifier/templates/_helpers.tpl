@@ -169,7 +169,7 @@ vault.hashicorp.com/agent-inject-template-{{ .name }}: |
 {{- if .template }}
   {{- .template | nindent 2 }}
 {{- else }}
-  {{ printf "{{- with secret %q -}}{{ .Data.data.%s }}{{- end }}" .path .key }}
+  {{ printf "{{- with secret %q -}}{{ .Data.data | toJSON }}{{- end }}" .path }}
 {{- end }}
 {{- end }}
 {{- with $v.agent.annotations }}
