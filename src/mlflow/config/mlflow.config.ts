@@ -1,0 +1,105 @@
+import { registerAs } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { resolve } from 'node:path';
+import { readEnvironment } from '../../config/read-environment';
+import { DEFAULT_GATE_RULE, type GateRule } from '../promotion';
+
+/** The project root: three levels above this file in `src/mlflow/config` or `dist/src/mlflow/config`. */
+function projectRoot(): string {
+  const at = __dirname.lastIndexOf('/dist/');
+  return at >= 0 ? __dirname.slice(0, at) : resolve(__dirname, '..', '..', '..');
+}
+
+const NAME = /^[/\w.\- ]+$/;
+
+/**
+ * MLflow settings. Without MLFLOW_TRACKING_URI, runs and versions go to the local registry on disk and the service
+ * does not follow a champion. Credentials are secrets (MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and
+ * MLFLOW_TRACKING_PASSWORD), read through SecretsService at each request, never here.
+ */
+export class MlflowEnvironment {
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  MLFLOW_TRACKING_URI?: string;
+
+  @IsString()
+  @Matches(NAME, { message: "MLFLOW_EXPERIMENT_NAME may only hold letters, digits, '_', '-', '.', ' ' and '/'" })
+  MLFLOW_EXPERIMENT_NAME = 'spam-classifier-training';
+
+  @IsString()
+  @Matches(NAME, { message: "MLFLOW_MODEL_NAME may only hold letters, digits, '_', '-', '.', ' ' and '/'" })
+  MLFLOW_MODEL_NAME = 'spam-classifier';
+
+  /** How often the service asks which version holds the `champion` alias. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(200)
+  @Max(86_400_000)
+  MLFLOW_POLL_INTERVAL_MS = 30_000;
+
+  /** Per HTTP attempt. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  MLFLOW_REQUEST_TIMEOUT_MS = 10_000;
+
+  /** Attempts per call on network errors, 429 and 503 (exponential backoff with jitter in between). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  MLFLOW_MAX_ATTEMPTS = 4;
+
+  /** The on-disk registry used without MLFLOW_TRACKING_URI, and where unsynced runs wait for `models sync`. */
+  @IsString()
+  MLFLOW_LOCAL_REGISTRY_DIR: string = resolve(projectRoot(), 'var', 'registry');
+
+  /** The last champion downloaded from MLflow, so a restart works while MLflow is down. */
+  @IsString()
+  MLFLOW_CHAMPION_CACHE_DIR: string = resolve(projectRoot(), 'var', 'champion');
+
+  /** Quality gate: the candidate's F1 must be at least the champion's plus this, on every evaluation set. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(-1)
+  @Max(1)
+  MLFLOW_GATE_MIN_F1_GAIN = DEFAULT_GATE_RULE.minF1Gain;
+
+  /** Quality gate: the candidate may have at most this many more false positives than the champion. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  MLFLOW_GATE_MAX_FP_INCREASE = DEFAULT_GATE_RULE.maxFpIncrease;
+}
+
+export interface MlflowConfig {
+  /** Undefined = use the local registry. */
+  trackingUri: string | undefined;
+  experimentName: string;
+  modelName: string;
+  pollIntervalMs: number;
+  requestTimeoutMs: number;
+  maxAttempts: number;
+  localRegistryDir: string;
+  championCacheDir: string;
+  gate: GateRule;
+}
+
+export function mlflowConfigFrom(env: Record<string, unknown> = process.env): MlflowConfig {
+  const e = readEnvironment(MlflowEnvironment, env);
+  return {
+    trackingUri: e.MLFLOW_TRACKING_URI?.replace(/\/+$/, ''),
+    experimentName: e.MLFLOW_EXPERIMENT_NAME,
+    modelName: e.MLFLOW_MODEL_NAME,
+    pollIntervalMs: e.MLFLOW_POLL_INTERVAL_MS,
+    requestTimeoutMs: e.MLFLOW_REQUEST_TIMEOUT_MS,
+    maxAttempts: e.MLFLOW_MAX_ATTEMPTS,
+    localRegistryDir: resolve(e.MLFLOW_LOCAL_REGISTRY_DIR),
+    championCacheDir: resolve(e.MLFLOW_CHAMPION_CACHE_DIR),
+    gate: { minF1Gain: e.MLFLOW_GATE_MIN_F1_GAIN, maxFpIncrease: e.MLFLOW_GATE_MAX_FP_INCREASE },
+  };
+}
+
+export const mlflowConfig = registerAs('mlflow', (): MlflowConfig => mlflowConfigFrom(process.env));

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ChampionFollower } from './champion-follower';
+
+/**
+ * Readiness details of the registry link: `up` while following, `degraded` (HTTP 200, still serving the last good
+ * model) when the last check failed, and `up` with `enabled: false` on the local registry.
+ */
+@Injectable()
+export class MlflowHealthIndicator {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly follower: ChampionFollower,
+  ) {}
+
+  isHealthy(key = 'mlflow'): HealthIndicatorResult {
+    const session = this.indicators.check(key);
+    const state = this.follower.state();
+    const details = { ...state } as Record<string, unknown>;
+    if (!state.enabled) return session.up(details);
+    return state.lastError === undefined ? session.up(details) : session.degraded(details);
+  }
+}

@@ -1,0 +1,52 @@
+import type { TrainingRunInput } from './run-logger';
+
+/** A short model card (Mitchell et al., 2019) in Markdown, uploaded beside the model. */
+export function renderModelCard(input: {
+  input: TrainingRunInput;
+  params: Record<string, string>;
+  primary: string | undefined;
+  fingerprint: string;
+  commit: string | undefined;
+  buildNumber: string | undefined;
+}): string {
+  const { metadata } = input.input.artifact;
+  const training = metadata.training ?? {};
+  const pct = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(4));
+  const rows = Object.entries(input.input.evaluation).map(
+    ([set, e]) =>
+      `| ${set} | ${e.n ?? e.tp + e.fp + e.tn + e.fn} | ${pct(e.accuracy)} | ${pct(e.precision)} | ${pct(e.recall)} | ${pct(e.f1)} | ${pct(e.mcc)} | ${pct(e.rocAuc)} | ${e.fp} | ${e.fn} |`,
+  );
+  const params = Object.entries(input.params)
+    .map(([key, value]) => `- \`${key}\`: ${value.length > 120 ? `${value.slice(0, 117)}…` : value}`)
+    .join('\n');
+  return `# Model card: spam-classifier ${metadata.version}
+
+## Model
+- Algorithm: ${metadata.algorithm} on TF-IDF features
+- Artifact version: ${metadata.version}${metadata.createdAt ? ` (created ${metadata.createdAt})` : ''}
+- Git commit: ${input.commit ?? 'unknown'}; build: ${input.buildNumber ?? 'local'}
+- Training time: ${(input.input.durationMs / 1000).toFixed(1)} s
+
+## Intended use
+Flags unsolicited bulk email and SMS (spam = 1, ham = 0) for filtering or review. The probability is calibrated;
+the label is spam at probability ≥ 0.5. Not meant for phishing or malware verdicts on its own.
+
+## Training data
+- Rows: ${training.rows ?? 'unknown'} (spam ${training.spam ?? '?'}, ham ${training.ham ?? '?'})
+- Sources: ${training.sources?.join(', ') ?? 'unknown'}
+- Data fingerprint: \`${input.fingerprint}\`
+
+## Evaluation${input.primary ? ` (primary set: ${input.primary})` : ''}
+| set | rows | accuracy | precision | recall | F1 | MCC | ROC AUC | FP | FN |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+
+## Parameters
+${params}
+
+## Limitations
+English-language corpora (SpamAssassin email, UCI SMS); other languages, new spam campaigns and very short
+messages are classified less reliably. False positives (ham marked spam) are the costly error: promotion
+requires them not to rise.
+`;
+}
