@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Open Inference Protocol v2 tensors, restricted to what this model takes (BYTES text in) and gives. */
+export class InferTensorDto {
+  @ApiProperty({ example: 'text' })
+  name: string;
+
+  @ApiProperty({ example: [2], type: [Number] })
+  shape: number[];
+
+  @ApiProperty({ example: 'BYTES', enum: ['BYTES'] })
+  datatype: string;
+
+  @ApiProperty({ example: ['WINNER!! Claim your prize now', 'See you at 6?'], type: [String] })
+  data: string[];
+}
+
+export class InferRequestDto {
+  @ApiPropertyOptional({ example: 'req-1' })
+  id?: string;
+
+  @ApiProperty({ type: [InferTensorDto] })
+  inputs: InferTensorDto[];
+
+  @ApiPropertyOptional({ description: 'Requested outputs by name (label, spam_probability); all when omitted.' })
+  outputs?: Array<{ name: string }>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  parameters?: Record<string, unknown>;
+}
+
+export class InferOutputDto {
+  @ApiProperty({ example: 'label' })
+  name: string;
+
+  @ApiProperty({ example: [2], type: [Number] })
+  shape: number[];
+
+  @ApiProperty({ example: 'BYTES', enum: ['BYTES', 'FP64'] })
+  datatype: string;
+
+  @ApiProperty({ example: ['spam', 'not_spam'], type: 'array', items: {} })
+  data: Array<string | number>;
+}
+
+export class InferResponseDto {
+  @ApiProperty({ example: 'spam-classifier' })
+  model_name: string;
+
+  @ApiProperty({ example: '20261127T140512Z-3f9a1c2b' })
+  model_version: string;
+
+  @ApiProperty({ example: 'req-1' })
+  id: string;
+
+  @ApiProperty({ type: [InferOutputDto] })
+  outputs: InferOutputDto[];
+}
+
+export const inferRequestSchema = {
+  type: 'object',
+  required: ['inputs'],
+  properties: {
+    id: { type: 'string', maxLength: 200 },
+    inputs: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1,
+      items: {
+        type: 'object',
+        required: ['name', 'shape', 'datatype', 'data'],
+        properties: {
+          name: { type: 'string', const: 'text' },
+          shape: { type: 'array', items: { type: 'integer', minimum: -1 }, minItems: 1, maxItems: 2 },
+          datatype: { type: 'string', const: 'BYTES' },
+          data: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          parameters: { type: 'object' },
+        },
+      },
+    },
+    outputs: {
+      type: 'array',
+      items: { type: 'object', required: ['name'], properties: { name: { type: 'string', enum: ['label', 'spam_probability'] } } },
+    },
+    parameters: { type: 'object' },
+  },
+} as const;

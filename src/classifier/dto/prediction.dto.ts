@@ -1,0 +1,230 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+
+export const CHANNELS = ['sms', 'email', 'auto'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Request body of `POST /api/v1/predictions`. */
+export interface PredictionRequest {
+  text: string;
+  channel?: Channel;
+}
+
+export class PredictionRequestDto implements PredictionRequest {
+  @ApiProperty({
+    description: 'The message to classify. Up to MAX_TEXT_CHARS characters (default 262144); only the first CLASSIFY_MAX_CHARS (default 20000) are classified.',
+    example: 'WINNER!! You have been selected to receive a £900 prize reward! To claim call 09061701461.',
+    minLength: 1,
+  })
+  @IsString()
+  @IsNotEmpty()
+  text: string;
+
+  @ApiPropertyOptional({ enum: CHANNELS, default: 'auto', description: 'Where the message comes from; "auto" guesses from its shape.' })
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
+}
+
+/** JSON schema of the same body, for Fastify's validator on the hot route (kept in step with the DTO by a test). */
+export const predictionRequestSchema = {
+  type: 'object',
+  required: ['text'],
+  additionalProperties: false,
+  properties: {
+    text: { type: 'string', minLength: 1 },
+    channel: { type: 'string', enum: [...CHANNELS] },
+  },
+} as const;
+
+export const explainQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { explain: { type: 'string', enum: ['true', 'false', '1', '0'] } },
+} as const;
+
+export class FeatureWeightDto {
+  @ApiProperty({ example: 'claim' })
+  feature: string;
+
+  @ApiProperty({ example: 0.82, description: 'Push on the decision; positive = towards spam.' })
+  weight: number;
+}
+
+export class ExplanationDto {
+  @ApiProperty({ type: [FeatureWeightDto] })
+  towards_spam: FeatureWeightDto[];
+
+  @ApiProperty({ type: [FeatureWeightDto] })
+  towards_not_spam: FeatureWeightDto[];
+}
+
+export class ModelRefDto {
+  @ApiProperty({ example: '20261127T140512Z-3f9a1c2b' })
+  version: string;
+
+  @ApiProperty({ example: 'svm', enum: ['naive_bayes', 'svm', 'logistic_regression', 'random_forest'] })
+  algorithm: string;
+}
+
+export class PredictionResponseDto {
+  @ApiProperty({ enum: ['spam', 'not_spam'], example: 'spam' })
+  prediction: 'spam' | 'not_spam';
+
+  @ApiProperty({ example: 0.987, minimum: 0, maximum: 1 })
+  spam_probability: number;
+
+  @ApiProperty({ example: 0.987, minimum: 0.5, maximum: 1, description: 'Probability of the predicted label.' })
+  confidence: number;
+
+  @ApiProperty({ enum: ['sms', 'email'], example: 'sms', description: 'The channel used (resolved when "auto").' })
+  channel: 'sms' | 'email';
+
+  @ApiProperty({ example: '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73' })
+  request_id: string;
+
+  @ApiProperty({ type: ModelRefDto })
+  model: ModelRefDto;
+
+  @ApiPropertyOptional({ type: ExplanationDto, description: 'With ?explain=true: the features that drove the decision.' })
+  explanation?: ExplanationDto;
+}
+
+const featureListSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { feature: { type: 'string' }, weight: { type: 'number' } } },
+} as const;
+
+export const predictionResponseSchema = {
+  type: 'object',
+  properties: {
+    prediction: { type: 'string' },
+    spam_probability: { type: 'number' },
+    confidence: { type: 'number' },
+    channel: { type: 'string' },
+    request_id: { type: 'string' },
+    model: { type: 'object', properties: { version: { type: 'string' }, algorithm: { type: 'string' } } },
+    explanation: { type: 'object', properties: { towards_spam: featureListSchema, towards_not_spam: featureListSchema } },
+  },
+} as const;
+
+/** One message of a batch. */
+export class BatchMessageDto {
+  @ApiPropertyOptional({ example: 'msg-1', description: 'Echoed back in the result.', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  id?: string;
+
+  @ApiProperty({ example: 'Are we still on for lunch tomorrow?', minLength: 1 })
+  @IsString()
+  @IsNotEmpty()
+  text: string;
+
+  @ApiPropertyOptional({ enum: CHANNELS, default: 'auto' })
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
+}
+
+export interface BatchRequest {
+  messages: Array<{ id?: string; text: string; channel?: Channel }>;
+}
+
+export class BatchRequestDto implements BatchRequest {
+  @ApiProperty({ type: [BatchMessageDto], description: 'Up to MAX_BATCH_SIZE messages (default 1000).' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => BatchMessageDto)
+  messages: BatchMessageDto[];
+}
+
+export const batchRequestSchema = {
+  type: 'object',
+  required: ['messages'],
+  additionalProperties: false,
+  properties: {
+    messages: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['text'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', maxLength: 200 },
+          text: { type: 'string', minLength: 1 },
+          channel: { type: 'string', enum: [...CHANNELS] },
+        },
+      },
+    },
+  },
+} as const;
+
+export class BatchResultDto {
+  @ApiPropertyOptional({ example: 'msg-1' })
+  id?: string;
+
+  @ApiProperty({ enum: ['spam', 'not_spam'] })
+  prediction: 'spam' | 'not_spam';
+
+  @ApiProperty({ example: 0.012 })
+  spam_probability: number;
+
+  @ApiProperty({ example: 0.988 })
+  confidence: number;
+
+  @ApiProperty({ enum: ['sms', 'email'] })
+  channel: 'sms' | 'email';
+}
+
+export class BatchResponseDto {
+  @ApiProperty({ type: [BatchResultDto], description: 'In the order of the request.' })
+  results: BatchResultDto[];
+
+  @ApiProperty({ example: '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73' })
+  request_id: string;
+
+  @ApiProperty({ type: ModelRefDto })
+  model: ModelRefDto;
+}
+
+/** The seed's `POST /predict` body and answer, kept for its clients. */
+export class SeedPredictRequestDto {
+  @ApiProperty({ example: 'Free entry in 2 a wkly comp to win FA Cup final tkts' })
+  @IsString()
+  @IsNotEmpty()
+  text: string;
+}
+
+export const seedPredictRequestSchema = {
+  type: 'object',
+  required: ['text'],
+  properties: { text: { type: 'string', minLength: 1 } },
+} as const;
+
+export class SeedPredictResponseDto {
+  @ApiProperty({ enum: ['spam', 'ham'] })
+  prediction: 'spam' | 'ham';
+
+  @ApiProperty({ example: 0.97 })
+  confidence: number;
+
+  @ApiProperty()
+  request_id: string;
+
+  @ApiProperty({ example: '20261127T140512Z-3f9a1c2b' })
+  model_version: string;
+}
+
+export const seedPredictResponseSchema = {
+  type: 'object',
+  properties: {
+    prediction: { type: 'string' },
+    confidence: { type: 'number' },
+    request_id: { type: 'string' },
+    model_version: { type: 'string' },
+  },
+} as const;

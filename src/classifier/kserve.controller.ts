@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiThrottlerGuard } from '../common/api-throttler.guard';
+import { ErrorResponseDto, FieldValidationError } from '../common/error-response';
+import { HealthService } from '../health/health.service';
+import { InferRequestDto, inferRequestSchema, InferResponseDto } from './dto/kserve.dto';
+import { ModelHolder } from './model-holder.service';
+import { PredictionService } from './prediction.service';
+
+export const KSERVE_MODEL_NAME = 'spam-classifier';
+
+type InferRequest = { id?: string; inputs: Array<{ name: string; shape: number[]; datatype: string; data: string[] }>; outputs?: Array<{ name: string }> };
+
+/** KServe Open Inference Protocol (v2) routes, so the service can sit behind inference gateways. */
+@ApiTags('kserve v2')
+@Controller('v2')
+@ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+export class KServeController {
+  constructor(
+    private readonly health: HealthService,
+    private readonly holder: ModelHolder,
+    private readonly predictions: PredictionService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Server metadata.' })
+  server(): { name: string; version: string; extensions: string[] } {
+    return { name: 'spam-classifier', version: '2', extensions: [] };
+  }
+
+  @Get('health/live')
+  @ApiOperation({ summary: 'Server liveness.' })
+  live(): { live: boolean } {
+    return { live: true };
+  }
+
+  @Get('health/ready')
+  @ApiOperation({ summary: 'Server readiness (503 when not ready).' })
+  ready(): { ready: boolean } {
+    if (!this.health.isReady()) throw new HttpException({ message: 'server is not ready', details: { ready: false } }, HttpStatus.SERVICE_UNAVAILABLE);
+    return { ready: true };
+  }
+
+  @Get(`models/${KSERVE_MODEL_NAME}`)
+  @ApiOperation({ summary: 'Model metadata: versions, input and output tensors.' })
+  metadata(): Record<string, unknown> {
+    const active = this.predictions.requireModel();
+    return {
+      name: KSERVE_MODEL_NAME,
+      versions: [active.artifact.metadata.version],
+      platform: `nodejs-${active.artifact.metadata.algorithm}`,
+      inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1] }],
+      outputs: [
+        { name: 'label', datatype: 'BYTES', shape: [-1] },
+        { name: 'spam_probability', datatype: 'FP64', shape: [-1] },
+      ],
+    };
+  }
+
+  @Get(`models/${KSERVE_MODEL_NAME}/ready`)
+  @ApiOperation({ summary: 'Model readiness (503 when no model is loaded).' })
+  modelReady(): { name: string; ready: boolean } {
+    if (!this.holder.active()) throw new HttpException({ message: 'model is not loaded yet', details: { name: KSERVE_MODEL_NAME, ready: false } }, HttpStatus.SERVICE_UNAVAILABLE);
+    return { name: KSERVE_MODEL_NAME, ready: true };
+  }
+
+  @Post(`models/${KSERVE_MODEL_NAME}/infer`)
+  @HttpCode(200)
+  @UseGuards(ApiThrottlerGuard)
+  @RouteSchema({ body: inferRequestSchema })
+  @ApiOperation({ summary: 'Inference: a BYTES tensor "text" of messages → "label" (BYTES) and "spam_probability" (FP64).' })
+  @ApiBody({ type: InferRequestDto })
+  @ApiOkResponse({ type: InferResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  infer(@Body() body: InferRequest, @Req() req: FastifyRequest): InferResponseDto {
+    const input = body.inputs[0];
+    const declared = input.shape.reduce((a, b) => a * Math.max(b, 1), 1);
+    if (!input.shape.includes(-1) && declared !== input.data.length) {
+      throw new FieldValidationError(`inputs.0.shape ${JSON.stringify(input.shape)} does not match ${input.data.length} data elements`, [
+        { field: 'inputs.0.shape', message: `does not match ${input.data.length} data elements` },
+      ]);
+    }
+    const batch = this.predictions.predictBatch(
+      input.data.map((text) => ({ text })),
+      req.id,
+    );
+    const wanted = new Set((body.outputs ?? [{ name: 'label' }, { name: 'spam_probability' }]).map((o) => o.name));
+    const n = batch.results.length;
+    const outputs = [];
+    if (wanted.has('label')) outputs.push({ name: 'label', shape: [n], datatype: 'BYTES', data: batch.results.map((r) => r.prediction) });
+    if (wanted.has('spam_probability')) outputs.push({ name: 'spam_probability', shape: [n], datatype: 'FP64', data: batch.results.map((r) => r.spam_probability) });
+    return { model_name: KSERVE_MODEL_NAME, model_version: batch.model.version, id: body.id ?? req.id, outputs };
+  }
+}

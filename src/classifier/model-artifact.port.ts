@@ -1,0 +1,41 @@
+import type { Algorithm, SpamClassifier } from './engine/types';
+
+/**
+ * What the service reads from a model artifact: the fields of the engine's `ModelArtifact` it shows and logs.
+ * The engine's artifact type is structurally compatible, so the service does not depend on its internals.
+ */
+export interface ServedArtifact {
+  readonly metadata: {
+    readonly version: string;
+    readonly algorithm: Algorithm;
+    readonly createdAt: string;
+    readonly metrics?: unknown;
+    readonly training?: unknown;
+    readonly params?: unknown;
+    readonly [key: string]: unknown;
+  };
+  readonly checksum: string;
+  readonly [key: string]: unknown;
+}
+
+/** Options the service gives when it turns an artifact into a classifier. */
+export interface ClassifierBuildOptions {
+  /** Classify only the first N characters (CLASSIFY_MAX_CHARS). */
+  readonly maxChars: number;
+}
+
+/**
+ * Port between the service and the engine's artifact code: parse and verify bytes, build a classifier.
+ * Implemented by `EngineArtifactCodec` over `parseArtifact` / `pipelineFromArtifact`.
+ */
+export abstract class ArtifactCodec {
+  /** Parses and verifies (schema, checksum, format version); throws an Error naming the problem. */
+  abstract parse(bytes: string | Buffer, source: string): ServedArtifact;
+  abstract toClassifier(artifact: ServedArtifact, options: ClassifierBuildOptions): SpamClassifier;
+}
+
+/** Port to the training code that produces the default model when the model folder is empty. */
+export abstract class DefaultModelTrainer {
+  /** Trains the default model from the corpora present and writes its artifact into `outDir`; resolves to its path. */
+  abstract train(outDir: string): Promise<{ artifactPath: string }>;
+}

@@ -1,0 +1,51 @@
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { ModelHolder, type ActiveModel } from './model-holder.service';
+
+export interface ModelCard {
+  version: string;
+  algorithm: string;
+  parameters: unknown;
+  metrics: unknown;
+  training: unknown;
+  training_data_fingerprint: string | null;
+  trained_at: string;
+  checksum: string;
+  source: string;
+  loaded_at: string;
+}
+
+/** The active model's card, mapped from the artifact's metadata (the artifact's layout never leaks as is). */
+@Injectable()
+export class ModelCardService {
+  constructor(private readonly holder: ModelHolder) {}
+
+  card(): ModelCard {
+    const active = this.holder.active();
+    if (!active) throw new HttpException('no model is loaded yet', HttpStatus.SERVICE_UNAVAILABLE);
+    return cardOf(active);
+  }
+}
+
+export function cardOf(active: ActiveModel): ModelCard {
+  const m = active.artifact.metadata;
+  const training = (m.training ?? null) as { fingerprint?: unknown } | null;
+  return {
+    version: m.version,
+    algorithm: m.algorithm,
+    parameters: m.params ?? paramsFromModelState(active.artifact),
+    metrics: m.metrics ?? null,
+    training,
+    training_data_fingerprint: typeof training?.fingerprint === 'string' ? training.fingerprint : null,
+    trained_at: m.createdAt,
+    checksum: active.artifact.checksum,
+    source: active.source,
+    loaded_at: active.loadedAt.toISOString(),
+  };
+}
+
+function paramsFromModelState(artifact: ActiveModel['artifact']): unknown {
+  const model = artifact.model as { params?: unknown } | undefined;
+  const vectorizer = artifact.vectorizer as { config?: unknown } | undefined;
+  if (!model?.params && !vectorizer?.config) return null;
+  return { model: model?.params ?? null, vectorizer: vectorizer?.config ?? null };
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { SpamClassifier } from './engine/types';
+import { ArtifactCodec, type ServedArtifact } from './model-artifact.port';
+
+export interface ActiveModel {
+  readonly classifier: SpamClassifier;
+  readonly artifact: ServedArtifact;
+  /** Where it came from: a file path, `trained:<path>`, `mlflow:models:/spam-classifier@champion (v3)`. */
+  readonly source: string;
+  readonly loadedAt: Date;
+  /** Milliseconds spent building the classifier from the artifact. */
+  readonly loadMs: number;
+}
+
+export type SwapListener = (current: ActiveModel, previous: ActiveModel | undefined) => void;
+
+export const CLASSIFY_MAX_CHARS = Symbol('CLASSIFY_MAX_CHARS');
+
+/**
+ * Holds the model that serves requests. A new model is built completely before it replaces the old one in a
+ * single reference assignment, so requests in flight never see a half-loaded model; a model that fails to build
+ * is refused and the previous one keeps serving.
+ */
+@Injectable()
+export class ModelHolder {
+  private current: ActiveModel | undefined;
+  private readonly listeners = new Set<SwapListener>();
+
+  constructor(
+    private readonly codec: ArtifactCodec,
+    @Optional() @Inject(CLASSIFY_MAX_CHARS) private readonly maxChars: number = 20_000,
+  ) {}
+
+  active(): ActiveModel | undefined {
+    return this.current;
+  }
+
+  /** Builds the classifier for `artifact` and makes it the active model; throws (keeping the old one) on failure. */
+  swap(artifact: ServedArtifact, source: string): ActiveModel {
+    const started = performance.now();
+    const classifier = this.codec.toClassifier(artifact, { maxChars: this.maxChars });
+    const next: ActiveModel = { classifier, artifact, source, loadedAt: new Date(), loadMs: performance.now() - started };
+    const previous = this.current;
+    this.current = next;
+    for (const listener of this.listeners) {
+      try {
+        listener(next, previous);
+      } catch {
+        // A listener's failure must not undo or fail a swap that already happened.
+      }
+    }
+    return next;
+  }
+
+  /** Returns a function that unsubscribes. */
+  onSwap(listener: SwapListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

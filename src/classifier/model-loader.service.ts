@@ -1,0 +1,192 @@
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
+import { ArtifactCodec, DefaultModelTrainer, type ServedArtifact } from './model-artifact.port';
+import { ModelHolder, type ActiveModel } from './model-holder.service';
+
+/** Artifact files in the model folder: what `writeArtifactFile` leaves (temp files and dot files are skipped). */
+const ARTIFACT_FILE = /^[^.].*\.(json|model)$/;
+
+export interface ArtifactEntry {
+  readonly file: string;
+  readonly path: string;
+  readonly modifiedAt: Date;
+  readonly artifact?: ServedArtifact;
+  readonly error?: string;
+}
+
+export class ModelLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
+/**
+ * Puts a model into the `ModelHolder`: at start (MODEL_PATH, else the newest artifact in MODEL_DIR, else the
+ * default model trained into MODEL_DIR) and on an admin reload. Loading at start runs after the server listens;
+ * readiness stays false until it succeeds.
+ */
+@Injectable()
+export class ModelLoader implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ModelLoader.name);
+  private startup: Promise<void> | undefined;
+  private lastFailure: string | undefined;
+  private readonly parsed = new Map<string, { mtimeMs: number; entry: ArtifactEntry }>();
+
+  constructor(
+    @Inject(classifierConfig.KEY) private readonly config: ClassifierConfig,
+    private readonly holder: ModelHolder,
+    private readonly codec: ArtifactCodec,
+    @Optional() private readonly trainer?: DefaultModelTrainer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.startup = this.loadAtStart().then(
+      () => undefined,
+      (error: unknown) => {
+        this.lastFailure = messageOf(error);
+        this.logger.error(`no model could be loaded at start: ${this.lastFailure}`);
+      },
+    );
+  }
+
+  /** Resolves when the start-up load has finished, whether it succeeded or not. */
+  whenStarted(): Promise<void> {
+    return this.startup ?? Promise.resolve();
+  }
+
+  /** The reason the last load failed, while no later load succeeded. */
+  failure(): string | undefined {
+    return this.lastFailure;
+  }
+
+  async loadAtStart(): Promise<ActiveModel> {
+    if (this.config.modelPath) return this.loadFile(this.config.modelPath);
+    const entries = await this.listArtifacts();
+    for (const entry of entries) {
+      if (!entry.artifact) {
+        this.logger.warn(`skipping artifact ${entry.path}: ${entry.error}`);
+        continue;
+      }
+      return this.activate(entry.artifact, entry.path);
+    }
+    if (!this.trainer) throw new ModelLoadError(`no model artifact in ${this.config.modelDir} and no trainer to create one`);
+    await mkdir(this.config.modelDir, { recursive: true });
+    this.logger.log(`no model artifact in ${this.config.modelDir}: training the default model`);
+    const started = Date.now();
+    const { artifactPath } = await this.trainer.train(this.config.modelDir);
+    this.logger.log(`default model trained in ${Date.now() - started} ms: ${artifactPath}`);
+    return this.loadFile(artifactPath);
+  }
+
+  /** Loads the newest artifact, or the one named by file name or version inside MODEL_DIR. */
+  async reload(name?: string): Promise<ActiveModel> {
+    if (name === undefined || name === '') {
+      if (this.config.modelPath && (await exists(this.config.modelPath))) return this.loadFile(this.config.modelPath);
+      const newest = (await this.listArtifacts()).find((entry) => entry.artifact);
+      if (!newest?.artifact) throw new ModelLoadError(`no loadable model artifact in ${this.config.modelDir}`);
+      return this.activate(newest.artifact, newest.path);
+    }
+    const entries = await this.listArtifacts();
+    const match = entries.find((entry) => entry.file === name || entry.artifact?.metadata.version === name);
+    if (!match) throw new ModelLoadError(`no artifact named "${name}" (file name or version) in MODEL_DIR`);
+    if (!match.artifact) throw new ModelLoadError(`artifact ${match.file} is not loadable: ${match.error}`);
+    return this.activate(match.artifact, match.path);
+  }
+
+  /** Artifacts in MODEL_DIR, newest first; unreadable ones carry their error. */
+  async listArtifacts(): Promise<ArtifactEntry[]> {
+    let files: string[];
+    try {
+      files = (await readdir(this.config.modelDir)).filter((file) => ARTIFACT_FILE.test(file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const entries: ArtifactEntry[] = [];
+    for (const file of files) {
+      const path = join(this.config.modelDir, file);
+      const info = await stat(path).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      const cached = this.parsed.get(path);
+      if (cached && cached.mtimeMs === info.mtimeMs) {
+        entries.push(cached.entry);
+        continue;
+      }
+      let entry: ArtifactEntry;
+      try {
+        entry = { file, path, modifiedAt: info.mtime, artifact: this.codec.parse(await readFile(path), path) };
+      } catch (error) {
+        entry = { file, path, modifiedAt: info.mtime, error: messageOf(error) };
+      }
+      this.parsed.set(path, { mtimeMs: info.mtimeMs, entry });
+      entries.push(entry);
+    }
+    return entries.sort((a, b) => newestFirst(a, b));
+  }
+
+  private async loadFile(path: string): Promise<ActiveModel> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      throw new ModelLoadError(`cannot read model artifact ${path}: ${messageOf(error)}`);
+    }
+    let artifact: ServedArtifact;
+    try {
+      artifact = this.codec.parse(bytes, path);
+    } catch (error) {
+      throw new ModelLoadError(`model artifact ${path} refused: ${messageOf(error)}`);
+    }
+    return this.activate(artifact, path);
+  }
+
+  private activate(artifact: ServedArtifact, path: string): ActiveModel {
+    let active: ActiveModel;
+    try {
+      active = this.holder.swap(artifact, path);
+    } catch (error) {
+      throw new ModelLoadError(`model ${artifact.metadata.version} from ${basename(path)} refused: ${messageOf(error)}`);
+    }
+    this.lastFailure = undefined;
+    this.logger.log(`model ${artifact.metadata.version} (${artifact.metadata.algorithm}) serving from ${path} (${active.loadMs.toFixed(1)} ms)`);
+    return active;
+  }
+
+  /** True when `path` lies inside MODEL_DIR (admin reloads name files there, never elsewhere). */
+  insideModelDir(path: string): boolean {
+    return resolve(path).startsWith(resolve(this.config.modelDir) + sep);
+  }
+}
+
+function newestFirst(a: ArtifactEntry, b: ArtifactEntry): number {
+  const va = a.artifact?.metadata.createdAt ?? '';
+  const vb = b.artifact?.metadata.createdAt ?? '';
+  if (va !== vb) return va < vb ? 1 : -1;
+  return b.modifiedAt.getTime() - a.modifiedAt.getTime();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Before node:cluster forks workers: makes sure a model artifact exists (MODEL_PATH, or any artifact file in
+ * MODEL_DIR), training the default model once in the primary, so workers never train in parallel.
+ */
+export async function ensureModelArtifact(config: ClassifierConfig, trainer: DefaultModelTrainer | undefined): Promise<void> {
+  if (config.modelPath) return;
+  const files = await readdir(config.modelDir).catch(() => [] as string[]);
+  if (files.some((file) => ARTIFACT_FILE.test(file)) || !trainer) return;
+  await mkdir(config.modelDir, { recursive: true });
+  await trainer.train(config.modelDir);
+}

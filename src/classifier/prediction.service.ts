@@ -1,0 +1,171 @@
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { httpConfig, type HttpConfig } from '../config/http.config';
+import { FieldValidationError } from '../common/error-response';
+import { ROOT_LOGGER } from '../common/logging';
+import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
+import type { Channel } from './dto/prediction.dto';
+import type { Classification, FeatureContribution } from './engine/types';
+import { ModelHolder, type ActiveModel } from './model-holder.service';
+
+export type ResolvedChannel = 'sms' | 'email';
+
+export interface PredictionResult {
+  prediction: 'spam' | 'not_spam';
+  spam_probability: number;
+  confidence: number;
+  channel: ResolvedChannel;
+  request_id: string;
+  model: { version: string; algorithm: string };
+  explanation?: { towards_spam: FeatureContribution[]; towards_not_spam: FeatureContribution[] };
+}
+
+export interface BatchResult {
+  results: Array<{ id?: string; prediction: 'spam' | 'not_spam'; spam_probability: number; confidence: number; channel: ResolvedChannel }>;
+  request_id: string;
+  model: { version: string; algorithm: string };
+}
+
+/** The label a prediction shows; the metric and log field names depend on it. */
+export type PredictionListener = (label: 'spam' | 'not_spam', model: ActiveModel) => void;
+
+/** An e-mail starts with RFC 5322 header lines; anything else is treated as a short message. */
+const EMAIL_HEADER = /^(?:[A-Za-z][\w-]{0,40}:[^\n]*\r?\n)+/;
+const HEADER_NAMES = /^(?:from|to|subject|date|received|return-path|message-id|mime-version|content-type):/im;
+
+export function resolveChannel(text: string, channel: Channel | undefined): ResolvedChannel {
+  if (channel === 'sms' || channel === 'email') return channel;
+  return EMAIL_HEADER.test(text) && HEADER_NAMES.test(text.slice(0, 2000)) ? 'email' : 'sms';
+}
+
+/**
+ * Classifies texts with the active model and writes one JSON log line per prediction with stable field names
+ * (the ELK dashboards read them): request_id, prediction, spam_probability, model_version, pod_name, channel,
+ * latency_ms, text_length, text_sha256 (+ text_preview when LOG_TEXT_PREVIEW_CHARS > 0).
+ */
+@Injectable()
+export class PredictionService {
+  private readonly log: Logger;
+  private readonly listeners: PredictionListener[] = [];
+
+  constructor(
+    private readonly holder: ModelHolder,
+    @Inject(classifierConfig.KEY) private readonly config: ClassifierConfig,
+    @Inject(httpConfig.KEY) private readonly http: HttpConfig,
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ context: 'Prediction' });
+  }
+
+  onPrediction(listener: PredictionListener): void {
+    this.listeners.push(listener);
+  }
+
+  predict(text: string, channel: Channel | undefined, requestId: string, explain = false): PredictionResult {
+    const started = performance.now();
+    const model = this.requireModel();
+    this.checkText(text, 'text');
+    const resolved = resolveChannel(text, channel);
+    const c = model.classifier.classify(text, explain ? { explain: true, topFeatures: 10 } : undefined);
+    const result = toResult(c, resolved, requestId, model);
+    if (explain && c.explanation) {
+      result.explanation = { towards_spam: [...c.explanation.towardsSpam], towards_not_spam: [...c.explanation.towardsHam] };
+    }
+    this.record(result.prediction, result.spam_probability, resolved, requestId, text, model, started);
+    return result;
+  }
+
+  /** The classification with its explanation, for the web page. */
+  classifyForPage(text: string, channel: Channel | undefined, requestId: string): { result: PredictionResult; classification: Classification } {
+    const started = performance.now();
+    const model = this.requireModel();
+    this.checkText(text, 'text');
+    const resolved = resolveChannel(text, channel);
+    const classification = model.classifier.classify(text, { explain: true, topFeatures: 12 });
+    const result = toResult(classification, resolved, requestId, model);
+    this.record(result.prediction, result.spam_probability, resolved, requestId, text, model, started);
+    return { result, classification };
+  }
+
+  predictBatch(messages: ReadonlyArray<{ id?: string; text: string; channel?: Channel }>, requestId: string): BatchResult {
+    const started = performance.now();
+    const model = this.requireModel();
+    if (messages.length > this.config.maxBatchSize) {
+      throw new FieldValidationError(`messages must hold at most ${this.config.maxBatchSize} items (MAX_BATCH_SIZE), got ${messages.length}`, [
+        { field: 'messages', message: `at most ${this.config.maxBatchSize} items (MAX_BATCH_SIZE)` },
+      ]);
+    }
+    messages.forEach((m, i) => this.checkText(m.text, `messages.${i}.text`));
+    const classifications = model.classifier.classifyBatch(messages.map((m) => m.text));
+    const results = classifications.map((c, i) => {
+      const m = messages[i];
+      const channel = resolveChannel(m.text, m.channel);
+      const r = toResult(c, channel, requestId, model);
+      this.record(r.prediction, r.spam_probability, channel, requestId, m.text, model, started, m.id ?? String(i));
+      return { ...(m.id === undefined ? {} : { id: m.id }), prediction: r.prediction, spam_probability: r.spam_probability, confidence: r.confidence, channel };
+    });
+    return { results, request_id: requestId, model: { version: model.artifact.metadata.version, algorithm: model.artifact.metadata.algorithm } };
+  }
+
+  requireModel(): ActiveModel {
+    const model = this.holder.active();
+    if (!model) throw new HttpException('no model is loaded yet; retry when /health/ready answers 200', HttpStatus.SERVICE_UNAVAILABLE);
+    return model;
+  }
+
+  private checkText(text: string, field: string): void {
+    if (text.length > this.config.maxTextChars) {
+      throw new FieldValidationError(`${field} must be at most ${this.config.maxTextChars} characters (MAX_TEXT_CHARS), got ${text.length}`, [
+        { field, message: `must be at most ${this.config.maxTextChars} characters (MAX_TEXT_CHARS)` },
+      ]);
+    }
+    if (text.trim().length === 0) {
+      throw new FieldValidationError(`${field} must contain a non-whitespace character`, [{ field, message: 'must contain a non-whitespace character' }]);
+    }
+  }
+
+  private record(
+    prediction: 'spam' | 'not_spam',
+    spamProbability: number,
+    channel: ResolvedChannel,
+    requestId: string,
+    text: string,
+    model: ActiveModel,
+    started: number,
+    itemId?: string,
+  ): void {
+    const line: Record<string, unknown> = {
+      request_id: requestId,
+      prediction,
+      spam_probability: spamProbability,
+      model_version: model.artifact.metadata.version,
+      pod_name: this.http.podName,
+      channel,
+      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
+      text_length: text.length,
+      text_sha256: createHash('sha256').update(text).digest('hex'),
+    };
+    if (itemId !== undefined) line.item_id = itemId;
+    if (this.http.logTextPreviewChars > 0) line.text_preview = text.slice(0, this.http.logTextPreviewChars);
+    this.log.info(line, 'prediction');
+    for (const listener of this.listeners) listener(prediction, model);
+  }
+}
+
+function toResult(c: Classification, channel: ResolvedChannel, requestId: string, model: ActiveModel): PredictionResult {
+  const spam = c.label === 1;
+  const p = round(c.spamProbability);
+  return {
+    prediction: spam ? 'spam' : 'not_spam',
+    spam_probability: p,
+    confidence: round(spam ? c.spamProbability : 1 - c.spamProbability),
+    channel,
+    request_id: requestId,
+    model: { version: model.artifact.metadata.version, algorithm: model.artifact.metadata.algorithm },
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

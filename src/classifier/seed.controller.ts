@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiThrottlerGuard } from '../common/api-throttler.guard';
+import { ErrorResponseDto } from '../common/error-response';
+import { SeedPredictRequestDto, seedPredictRequestSchema, SeedPredictResponseDto, seedPredictResponseSchema } from './dto/prediction.dto';
+import { ModelCardService, type ModelCard } from './model-card.service';
+import { PredictionService } from './prediction.service';
+
+/** The seed system's routes, unchanged in shape, so its clients keep working. */
+@ApiTags('seed compatibility')
+@Controller()
+export class SeedController {
+  constructor(
+    private readonly predictions: PredictionService,
+    private readonly cards: ModelCardService,
+  ) {}
+
+  @Post('predict')
+  @HttpCode(200)
+  @UseGuards(ApiThrottlerGuard)
+  @RouteSchema({ body: seedPredictRequestSchema, response: { 200: seedPredictResponseSchema } })
+  @ApiOperation({ summary: "The seed's prediction route: labels are spam/ham." })
+  @ApiBody({ type: SeedPredictRequestDto })
+  @ApiOkResponse({ type: SeedPredictResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+  predict(@Body() body: { text: string }, @Req() req: FastifyRequest): SeedPredictResponseDto {
+    const r = this.predictions.predict(body.text, undefined, req.id);
+    return { prediction: r.prediction === 'spam' ? 'spam' : 'ham', confidence: r.confidence, request_id: r.request_id, model_version: r.model.version };
+  }
+
+  @Get('info')
+  @ApiOperation({ summary: "The seed's model information route: the active model's card." })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+  info(): ModelCard {
+    return this.cards.card();
+  }
+}

@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** The one error shape every route answers with, 404 and body parse errors included. */
+export interface ErrorResponse {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+  request_id: string;
+}
+
+/** One problem with one field of a request. */
+export class FieldErrorDto {
+  @ApiProperty({ example: 'text', description: 'The field at fault, as a dotted path (`messages.3.text`); empty for the whole body.' })
+  field: string;
+
+  @ApiProperty({ example: 'must be string' })
+  message: string;
+}
+
+export class ErrorResponseDto implements ErrorResponse {
+  @ApiProperty({ example: 400, description: 'The HTTP status code, repeated.' })
+  statusCode: number;
+
+  @ApiProperty({ example: 'Bad Request', description: 'The HTTP reason phrase.' })
+  error: string;
+
+  @ApiProperty({ example: 'text must be at most 262144 characters (MAX_TEXT_CHARS), got 300000' })
+  message: string;
+
+  @ApiPropertyOptional({
+    description: 'Field-level problems for validation errors; health details for 503 from readiness.',
+    example: [{ field: 'text', message: 'must be at most 262144 characters (MAX_TEXT_CHARS)' }],
+  })
+  details?: unknown;
+
+  @ApiProperty({ example: '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73', description: 'Also in the X-Request-Id response header.' })
+  request_id: string;
+}
+
+/** A 400 with field details, thrown by services (limits) and built from schema/DTO validation failures. */
+export class FieldValidationError extends Error {
+  constructor(
+    message: string,
+    readonly details: ReadonlyArray<{ field: string; message: string }>,
+  ) {
+    super(message);
+    this.name = 'FieldValidationError';
+  }
+}

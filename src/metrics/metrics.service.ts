@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { httpConfig, type HttpConfig } from '../config/http.config';
+import { ModelHolder } from '../classifier/model-holder.service';
+import { PredictionService } from '../classifier/prediction.service';
+
+/**
+ * Prometheus metrics (one registry per application instance): HTTP requests by route and status, their latency,
+ * predictions by label, the active model's version as a gauge, model load time, and the process metrics.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly predictions: Counter<'prediction' | 'model_version'>;
+  readonly modelInfo: Gauge<'version' | 'algorithm' | 'source'>;
+  readonly modelLoadSeconds: Gauge<'version'>;
+  readonly modelSwaps: Counter;
+
+  constructor(
+    holder: ModelHolder,
+    predictions: PredictionService,
+    @Inject(httpConfig.KEY) http: HttpConfig,
+  ) {
+    this.registry.setDefaultLabels({ pod: http.podName });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status code.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from request to response, by method, route pattern and status code.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.predictions = new Counter({
+      name: 'spam_predictions_total',
+      help: 'Messages classified, by predicted label and model version.',
+      labelNames: ['prediction', 'model_version'],
+      registers: [this.registry],
+    });
+    this.modelInfo = new Gauge({
+      name: 'spam_model_info',
+      help: 'The model serving requests (value 1), labelled with its version, algorithm and source.',
+      labelNames: ['version', 'algorithm', 'source'],
+      registers: [this.registry],
+    });
+    this.modelLoadSeconds = new Gauge({
+      name: 'spam_model_load_seconds',
+      help: 'Time spent building the classifier from its artifact, by model version.',
+      labelNames: ['version'],
+      registers: [this.registry],
+    });
+    this.modelSwaps = new Counter({ name: 'spam_model_swaps_total', help: 'Models put into service since start.', registers: [this.registry] });
+
+    holder.onSwap((current) => this.modelChanged(current.artifact.metadata, current.source, current.loadMs));
+    const active = holder.active();
+    if (active) this.modelChanged(active.artifact.metadata, active.source, active.loadMs);
+    predictions.onPrediction((label, model) => this.predictions.inc({ prediction: label, model_version: model.artifact.metadata.version }));
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  private modelChanged(metadata: { version: string; algorithm: string }, source: string, loadMs: number): void {
+    this.modelInfo.reset();
+    this.modelInfo.set({ version: metadata.version, algorithm: metadata.algorithm, source: source.slice(0, 200) }, 1);
+    this.modelLoadSeconds.set({ version: metadata.version }, loadMs / 1000);
+    this.modelSwaps.inc();
+  }
+}

@@ -1,0 +1,167 @@
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type {} from '@fastify/view';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { classifierConfig, type ClassifierConfig } from '../classifier/config/classifier.config';
+import { cardOf } from '../classifier/model-card.service';
+import { ModelHolder } from '../classifier/model-holder.service';
+import { ModelLoader } from '../classifier/model-loader.service';
+import { PredictionService } from '../classifier/prediction.service';
+import { ApiThrottlerGuard } from '../common/api-throttler.guard';
+import { FieldValidationError } from '../common/error-response';
+import { httpConfig, type HttpConfig } from '../config/http.config';
+import { HealthService } from '../health/health.service';
+import { confusionMatrixSvg, rocCurveSvg } from './charts';
+import { EXAMPLE_MESSAGES } from './examples';
+import { highlightPreview } from './highlight';
+import { metricSets } from './model-metrics';
+import { WebClassifyDto } from './web-classify.dto';
+
+/** Characters of the submitted message shown back on the page. */
+const PREVIEW_CHARS = 2000;
+
+/** The server-rendered page: works without JavaScript, all user text escaped by Handlebars. */
+@ApiExcludeController()
+@Controller()
+export class WebController {
+  constructor(
+    private readonly predictions: PredictionService,
+    private readonly holder: ModelHolder,
+    private readonly loader: ModelLoader,
+    private readonly health: HealthService,
+    @Inject(httpConfig.KEY) private readonly http: HttpConfig,
+    @Inject(classifierConfig.KEY) private readonly classifier: ClassifierConfig,
+  ) {}
+
+  @Get()
+  home(@Res() reply: FastifyReply): unknown {
+    return reply.view('index.hbs', this.page({ text: '', channel: 'auto' }));
+  }
+
+  @Post()
+  @UseGuards(ApiThrottlerGuard)
+  classify(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): unknown {
+    const dto = plainToInstance(WebClassifyDto, isRecord(body) ? body : {});
+    const example = EXAMPLE_MESSAGES.find((e) => e.id === dto.example);
+    if (example) {
+      dto.text = example.text;
+      dto.channel = example.channel;
+    }
+    const errors = validateSync(dto, { whitelist: true });
+    if (errors.length > 0) {
+      const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+      return reply.status(400).view('index.hbs', this.page({ text: String(dto.text ?? ''), channel: dto.channel ?? 'auto', errors: messages }));
+    }
+    if (!this.holder.active()) {
+      return reply.status(503).view('index.hbs', this.page({ text: dto.text, channel: dto.channel ?? 'auto', errors: ['No model is loaded yet; try again in a moment.'] }));
+    }
+    try {
+      const { result, classification } = this.predictions.classifyForPage(dto.text, dto.channel, req.id);
+      const preview = dto.text.slice(0, PREVIEW_CHARS);
+      return reply.view(
+        'index.hbs',
+        this.page({
+          text: dto.text,
+          channel: dto.channel ?? 'auto',
+          result: {
+            ...result,
+            spam: result.prediction === 'spam',
+            verdict: result.prediction === 'spam' ? 'Spam' : 'Not spam',
+            confidencePercent: Math.round(result.confidence * 1000) / 10,
+            spamPercent: Math.round(result.spam_probability * 1000) / 10,
+            preview: highlightPreview(preview, classification.explanation),
+            truncated: dto.text.length > PREVIEW_CHARS,
+            towardsSpam: classification.explanation?.towardsSpam.slice(0, 8) ?? [],
+            towardsHam: classification.explanation?.towardsHam.slice(0, 8) ?? [],
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof FieldValidationError) {
+        return reply.status(400).view('index.hbs', this.page({ text: dto.text.slice(0, 10_000), channel: dto.channel ?? 'auto', errors: [error.message] }));
+      }
+      throw error;
+    }
+  }
+
+  @Get('model')
+  async model(@Res() reply: FastifyReply): Promise<void> {
+    const active = this.holder.active();
+    const history = (await this.loader.listArtifacts()).map((entry) => {
+      const sets = metricSets(entry.artifact?.metadata.metrics);
+      const first = sets[0]?.values ?? [];
+      const pick = (name: string) => first.find((v) => v.name === name)?.value;
+      return {
+        file: entry.file,
+        version: entry.artifact?.metadata.version,
+        algorithm: entry.artifact?.metadata.algorithm,
+        createdAt: entry.artifact?.metadata.createdAt,
+        f1: pick('f1'),
+        accuracy: pick('accuracy'),
+        active: active !== undefined && entry.path === active.source,
+        error: entry.error,
+      };
+    });
+    const card = active ? cardOf(active) : undefined;
+    const sets = active ? metricSets(active.artifact.metadata.metrics) : [];
+    await reply.view('model.hbs', {
+      title: 'Model',
+      facts: this.facts(),
+      card,
+      cardJson: card ? JSON.stringify({ parameters: card.parameters, training: card.training }, null, 2) : undefined,
+      sets: sets.map((s, index) => ({ ...s, index, hasConfusion: s.confusion !== undefined, hasRoc: (s.roc?.length ?? 0) > 0 })),
+      history,
+    });
+  }
+
+  @Get('model/charts/:set/:chart')
+  chart(@Param('set') set: string, @Param('chart') chart: string, @Res() reply: FastifyReply): FastifyReply {
+    const active = this.holder.active();
+    const sets = active ? metricSets(active.artifact.metadata.metrics) : [];
+    const found = sets[Number.parseInt(set, 10)];
+    if (!found || !/^\d+$/.test(set)) throw new NotFoundException(`no evaluation set ${set} in the active model's metrics`);
+    let svg: string | undefined;
+    if (chart === 'confusion-matrix.svg' && found.confusion) svg = confusionMatrixSvg(found.confusion, `Confusion matrix (${found.name})`);
+    if (chart === 'roc.svg' && found.roc && found.roc.length > 0) svg = rocCurveSvg(found.roc, found.rocAuc, `ROC curve (${found.name})`);
+    if (svg === undefined) throw new NotFoundException(`no chart ${chart} for evaluation set ${found.name}`);
+    return reply.header('content-type', 'image/svg+xml; charset=utf-8').header('cache-control', 'no-store').send(svg);
+  }
+
+  private page(form: { text: string; channel: string; errors?: string[]; result?: unknown }): Record<string, unknown> {
+    return {
+      title: 'Classify a message',
+      facts: this.facts(),
+      examples: EXAMPLE_MESSAGES,
+      maxTextChars: this.classifier.maxTextChars,
+      form: { ...form, sms: form.channel === 'sms', email: form.channel === 'email', auto: !['sms', 'email'].includes(form.channel) },
+      result: form.result,
+      errors: form.errors,
+    };
+  }
+
+  private facts(): Record<string, unknown> {
+    const active = this.holder.active();
+    return {
+      modelVersion: active?.artifact.metadata.version ?? 'none loaded',
+      algorithm: active?.artifact.metadata.algorithm ?? '–',
+      pod: this.http.podName,
+      ready: this.health.isReady(),
+      uptime: formatUptime(process.uptime()),
+      node: process.version,
+      pid: process.pid,
+    };
+  }
+}
+
+function formatUptime(seconds: number): string {
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
