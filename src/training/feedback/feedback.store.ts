@@ -1,0 +1,37 @@
+import type {
+  FeedbackInput,
+  FeedbackPage,
+  FeedbackQuery,
+  FeedbackRecord,
+  FeedbackSnapshot,
+  FeedbackUpsertResult,
+  TrainingRunRecord,
+  TrainingRunUpdate,
+} from './feedback.types';
+
+/**
+ * Port of the feedback store (also holds the training-run history, so "new labels since the last run" is one query).
+ * Adapters: `PgliteFeedbackStore` (embedded, default) and `PostgresFeedbackStore` (`DATABASE_URL`); both run the
+ * same SQL and the same migrations.
+ */
+export abstract class FeedbackStore {
+  /** Applies pending migrations; safe to call on every start. */
+  abstract open(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  /** Inserts, relabels (same content hash, other label) or leaves unchanged. */
+  abstract upsert(input: FeedbackInput): Promise<FeedbackUpsertResult>;
+  abstract get(id: string): Promise<FeedbackRecord | undefined>;
+  /** Returns false when no row had that id. */
+  abstract delete(id: string): Promise<boolean>;
+  abstract list(query: FeedbackQuery): Promise<FeedbackPage>;
+  /** Every current label, read in one statement so a run trains on a consistent set. */
+  abstract snapshot(): Promise<FeedbackSnapshot>;
+  /** Labels given (created or relabelled) after the feedback cutoff of the last succeeded run (all when none). */
+  abstract countNewSinceLastRun(): Promise<number>;
+
+  abstract createRun(run: Pick<TrainingRunRecord, 'id' | 'trigger' | 'forced' | 'mode'>): Promise<TrainingRunRecord>;
+  abstract updateRun(id: string, update: TrainingRunUpdate): Promise<TrainingRunRecord | undefined>;
+  abstract getRun(id: string): Promise<TrainingRunRecord | undefined>;
+  abstract listRuns(limit: number): Promise<readonly TrainingRunRecord[]>;
+}
