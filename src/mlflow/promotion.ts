@@ -88,8 +88,8 @@ export function compareScores(
     (f1Ok && fpOk ? passes : failures).push(text);
   }
   return failures.length === 0
-    ? { better: true, reason: `beats the champion on ${passes.join('; ')}` }
-    : { better: false, reason: `does not beat the champion on ${failures.join('; ')}` };
+    ? { better: true, reason: `better on ${passes.join('; ')}` }
+    : { better: false, reason: `not better on ${failures.join('; ')}` };
 }
 
 /**
@@ -117,7 +117,7 @@ export async function promoteIfBetter(
     decision = {
       version: input.version,
       decision: verdict.better ? 'champion' : 'challenger',
-      reason: `v${input.version} ${verdict.reason} v${current.version}`,
+      reason: `v${input.version} vs champion v${current.version}: ${verdict.reason}`,
       previousChampion: current.version,
       candidate,
       champion,

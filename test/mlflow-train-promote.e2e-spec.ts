@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MlflowClient } from '../src/mlflow/client/mlflow-client';
+import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
+import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
+import { GATE_TAGS, promoteIfBetter, promoteVersion, rollbackChampion } from '../src/mlflow/promotion';
+import { logTrainingRun, syncUnsyncedRuns, type RunLoggerOptions } from '../src/mlflow/run-logger';
+import { MlflowServerDouble } from './doubles/mlflow-server';
+import { figures, SyntheticArtifactCodec, trainingInput } from './mlflow-fixtures';
+
+describe('MLflow train → register → promote (e2e against the double)', () => {
+  let double: MlflowServerDouble;
+  let store: MlflowTrackingStore;
+  let dir: string;
+  let local: LocalTrackingStore;
+  const warnings: string[] = [];
+  let options: RunLoggerOptions;
+
+  beforeEach(async () => {
+    double = await MlflowServerDouble.start();
+    store = new MlflowTrackingStore(new MlflowClient({ trackingUri: double.url, initialBackoffMs: 5 }));
+    dir = await mkdtemp(join(tmpdir(), 'mlflow-e2e-'));
+    local = new LocalTrackingStore(join(dir, 'registry'));
+    warnings.length = 0;
+    options = {
+      experimentName: 'spam-classifier-training',
+      modelName: 'spam-classifier',
+      fallback: local,
+      env: { BUILD_NUMBER: '417', GIT_COMMIT: '3f9a1c2b', USER: 'ci' },
+      logger: { log: () => undefined, warn: (m) => warnings.push(m) },
+    };
+  });
+  afterEach(async () => {
+    await double.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should log a complete run and register it as a version sourced from the run model folder', async () => {
+    const logged = await logTrainingRun(
+      store,
+      trainingInput('20261127T140512Z-3f9a1c2b', figures(140, 2, 963, 10)),
+      options,
+    );
+    expect(logged).toMatchObject({ store: 'mlflow', synced: true, version: { version: '1', status: 'READY' } });
+    const run = await store.getRun(logged.runId);
+    expect(run.status).toBe('FINISHED');
+    expect(run.params).toMatchObject({
+      algorithm: 'naive_bayes',
+      max_features: '5000',
+      ngram_range: '[1,2]',
+      seed: '42',
+      train_rows: '4457',
+      test_rows: '1115',
+      training_spam: '747',
+      training_ham: '4825',
+      eval_test_rows: '1115',
+      eval_test_spam: '150',
+      'hyperparameters.alpha': '0.1',
+    });
+    expect(run.metrics).toMatchObject({ f1_score: expect.closeTo(0.9589, 3), fp: 2, fn: 10, training_seconds: 2.35 });
+    for (const key of ['accuracy', 'precision', 'recall', 'mcc', 'roc_auc', 'eval/test/f1_score', 'cv_f1_mean']) {
+      expect(run.metrics[key]).toEqual(expect.any(Number));
+    }
+    expect((await store.getMetricHistory(logged.runId, 'cv_f1')).map((p) => p.step)).toEqual([0, 1, 2]);
+    expect(run.tags).toMatchObject({
+      'mlflow.user': 'ci',
+      'mlflow.source.name': 'spam-classifier/train',
+      'mlflow.source.git.commit': '3f9a1c2b',
+      build_number: '417',
+      data_fingerprint: 'fp-20261127T140512Z-3f9a1c2b',
+    });
+    const files = [
+      ...(await store.listArtifacts(logged.runId)),
+      ...(await store.listArtifacts(logged.runId, 'model')),
+      ...(await store.listArtifacts(logged.runId, 'reports')),
+    ].map((f) => f.path);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'model/model.json',
+        'training_stats.json',
+        'model_card.md',
+        'reports/confusion_matrix.png',
+        'reports/confusion_matrix.svg',
+      ]),
+    );
+    const png = await store.downloadArtifact(logged.runId, 'reports/confusion_matrix.png');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const card = (await store.downloadArtifact(logged.runId, 'model_card.md')).toString();
+    expect(card).toContain('| test | 1115 |');
+    expect(logged.version?.source).toBe(`mlflow-artifacts:/1/${logged.runId}/artifacts/model`);
+    const bytes = await store.downloadModelVersionFile(logged.version!, 'model.json');
+    expect(new SyntheticArtifactCodec().parse(bytes, 'v1').metadata.version).toBe('20261127T140512Z-3f9a1c2b');
+  });
+
+  it('should promote a better model, keep a worse one as challenger with its reason, and roll back', async () => {
+    const first = await logTrainingRun(store, trainingInput('v-a', figures(140, 3, 962, 10)), options);
+    expect(await promoteIfBetter(store, { modelName: 'spam-classifier', version: '1' })).toMatchObject({
+      decision: 'champion',
+      reason: 'no champion yet',
+    });
+    const better = await logTrainingRun(store, trainingInput('v-b', figures(143, 2, 963, 7)), options);
+    const promoted = await promoteIfBetter(store, { modelName: 'spam-classifier', version: better.version!.version });
+    expect(promoted).toMatchObject({ decision: 'champion', previousChampion: '1' });
+    const worse = await logTrainingRun(store, trainingInput('v-c', figures(146, 5, 960, 4)), options);
+    const refused = await promoteIfBetter(store, { modelName: 'spam-classifier', version: worse.version!.version });
+    expect(refused.decision).toBe('challenger');
+    expect(refused.reason).toBe(
+      'v3 vs champion v2: not better on test: F1 0.9701 vs 0.9695 (need ≥ +0), FP 5 vs 2 (allowed +0)',
+    );
+
+    const versions = await store.listModelVersions('spam-classifier');
+    expect(versions.map((v) => [v.version, v.aliases, v.tags[GATE_TAGS.decision]])).toEqual([
+      ['3', ['challenger'], 'challenger'],
+      ['2', ['champion'], 'champion'],
+      ['1', [], 'champion'],
+    ]);
+    expect(versions[0].tags[GATE_TAGS.reason]).toBe(refused.reason);
+    expect(versions[1].tags[GATE_TAGS.previousChampion]).toBe('1');
+    expect(first.version?.version).toBe('1');
+
+    expect(await rollbackChampion(store, { modelName: 'spam-classifier' })).toMatchObject({ version: '1' });
+    expect((await store.getVersionByAlias('spam-classifier', 'champion'))?.version).toBe('1');
+    expect((await store.getModelVersion('spam-classifier', '2')).tags[GATE_TAGS.decision]).toBe('rolled_back');
+
+    await promoteVersion(store, { modelName: 'spam-classifier', version: '3', reason: 'accepted by the team' });
+    const champion = await store.getVersionByAlias('spam-classifier', 'champion');
+    expect(champion).toMatchObject({ version: '3', aliases: ['champion'] });
+    expect(champion?.tags[GATE_TAGS.reason]).toBe('promoted by hand: accepted by the team');
+    expect(await store.getVersionByAlias('spam-classifier', 'challenger')).toBeUndefined();
+  });
+
+  it('should apply a configured rule: a required F1 gain refuses an equal model', async () => {
+    await logTrainingRun(store, trainingInput('v-a', figures(140, 3, 962, 10)), options);
+    await promoteIfBetter(store, { modelName: 'spam-classifier', version: '1' });
+    await logTrainingRun(store, trainingInput('v-b', figures(140, 3, 962, 10)), options);
+    expect((await promoteIfBetter(store, { modelName: 'spam-classifier', version: '2' })).decision).toBe('champion');
+    await logTrainingRun(store, trainingInput('v-c', figures(140, 3, 962, 10)), options);
+    const strict = await promoteIfBetter(store, {
+      modelName: 'spam-classifier',
+      version: '3',
+      rule: { minF1Gain: 0.005, maxFpIncrease: 0 },
+    });
+    expect(strict.decision).toBe('challenger');
+  });
+
+  it('should finish training while MLflow is down, keep the run locally as not synced, and sync it later', async () => {
+    const down = new MlflowTrackingStore(
+      new MlflowClient({ trackingUri: await MlflowServerDouble.unusedUrl(), maxAttempts: 2, initialBackoffMs: 5 }),
+    );
+    const logged = await logTrainingRun(down, trainingInput('v-offline', figures(140, 2, 963, 10)), options);
+    expect(logged).toMatchObject({ store: 'local', synced: false });
+    expect(logged.version).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/unreachable .*ECONNREFUSED.*NOT SYNCED.*npm run models -- sync/);
+    const saved = await local.getRun(logged.runId);
+    expect(saved.tags['sync.status']).toBe('not_synced');
+    expect(saved.params.algorithm).toBe('naive_bayes');
+
+    const synced = await syncUnsyncedRuns(local, store, { experimentName: 'spam-classifier-training' });
+    expect(synced).toEqual([
+      { localRunId: logged.runId, remoteRunId: expect.stringMatching(/^[0-9a-f]{32}$/), version: '1' },
+    ]);
+    const remote = await store.getRun(synced[0].remoteRunId);
+    expect(remote.params).toEqual(saved.params);
+    expect(remote.tags['sync.local_run_id']).toBe(logged.runId);
+    expect(remote.tags['sync.status']).toBeUndefined();
+    expect(await store.getMetricHistory(remote.runId, 'cv_f1')).toHaveLength(3);
+    expect((await store.downloadArtifact(remote.runId, 'model/model.json')).toString()).toBe(
+      (await local.downloadArtifact(logged.runId, 'model/model.json')).toString(),
+    );
+    expect((await local.getRun(logged.runId)).tags).toMatchObject({
+      'sync.status': 'synced',
+      'sync.remote_version': '1',
+    });
+    expect(await syncUnsyncedRuns(local, store, { experimentName: 'spam-classifier-training' })).toEqual([]);
+  });
+
+  it('should fall back when MLflow fails mid-run with a lasting 503 and never put a secret in the warning', async () => {
+    await double.close();
+    double = await MlflowServerDouble.start({ auth: { token: 'tok-SECRET-1' } });
+    store = new MlflowTrackingStore(
+      new MlflowClient({
+        trackingUri: double.url,
+        initialBackoffMs: 5,
+        maxAttempts: 2,
+        credentials: () => ({ token: 'tok-SECRET-1' }),
+      }),
+    );
+    double.inject({ kind: 'status', status: 503, times: 50, match: /mlflow-artifacts/ });
+    const logged = await logTrainingRun(store, trainingInput('v-503', figures(140, 2, 963, 10)), options);
+    expect(logged.synced).toBe(false);
+    expect(warnings.join('\n')).toMatch(/503 TEMPORARILY_UNAVAILABLE/);
+    expect(warnings.join('\n')).not.toContain('tok-SECRET-1');
+    const localRun = await local.getRun(logged.runId);
+    expect(JSON.stringify(localRun)).not.toContain('tok-SECRET-1');
+  });
+});
