@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, NotFoundException, Post, UseGuards, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, NotFoundException, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -12,12 +12,11 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { DTO_VALIDATION } from '../common/dto-validation.pipe';
 import { ErrorResponseDto } from '../common/error-response';
 import { ModelCardDto, ReloadRequestDto } from './dto/model.dto';
 import { ModelCardService, cardOf, type ModelCard } from './model-card.service';
 import { ModelLoader, ModelLoadError } from './model-loader.service';
-
-export const DTO_VALIDATION = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
 
 @ApiTags('model')
 @Controller('api/v1/model')
