@@ -72,6 +72,16 @@ class TreeGrower {
   private readonly bucketOrder: Int32Array;
   private readonly goRight: Uint8Array;
   private readonly partitionBuffer: Int32Array;
+  private readonly slotFeature: Int32Array;
+  private readonly slotStart: Int32Array;
+  private readonly rowNnz: Int32Array;
+  private readonly rowStamp: Int32Array;
+  private readonly featurePool: Int32Array;
+  /** The training rows by column (CSC), each column's entries sorted by value. */
+  private readonly columnStart: Int32Array;
+  private readonly columnRow: Int32Array;
+  private readonly columnValue: Float64Array;
+  private readonly meanColumnLength: number;
   private stampCounter = 0;
 
   constructor(
@@ -96,6 +106,36 @@ class TreeGrower {
     this.bucketOrder = new Int32Array(nnz + 1);
     this.goRight = new Uint8Array(this.n);
     this.partitionBuffer = new Int32Array(this.n);
+    this.slotFeature = new Int32Array(mtry);
+    this.slotStart = new Int32Array(mtry + 1);
+    this.rowNnz = new Int32Array(this.n);
+    this.rowStamp = new Int32Array(this.n).fill(-1);
+    this.featurePool = new Int32Array(nFeatures);
+    for (let j = 0; j < nFeatures; j++) this.featurePool[j] = j;
+    this.meanColumnLength = nnz / nFeatures;
+    const columnStart = new Int32Array(nFeatures + 1);
+    const rows = data.X.rows;
+    for (let i = 0; i < this.n; i++) {
+      const indices = rows[i].indices;
+      this.rowNnz[i] = indices.length;
+      for (let q = 0; q < indices.length; q++) columnStart[indices[q] + 1]++;
+    }
+    for (let j = 0; j < nFeatures; j++) columnStart[j + 1] += columnStart[j];
+    const fill = columnStart.slice(0, nFeatures);
+    const columnRow = new Int32Array(nnz);
+    const columnValue = new Float64Array(nnz);
+    for (let i = 0; i < this.n; i++) {
+      const { indices, values } = rows[i];
+      for (let q = 0; q < indices.length; q++) {
+        const at = fill[indices[q]]++;
+        columnRow[at] = i;
+        columnValue[at] = values[q];
+      }
+    }
+    for (let j = 0; j < nFeatures; j++) sortColumn(columnRow, columnValue, columnStart[j], columnStart[j + 1]);
+    this.columnStart = columnStart;
+    this.columnRow = columnRow;
+    this.columnValue = columnValue;
   }
 
   /** Grows one tree on rows `order` with weights `weight` (0 for rows outside the bootstrap) into `nodes`. */
@@ -160,17 +200,34 @@ class TreeGrower {
     S: number,
     random: RandomSource,
   ): { feature: number; threshold: number; slotStart: number; slotLength: number } | null {
-    const rows = this.data.X.rows;
-    const y = this.data.y;
     const id = this.stampCounter++;
-    const { stamp, count, minValue, maxValue, touched } = this;
+    let rowCost = 0;
+    for (let p = start; p < end; p++) rowCost += this.rowNnz[order[p]];
+    // Scanning the node's rows costs their non-zeros; drawing columns costs ~ draws × mean column length, with
+    // more draws the fewer distinct features the node holds. Both give the same distribution of candidates.
+    const nFeatures = this.data.X.nFeatures;
+    const draws = Math.min(nFeatures, (this.mtry * nFeatures) / Math.max(1, Math.min(nFeatures, rowCost)));
+    const columnCost = draws * this.meanColumnLength + (end - start);
+    const k =
+      columnCost < rowCost
+        ? this.gatherByColumns(order, start, end, id, random)
+        : this.gatherByRows(order, start, end, id, random);
+    if (k === 0) return null;
+    return this.evaluate(k, end - start, weight, W, S);
+  }
+
+  /** Candidates from the node's rows: every feature present and not constant, `mtry` drawn among them. */
+  private gatherByRows(order: Int32Array, start: number, end: number, id: number, random: RandomSource): number {
+    const rows = this.data.X.rows;
+    const { stamp, count, minValue, maxValue, touched, slotOf, slotStamp, slotFeature, slotStart } = this;
+    const { bucketRow, bucketValue, bucketOrder } = this;
     const size = end - start;
     let nTouched = 0;
     for (let p = start; p < end; p++) {
       const { indices, values } = rows[order[p]];
-      for (let k = 0; k < indices.length; k++) {
-        const f = indices[k];
-        const v = values[k];
+      for (let q = 0; q < indices.length; q++) {
+        const f = indices[q];
+        const v = values[q];
         if (stamp[f] !== id) {
           stamp[f] = id;
           count[f] = 1;
@@ -184,26 +241,20 @@ class TreeGrower {
         }
       }
     }
-    // Non-constant features first (in place), then draw `mtry` of them without replacement.
     let nCandidates = 0;
     for (let t = 0; t < nTouched; t++) {
       const f = touched[t];
       const constant = minValue[f] === maxValue[f] && (count[f] === size || minValue[f] === 0);
       if (!constant) touched[nCandidates++] = f;
     }
-    if (nCandidates === 0) return null;
     const k = Math.min(this.mtry, nCandidates);
+    slotStart[0] = 0;
     for (let t = 0; t < k; t++) {
       const u = t + randomInt(random, nCandidates - t);
       const f = touched[u];
       touched[u] = touched[t];
       touched[t] = f;
-    }
-    // Slot offsets from the counts, then one more pass over the node's rows fills each drawn feature's bucket.
-    const { slotOf, slotStamp, bucketRow, bucketValue, bucketOrder } = this;
-    const slotStart = new Int32Array(k + 1);
-    for (let t = 0; t < k; t++) {
-      const f = touched[t];
+      slotFeature[t] = f;
       slotOf[f] = t;
       slotStamp[f] = id;
       slotStart[t + 1] = slotStart[t] + count[f];
@@ -221,9 +272,68 @@ class TreeGrower {
         }
       }
     }
+    for (let t = 0; t < k; t++) {
+      const from = slotStart[t];
+      const to = slotStart[t + 1];
+      for (let q = from; q < to; q++) bucketOrder[q] = q;
+      if (to - from > 1) bucketOrder.subarray(from, to).sort((a, b) => bucketValue[a] - bucketValue[b]);
+    }
+    return k;
+  }
+
+  /**
+   * Candidates drawn from all columns, as scikit-learn does: a drawn column that is constant in the node does not
+   * count; stop at `mtry` usable ones. Columns are pre-sorted by value, so the node's entries come out sorted.
+   */
+  private gatherByColumns(order: Int32Array, start: number, end: number, id: number, random: RandomSource): number {
+    const { rowStamp, featurePool, columnStart, columnRow, columnValue, slotFeature, slotStart } = this;
+    const { bucketRow, bucketValue, bucketOrder } = this;
+    const size = end - start;
+    for (let p = start; p < end; p++) rowStamp[order[p]] = id;
+    const nFeatures = featurePool.length;
+    let k = 0;
+    let at = 0;
+    slotStart[0] = 0;
+    for (let t = 0; t < nFeatures && k < this.mtry; t++) {
+      const u = t + randomInt(random, nFeatures - t);
+      const f = featurePool[u];
+      featurePool[u] = featurePool[t];
+      featurePool[t] = f;
+      const from = at;
+      for (let q = columnStart[f]; q < columnStart[f + 1]; q++) {
+        const row = columnRow[q];
+        if (rowStamp[row] === id) {
+          bucketRow[at] = row;
+          bucketValue[at] = columnValue[q];
+          bucketOrder[at] = at;
+          at++;
+        }
+      }
+      const found = at - from;
+      const constant =
+        found === 0 || (bucketValue[from] === bucketValue[at - 1] && (found === size || bucketValue[from] === 0));
+      if (constant) {
+        at = from;
+        continue;
+      }
+      slotFeature[k] = f;
+      slotStart[++k] = at;
+    }
+    return k;
+  }
+
+  /** Best Gini split over the gathered slots; each slot's entries are in ascending order through `bucketOrder`. */
+  private evaluate(
+    k: number,
+    size: number,
+    weight: Float64Array,
+    W: number,
+    S: number,
+  ): { feature: number; threshold: number; slotStart: number; slotLength: number } | null {
+    const y = this.data.y;
+    const { bucketRow, bucketValue, bucketOrder, slotStart, slotFeature } = this;
     const msl = this.minSamplesLeaf;
     let bestScore = -Infinity;
-    let bestFeature = -1;
     let bestThreshold = 0;
     let bestSlot = -1;
     for (let t = 0; t < k; t++) {
@@ -232,12 +342,10 @@ class TreeGrower {
       let nzW = 0;
       let nzS = 0;
       for (let q = from; q < to; q++) {
-        bucketOrder[q] = q;
         const w = weight[bucketRow[q]];
         nzW += w;
         if (y[bucketRow[q]] === 1) nzS += w;
       }
-      bucketOrder.subarray(from, to).sort((a, b) => bucketValue[a] - bucketValue[b]);
       const zeroCount = size - (to - from);
       const zeroW = W - nzW;
       const zeroS = S - nzS;
@@ -274,7 +382,6 @@ class TreeGrower {
             const score = (lS * lS + lH * lH) / lW + (rS * rS + rH * rH) / rW;
             if (score > bestScore) {
               bestScore = score;
-              bestFeature = touched[t];
               bestSlot = t;
               let threshold = previous / 2 + v / 2;
               if (threshold >= v || threshold < previous) threshold = previous;
@@ -288,14 +395,40 @@ class TreeGrower {
         previous = v;
       }
     }
-    if (bestFeature < 0) return null;
+    if (bestSlot < 0) return null;
     return {
-      feature: bestFeature,
+      feature: slotFeature[bestSlot],
       threshold: bestThreshold,
       slotStart: slotStart[bestSlot],
       slotLength: slotStart[bestSlot + 1] - slotStart[bestSlot],
     };
   }
+}
+
+/** Sorts one column's entries by value (rows ascending within a value: they were filled in row order). */
+function sortColumn(rows: Int32Array, values: Float64Array, from: number, to: number): void {
+  if (to - from <= 32) {
+    for (let q = from + 1; q < to; q++) {
+      const v = values[q];
+      const r = rows[q];
+      let p = q - 1;
+      while (p >= from && values[p] > v) {
+        values[p + 1] = values[p];
+        rows[p + 1] = rows[p];
+        p--;
+      }
+      values[p + 1] = v;
+      rows[p + 1] = r;
+    }
+    return;
+  }
+  const position = new Int32Array(to - from);
+  for (let q = 0; q < position.length; q++) position[q] = from + q;
+  position.sort((a, b) => values[a] - values[b] || a - b);
+  const sortedRows = Int32Array.from(position, (q) => rows[q]);
+  const sortedValues = Float64Array.from(position, (q) => values[q]);
+  rows.set(sortedRows, from);
+  values.set(sortedValues, from);
 }
 
 interface TreeNodes {
