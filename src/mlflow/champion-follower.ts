@@ -89,8 +89,10 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     await this.start();
   }
 
-  onModuleDestroy(): void {
-    this.stop();
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+    this.unregister?.();
+    this.unregister = undefined;
   }
 
   /** First load (from MLflow, else the local copy), then polling every MLFLOW_POLL_INTERVAL_MS. */
@@ -104,12 +106,12 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     return this.state();
   }
 
-  stop(): void {
+  /** Stops polling (waiting for a check in flight); the last model keeps serving. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.unregister?.();
-    this.unregister = undefined;
+    await this.polling;
   }
 
   /** One check of the alias; swaps when it names another version. Never throws. */
@@ -154,6 +156,9 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     }
     const same = this.holder.active()?.artifact.checksum === artifact.checksum && this.current.version !== undefined;
     if (!same) this.holder.swap(artifact, source);
+    await this.saveLocalCopy(champion, bytes, artifact.checksum).catch((error: unknown) =>
+      this.logger.warn(`could not keep a local copy of champion v${champion.version}: ${messageOf(error)}`),
+    );
     const previous = this.current.version;
     Object.assign(this.current, {
       version: champion.version,
@@ -161,9 +166,6 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
       source,
       fromLocalCopy: false,
     });
-    await this.saveLocalCopy(champion, bytes, artifact.checksum).catch((error: unknown) =>
-      this.logger.warn(`could not keep a local copy of champion v${champion.version}: ${messageOf(error)}`),
-    );
     this.logger.log(
       previous === undefined || previous === champion.version
         ? `serving ${this.current.following} v${champion.version} (artifact ${artifact.metadata.version})`
