@@ -40,9 +40,10 @@ export async function loadSecretsBeforeBootstrap(
   const settings = readVaultSettings(env);
   if (settings.address === undefined && !existsSync(settings.agentSecretsDir)) return undefined;
   const secrets = options.secrets ?? (env === process.env ? processSecrets() : new SecretsService(env));
-  currentSession?.stop();
   const session = new VaultSession(settings, { secrets, logger: options.logger });
   await session.load();
+  // A failed load above leaves a running session alone; a successful one replaces it.
+  currentSession?.stop();
   if (options.background ?? true) session.startBackground();
   currentSession = session;
   return session;

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 
 export type SecretChangeListener = (name: string) => void;
 
-/** Names whose environment values are secrets even when Vault never touched them. */
-const SECRET_NAME_PATTERN = /(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CREDENTIAL|DATABASE_URL|_DSN)$/i;
+/** Names whose values are secrets, whatever their source: masked in logs and errors. Other names (an
+ * MLFLOW_TRACKING_URI, a LOG_LEVEL) are configuration, though a password inside any URL value is masked too. */
+export const SECRET_NAME_PATTERN =
+  /(TOKEN|SECRET|SECRET_ID|PASSWORD|PASSWD|_PASS|API_KEY|PRIVATE_KEY|CREDENTIALS?|DATABASE_URL|_DSN)$/i;
 /** Shorter values would redact ordinary words and numbers from logs. */
 const MIN_REDACTED_LENGTH = 4;
 /** Rotated-away values stay redacted; a bound keeps a long-running process from growing without end. */
@@ -44,7 +46,7 @@ export class SecretsService {
       else this.values.set(name, value);
       if (this.get(name) !== before) {
         changed.push(name);
-        if (before !== undefined) this.retire(before);
+        if (before !== undefined && SECRET_NAME_PATTERN.test(name)) this.retire(before);
       }
     }
     for (const name of changed) {
@@ -65,13 +67,17 @@ export class SecretsService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every value that must never be printed: overrides from Vault/agent files, secret-named environment
-   * variables, and values that were rotated away. Longest first, so a value containing another is masked whole. */
+  /** Every value that must never be printed: current and rotated-away values of secret-named keys from Vault,
+   * Agent files and the environment, and passwords inside URLs. Longest first, so a value containing another is
+   * masked whole. */
   secretValues(): string[] {
     const all = new Set<string>(this.retired);
-    for (const value of this.values.values()) all.add(value);
-    for (const [name, value] of Object.entries(this.env)) {
-      if (value !== undefined && SECRET_NAME_PATTERN.test(name)) all.add(value);
+    for (const source of [Object.entries(this.env), [...this.values.entries()]]) {
+      for (const [name, value] of source) {
+        if (value === undefined) continue;
+        if (SECRET_NAME_PATTERN.test(name)) all.add(value);
+        else if (passwordInUrl(value) !== undefined) all.add(value);
+      }
     }
     for (const value of [...all]) {
       const password = passwordInUrl(value);
