@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -41,6 +41,7 @@ export class WebController {
   }
 
   @Post()
+  @HttpCode(200)
   @UseGuards(ApiThrottlerGuard)
   classify(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): unknown {
     const dto = plainToInstance(WebClassifyDto, isRecord(body) ? body : {});
