@@ -210,7 +210,7 @@ describe(modelFromState.name, () => {
     ['not an object', 'just text', '"(root)" must be an object'],
     ['an unknown algorithm', withField(linear, 'algorithm', 'knn'), '"algorithm" must be one of'],
     ['a bad parameter', withField(linear, 'params', { C: 0 }), '"params.C" must be a finite number > 0'],
-    ['params that are not an object', withField(linear, 'params', [1]), '"params." must be an object'],
+    ['params that are not an object', withField(linear, 'params', [1]), '"params" must be an object'],
     ['a bad feature count', withField(linear, 'nFeatures', 0), '"nFeatures" must be an integer'],
     ['a wrong format', withField(linear, 'format', 'forest'), '"format" must be \'linear\''],
     ['short weights', withField(linear, 'weights', [1, 2]), '"weights" must hold 50 numbers'],

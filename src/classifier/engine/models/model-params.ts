@@ -40,19 +40,21 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'tol',
 ]);
 
-let context = 'model params';
+type Fail = (field: string, rule: string, value: unknown) => never;
 
-function fail(field: string, rule: string, value: unknown): never {
-  throw new Error(`${context}: "${field}" ${rule} (got ${JSON.stringify(value) ?? String(value)})`);
+function failIn(where: string): Fail {
+  return (field, rule, value) => {
+    throw new Error(`${where}: "${field}" ${rule} (got ${JSON.stringify(value) ?? String(value)})`);
+  };
 }
 
-function positiveNumber(params: Record<string, unknown>, key: string, prefix: string): void {
+function positiveNumber(params: Record<string, unknown>, key: string, prefix: string, fail: Fail): void {
   const v = params[key];
   if (v === undefined) return;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(prefix + key, 'must be a finite number > 0', v);
 }
 
-function integerAtLeast(params: Record<string, unknown>, key: string, min: number, prefix: string): void {
+function integerAtLeast(params: Record<string, unknown>, key: string, min: number, prefix: string, fail: Fail): void {
   const v = params[key];
   if (v === undefined) return;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(prefix + key, `must be an integer >= ${min}`, v);
@@ -68,21 +70,22 @@ export function resolveModelParams(
   prefix = '',
   where = 'model params',
 ): ModelParams {
-  context = where;
+  const fail = failIn(where);
   if (given === undefined || given === null) return { ...DEFAULT_MODEL_PARAMS[algorithm] };
-  if (typeof given !== 'object' || Array.isArray(given)) fail(prefix || 'params', 'must be an object', given);
+  if (typeof given !== 'object' || Array.isArray(given))
+    fail(prefix.replace(/\.$/, '') || 'params', 'must be an object', given);
   const params = given as Record<string, unknown>;
   for (const key of Object.keys(params)) {
     if (!KNOWN_KEYS.has(key)) fail(prefix + key, 'is not a known model parameter', params[key]);
   }
-  positiveNumber(params, 'alpha', prefix);
-  positiveNumber(params, 'C', prefix);
-  positiveNumber(params, 'tol', prefix);
-  integerAtLeast(params, 'nEstimators', 1, prefix);
-  integerAtLeast(params, 'minSamplesLeaf', 1, prefix);
-  integerAtLeast(params, 'calibrationFolds', 2, prefix);
-  integerAtLeast(params, 'maxIter', 1, prefix);
-  if (params.maxDepth !== undefined && params.maxDepth !== null) integerAtLeast(params, 'maxDepth', 1, prefix);
+  positiveNumber(params, 'alpha', prefix, fail);
+  positiveNumber(params, 'C', prefix, fail);
+  positiveNumber(params, 'tol', prefix, fail);
+  integerAtLeast(params, 'nEstimators', 1, prefix, fail);
+  integerAtLeast(params, 'minSamplesLeaf', 1, prefix, fail);
+  integerAtLeast(params, 'calibrationFolds', 2, prefix, fail);
+  integerAtLeast(params, 'maxIter', 1, prefix, fail);
+  if (params.maxDepth !== undefined && params.maxDepth !== null) integerAtLeast(params, 'maxDepth', 1, prefix, fail);
   if (params.classWeight !== undefined && params.classWeight !== null && params.classWeight !== 'balanced') {
     fail(prefix + 'classWeight', "must be 'balanced' or null", params.classWeight);
   }
