@@ -1,0 +1,33 @@
+import { confusionMatrixSvg, escapeXml, rocCurveSvg } from './charts';
+import { metricSets } from './model-metrics';
+
+describe(metricSets.name, () => {
+  it('should read flat metrics with counts', () => {
+    const [set] = metricSets({ accuracy: 0.9, f1: 0.8, tp: 1, fp: 2, tn: 3, fn: 4, rocAuc: 0.95 });
+    expect(set).toMatchObject({ name: 'evaluation', confusion: { tp: 1, fp: 2, tn: 3, fn: 4 }, rocAuc: 0.95 });
+    expect(set.values.map((v) => v.name)).toEqual(['accuracy', 'f1', 'rocAuc']);
+  });
+
+  it('should read per-set metrics with a confusion matrix and ROC points in either layout', () => {
+    const sets = metricSets({
+      sms: { accuracy: 0.9, confusionMatrix: [[10, 1], [2, 7]], roc: [[0, 0], { fpr: 0.1, tpr: 0.9 }] },
+      email: { f1: 0.7, roc_curve: { fpr: [0, 0.5], tpr: [0, 1] } },
+      note: 'ignored',
+    });
+    expect(sets.map((s) => s.name)).toEqual(['sms', 'email']);
+    expect(sets[0].confusion).toEqual({ tn: 10, fp: 1, fn: 2, tp: 7 });
+    expect(sets[0].roc).toEqual([[0, 0], [0.1, 0.9]]);
+    expect(sets[1].roc).toEqual([[0, 0], [0.5, 1]]);
+    expect(metricSets(null)).toEqual([]);
+  });
+});
+
+describe(confusionMatrixSvg.name, () => {
+  it('should draw the four counts and escape the title', () => {
+    const svg = confusionMatrixSvg({ tp: 134, fp: 2, tn: 964, fn: 15 }, 'Confusion <sms>');
+    for (const n of ['134', '2', '964', '15']) expect(svg).toContain(`>${n}<`);
+    expect(svg).toContain('Confusion &lt;sms&gt;');
+    expect(rocCurveSvg([[0.1, 0.9]], 0.97)).toContain('AUC 0.9700');
+    expect(escapeXml(`"'&`)).toBe('&quot;&#39;&amp;');
+  });
+});
