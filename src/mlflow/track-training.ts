@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import type { SecretSource } from './client/mlflow-credentials';
+import { mlflowConfigFrom, type MlflowConfig } from './config/mlflow.config';
+import { promoteIfBetter, type PromotionDecision } from './promotion';
+import {
+  logTrainingRun,
+  readReportDir,
+  type EvaluationFigures,
+  type LoggedRun,
+  type TrainingRunInput,
+} from './run-logger';
+import { createLocalTrackingStore, createTrackingStore } from './tracking-store.factory';
+
+/** The parts of the trainer's `TrainingResult` tracking reads (kept structural: no dependency on the trainer). */
+export interface TrainingResultLike {
+  readonly artifactPath: string;
+  readonly artifact: TrainingRunInput['artifact'];
+  readonly evaluation: Readonly<Record<string, EvaluationFigures>>;
+  /** Per-fold figures: an array, or an object holding one under `folds`/`perFold`. */
+  readonly cv?: unknown;
+  readonly reportDir?: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly durationMs: number;
+}
+
+export async function trainingRunInputFromResult(result: TrainingResultLike): Promise<TrainingRunInput> {
+  return {
+    artifactBytes: await readFile(result.artifactPath),
+    artifact: result.artifact,
+    params: result.params,
+    evaluation: result.evaluation,
+    cvFolds: cvFolds(result.cv),
+    durationMs: result.durationMs,
+    ...(result.reportDir ? { reportFiles: await readReportDir(result.reportDir).catch(() => ({})) } : {}),
+  };
+}
+
+export interface TrackTrainingOptions {
+  /** Register a version (default true). */
+  register?: boolean;
+  /** Apply the quality gate to the new version (champion or challenger). */
+  promote?: boolean;
+  env?: NodeJS.ProcessEnv;
+  secrets: SecretSource;
+  logger?: { log(message: string): void; warn(message: string): void };
+}
+
+/**
+ * What `npm run train -- --register [--promote]` calls after training: logs the run to MLflow (or the local
+ * registry), registers the version, applies the gate. MLflow being down never fails the training.
+ */
+export async function trackTrainingResult(
+  result: TrainingResultLike,
+  options: TrackTrainingOptions,
+): Promise<{ run: LoggedRun; promotion?: PromotionDecision; config: MlflowConfig }> {
+  const config = mlflowConfigFrom(options.env ?? process.env);
+  const store = createTrackingStore(config, options.secrets, options.logger);
+  const run = await logTrainingRun(store, await trainingRunInputFromResult(result), {
+    experimentName: config.experimentName,
+    modelName: config.modelName,
+    register: options.register !== false,
+    fallback: store.kind === 'local' ? undefined : createLocalTrackingStore(config),
+    env: options.env,
+    logger: options.logger,
+  });
+  if (!options.promote || !run.version) return { run, config };
+  const promotion = await promoteIfBetter(store, {
+    modelName: config.modelName,
+    version: run.version.version,
+    rule: config.gate,
+  });
+  options.logger?.log(`${config.modelName} v${promotion.version}: ${promotion.decision} (${promotion.reason})`);
+  return { run, promotion, config };
+}
+
+function cvFolds(cv: unknown): Array<Record<string, number | null>> | undefined {
+  const list = Array.isArray(cv)
+    ? cv
+    : cv && typeof cv === 'object'
+      ? ((cv as { folds?: unknown; perFold?: unknown }).folds ?? (cv as { perFold?: unknown }).perFold)
+      : undefined;
+  if (!Array.isArray(list)) return undefined;
+  return list.map((fold) => {
+    const source = (fold as { metrics?: unknown }).metrics ?? fold;
+    const out: Record<string, number | null> = {};
+    for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
+      if (typeof value === 'number' || value === null) out[key] = value;
+    }
+    return out;
+  });
+}
