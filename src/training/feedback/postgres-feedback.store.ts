@@ -1,10 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { databaseConnectionString, onDatabaseCredentialsChange } from '../../vault/database-url';
 import type { SecretsService } from '../../vault/secrets.service';
 import { migrate, type SqlDatabase, type SqlSession, SqlFeedbackStore } from './sql-feedback.store';
-
-/** Secrets this adapter reads; a change of any of them re-creates the pool. */
-export const DATABASE_SECRET_NAMES = ['DATABASE_URL', 'DATABASE_USERNAME', 'DATABASE_PASSWORD'] as const;
 
 /** PostgreSQL error codes meaning "these credentials no longer work": retried once on a newer pool. */
 const CREDENTIAL_ERRORS = new Set(['28P01', '28000']);
@@ -30,6 +28,8 @@ export class PostgresFeedbackStore extends SqlFeedbackStore {
   private unsubscribe: (() => void) | undefined;
   private readonly draining = new Set<Promise<void>>();
   private readonly sql: SqlDatabase;
+  /** How many pools were built so far (1 after open, +1 per credential rotation); for health details and tests. */
+  poolGeneration = 0;
 
   constructor(
     private readonly secrets: SecretsService,
@@ -58,15 +58,10 @@ export class PostgresFeedbackStore extends SqlFeedbackStore {
     };
   }
 
-  /** How many pools were built so far (1 after open, +1 per credential rotation); for health details and tests. */
-  poolGeneration = 0;
-
   async open(): Promise<void> {
     if (this.pool) return;
     this.pool = this.createPool();
-    this.unsubscribe = this.secrets.onChange((name) => {
-      if ((DATABASE_SECRET_NAMES as readonly string[]).includes(name)) this.rotate();
-    });
+    this.unsubscribe = onDatabaseCredentialsChange(this.secrets, () => this.rotate());
     await migrate(this.sql);
   }
 
@@ -83,14 +78,11 @@ export class PostgresFeedbackStore extends SqlFeedbackStore {
   }
 
   private createPool(): Pool {
-    const url = this.secrets.get('DATABASE_URL');
-    if (!url) throw new Error('DATABASE_URL is not set: the PostgreSQL feedback store needs a connection string');
-    const config: PoolConfig = { connectionString: url, max: 10, connectionTimeoutMillis: 10_000, ...this.poolOptions };
-    const user = this.secrets.get('DATABASE_USERNAME');
-    const password = this.secrets.get('DATABASE_PASSWORD');
-    if (user) config.user = user;
-    if (password) config.password = password;
-    const pool = new Pool(config);
+    // DATABASE_URL with Vault's dynamic DATABASE_USERNAME / DATABASE_PASSWORD in it, when there are any.
+    const connectionString = databaseConnectionString(this.secrets);
+    if (!connectionString)
+      throw new Error('DATABASE_URL is not set: the PostgreSQL feedback store needs a connection string');
+    const pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: 10_000, ...this.poolOptions });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (error) => this.logger.warn(`idle PostgreSQL connection failed: ${error.message}`));
     this.poolGeneration += 1;
