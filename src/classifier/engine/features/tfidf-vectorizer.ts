@@ -51,12 +51,14 @@ interface Block {
   readonly offset: number;
   readonly size: number;
   readonly prefix: string;
+  readonly prefixClosed: boolean;
 }
 
 /** Counts a block's term occurrences into the vectorizer's scratch (the hot path's only per-term work). */
 class CountingSink implements TermSink {
   table!: TermTable;
   offset = 0;
+  prefixClosed = false;
   touchedCount = 0;
 
   constructor(
@@ -64,13 +66,35 @@ class CountingSink implements TermSink {
     readonly touched: Int32Array,
   ) {}
 
-  term(buffer: Int32Array, start: number, end: number, hash: number): void {
+  term(buffer: Int32Array, start: number, end: number, hash: number): boolean {
     const id = this.table.find(buffer, start, end, hash);
-    if (id < 0) return;
+    if (id < 0) return !this.prefixClosed;
     const column = this.offset + id;
     if (this.counts[column] === 0) this.touched[this.touchedCount++] = column;
     this.counts[column]++;
+    return true;
   }
+}
+
+/**
+ * Whether every term longer than the smallest n has its one-shorter prefix (one code point less for char_wb, one
+ * token less for words) in the vocabulary too. Then, when an n-gram is missing, no longer n-gram from the same start
+ * can be present, and transform stops extending it. True of any vocabulary cut by minDf alone (a prefix occurs
+ * wherever its extension does); usually true under maxFeatures too, and checked rather than assumed.
+ */
+function isPrefixClosed(terms: readonly string[], config: AnalyzerConfig): boolean {
+  const minN = config.ngramRange[0];
+  const present = new Set(terms);
+  for (const term of terms) {
+    if (config.kind === 'char_wb') {
+      const chars = [...term];
+      if (chars.length > minN && !present.has(chars.slice(0, -1).join(''))) return false;
+    } else {
+      const cut = term.lastIndexOf(' ');
+      if (cut >= 0 && term.split(' ').length > minN && !present.has(term.slice(0, cut))) return false;
+    }
+  }
+  return true;
 }
 
 class TfidfVectorizer implements Vectorizer {
@@ -102,7 +126,16 @@ class TfidfVectorizer implements Vectorizer {
             `vectorizer.vocabulary[${offset + i}]: duplicate term ${describe(vocabulary[offset + i])}`,
           );
       }
-      const block = { analyzer: createAnalyzer(analyzerConfig), table, offset, size, prefix: prefixes[b] };
+      const terms = vocabulary.slice(offset, offset + size);
+      const prefixClosed = isPrefixClosed(terms, analyzerConfig);
+      const block = {
+        analyzer: createAnalyzer(analyzerConfig),
+        table,
+        offset,
+        size,
+        prefix: prefixes[b],
+        prefixClosed,
+      };
       offset += size;
       return block;
     });
@@ -120,6 +153,7 @@ class TfidfVectorizer implements Vectorizer {
       const from = sink.touchedCount;
       sink.table = block.table;
       sink.offset = block.offset;
+      sink.prefixClosed = block.prefixClosed;
       block.analyzer.analyze(text, sink);
       const to = sink.touchedCount;
       if (to === from) continue;
@@ -167,7 +201,7 @@ class TermCounter implements TermSink {
   lastDocument = new Int32Array(4096).fill(-1);
   document = 0;
 
-  term(buffer: Int32Array, start: number, end: number, hash: number): void {
+  term(buffer: Int32Array, start: number, end: number, hash: number): boolean {
     const id = this.table.intern(buffer, start, end, hash);
     if (id >= this.totals.length) this.grow();
     this.totals[id]++;
@@ -175,6 +209,7 @@ class TermCounter implements TermSink {
       this.lastDocument[id] = this.document;
       this.documentFrequency[id]++;
     }
+    return true;
   }
 
   private grow(): void {

@@ -19,9 +19,13 @@ const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as 
 
 const SPACE = NGRAM_JOINER.codePointAt(0) as number;
 
-/** Receives every term occurrence: the code points `buffer[start..end)` and their hash (`hashCodePoints`). */
+/**
+ * Receives every term occurrence: the code points `buffer[start..end)` and their hash (`hashCodePoints`).
+ * Returning false says no longer n-gram with this prefix can matter (the vocabulary is prefix-closed and this one
+ * is not in it), so the analyzer stops extending it.
+ */
 export interface TermSink {
-  term(buffer: Int32Array, start: number, end: number, hash: number): void;
+  term(buffer: Int32Array, start: number, end: number, hash: number): boolean;
 }
 
 /**
@@ -39,6 +43,7 @@ export function analyzeToStrings(analyzer: TextAnalyzer, text: string): string[]
   analyzer.analyze(text, {
     term: (buffer, start, end) => {
       terms.push(codePointsToString(buffer, start, end));
+      return true;
     },
   });
   return terms;
@@ -97,7 +102,7 @@ class CharWbAnalyzer implements TextAnalyzer {
         for (let k = s; k < stop; k++) {
           hash = extendTermHash(hash, buf[k]);
           const n = k - s + 1;
-          if (n >= minN && n < paddedLength) sink.term(buf, s, k + 1, hash);
+          if (n >= minN && n < paddedLength && !sink.term(buf, s, k + 1, hash)) break;
         }
       }
       if (maxN >= paddedLength) sink.term(buf, from, to, hashCodePoints(buf, from, to));
@@ -156,7 +161,7 @@ class TokenBuffer {
       for (let u = t; u < stop; u++) {
         if (u > t) hash = extendTermHash(hash, SPACE);
         for (let k = starts[u]; k < ends[u]; k++) hash = extendTermHash(hash, buf[k]);
-        if (u - t + 1 >= minN) sink.term(buf, starts[t], ends[u], hash);
+        if (u - t + 1 >= minN && !sink.term(buf, starts[t], ends[u], hash)) break;
       }
     }
   }

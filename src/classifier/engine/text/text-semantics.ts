@@ -32,10 +32,11 @@ export const PYTHON_WHITESPACE: readonly number[] = [
   0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ];
 
-const PYTHON_WHITESPACE_SET = new Set(PYTHON_WHITESPACE);
+const PYTHON_WHITESPACE_TABLE = new Uint8Array(0x3001);
+for (const c of PYTHON_WHITESPACE) PYTHON_WHITESPACE_TABLE[c] = 1;
 
 export function isPythonWhitespace(codePoint: number): boolean {
-  return codePoint === 0x20 || (codePoint < 0x3001 && PYTHON_WHITESPACE_SET.has(codePoint));
+  return codePoint < 0x3001 && PYTHON_WHITESPACE_TABLE[codePoint] === 1;
 }
 
 /** 0 = not yet known, 1 = word character, 2 = not; BMP only, astral code points are tested each time. */

@@ -1,0 +1,71 @@
+/**
+ * Micro-benchmark of the hot path: TF-IDF transform (+ a linear score) per SMS and per email, with the default
+ * (best-model) vectorizer fitted on the training rows. The official benchmark is `npm run bench:classify`.
+ *   npm run build && node dist/bench/vectorizer.micro.js
+ */
+import { fitTfidfVectorizer } from '../src/classifier/engine/features/tfidf-vectorizer';
+import { DEFAULT_VECTORIZER_CONFIG } from '../src/classifier/engine/features/vectorizer-config';
+import type { SparseVector } from '../src/classifier/engine/types';
+import { loadEmailCorpus, loadSmsCorpus } from '../src/training/datasets/corpora';
+import { resolveDataDir } from '../src/training/datasets/data-dir';
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function score(x: SparseVector, weights: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.indices.length; i++) s += weights[x.indices[i]] * x.values[i];
+  return s;
+}
+
+async function measure(name: string, train: readonly string[], test: readonly string[], calls: number): Promise<void> {
+  let t = performance.now();
+  const { vectorizer } = fitTfidfVectorizer(train, DEFAULT_VECTORIZER_CONFIG);
+  const fitMs = performance.now() - t;
+  const weights = Float64Array.from({ length: vectorizer.nFeatures }, (_, i) => Math.sin(i));
+  let sink = 0;
+  for (let i = 0; i < 2000; i++) sink += score(vectorizer.transform(test[i % test.length]), weights);
+  const times = new Float64Array(calls);
+  for (let i = 0; i < calls; i++) {
+    const text = test[i % test.length];
+    const start = process.hrtime.bigint();
+    sink += score(vectorizer.transform(text), weights);
+    times[i] = Number(process.hrtime.bigint() - start) / 1000;
+  }
+  times.sort();
+  t = performance.now();
+  let batch = 0;
+  while (performance.now() - t < 1000) {
+    for (const text of test) sink += score(vectorizer.transform(text), weights);
+    batch += test.length;
+  }
+  const perSecond = (batch / (performance.now() - t)) * 1000;
+  const chars = test.reduce((a, s) => a + s.length, 0) / test.length;
+  console.log(
+    `${name}: ${vectorizer.nFeatures} columns, fit ${fitMs.toFixed(0)} ms on ${train.length} texts; ` +
+      `mean ${chars.toFixed(0)} chars; transform+score median ${percentile(times, 0.5).toFixed(1)} µs, ` +
+      `p99 ${percentile(times, 0.99).toFixed(1)} µs; batch ${perSecond.toFixed(0)} /s` +
+      (sink === 42 ? ' ' : ''),
+  );
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolveDataDir();
+  const sms = await loadSmsCorpus(dataDir);
+  await measure(
+    'sms',
+    sms.train.map((r) => r.text),
+    sms.test.map((r) => r.text),
+    5000,
+  );
+  const email = await loadEmailCorpus(dataDir);
+  await measure(
+    'email',
+    email.train.map((r) => r.text),
+    email.test.map((r) => r.text),
+    2000,
+  );
+}
+
+void main();
