@@ -9,7 +9,14 @@ import { VaultHealthIndicator } from '../src/vault/vault-health.indicator';
 import { VaultModule } from '../src/vault/vault.module';
 import { DATABASE_USERNAME, VaultSession, VaultStartupError } from '../src/vault/vault-session';
 import { VaultDouble } from './doubles/vault-server';
-import { CapturingLogger, POLICY_FILE, SECRET_PATH, createVaultFixture, waitFor, type VaultFixture } from './vault-fixtures';
+import {
+  CapturingLogger,
+  POLICY_FILE,
+  SECRET_PATH,
+  createVaultFixture,
+  waitFor,
+  type VaultFixture,
+} from './vault-fixtures';
 
 const POLICY = readFileSync(POLICY_FILE, 'utf8');
 
@@ -112,14 +119,20 @@ describe('Vault failures', () => {
 
     const missing = await quick({ VAULT_SECRET_PATH: 'spam-classifier/missing' });
     // The policy allows only the service's own path, so Vault answers 403 before it would say 404.
-    expect(missing.message).toContain('Vault KV read secret/data/spam-classifier/missing failed: HTTP 403 (1 error occurred: * permission denied)');
+    expect(missing.message).toContain(
+      'Vault KV read secret/data/spam-classifier/missing failed: HTTP 403 (1 error occurred: * permission denied)',
+    );
 
     const noFile = await quick({ VAULT_KUBERNETES_TOKEN_PATH: join(fixture.dir, 'nope') });
-    expect(noFile.message).toContain(`cannot read Kubernetes service-account token file ${join(fixture.dir, 'nope')} (ENOENT)`);
+    expect(noFile.message).toContain(
+      `cannot read Kubernetes service-account token file ${join(fixture.dir, 'nope')} (ENOENT)`,
+    );
 
     await writeFile(join(fixture.agentDir, 'broken'), 'ADMIN_API_TOKEN=ok\nthis line is wrong\n');
     const badAgent = await quick({});
-    expect(badAgent.message).toContain(`${join(fixture.agentDir, 'broken')}:2: expected KEY=value or export KEY="value"`);
+    expect(badAgent.message).toContain(
+      `${join(fixture.agentDir, 'broken')}:2: expected KEY=value or export KEY="value"`,
+    );
 
     const settings = await loadSecretsBeforeBootstrap({
       VAULT_ADDR: 'not a url',
@@ -135,15 +148,22 @@ describe('Vault failures', () => {
   it('should report a 404 for a missing KV secret when the policy allows the path', async () => {
     const double = await startDouble();
     double.deleteSecret(SECRET_PATH);
-    const error = (await loadSecretsBeforeBootstrap(env(), { logger: new CapturingLogger() }).catch((e: unknown) => e)) as Error;
+    const error = (await loadSecretsBeforeBootstrap(env(), { logger: new CapturingLogger() }).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(error.message).toContain('Vault KV read secret/data/spam-classifier/config failed: HTTP 404.');
   });
 
   it('should keep the last secrets and report degraded while Vault is down, and up again when it is back', async () => {
-    const double = await startDouble({ database: { role: 'spam-classifier', leaseDurationSeconds: 30, maxTtlSeconds: 300 } });
-    session = await loadSecretsBeforeBootstrap(env({ VAULT_REFRESH_INTERVAL_MS: '1000', VAULT_DB_ROLE: 'spam-classifier' }), {
-      logger: new CapturingLogger(),
+    const double = await startDouble({
+      database: { role: 'spam-classifier', leaseDurationSeconds: 30, maxTtlSeconds: 300 },
     });
+    session = await loadSecretsBeforeBootstrap(
+      env({ VAULT_REFRESH_INTERVAL_MS: '1000', VAULT_DB_ROLE: 'spam-classifier' }),
+      {
+        logger: new CapturingLogger(),
+      },
+    );
     const moduleRef = await Test.createTestingModule({ imports: [VaultModule.forRoot(session)] }).compile();
     const secrets = moduleRef.get(SecretsService);
     const health = moduleRef.get(VaultHealthIndicator);
@@ -167,10 +187,15 @@ describe('Vault failures', () => {
   });
 
   it('should stay ready while sealed until the database lease really expires, then report down', async () => {
-    const double = await startDouble({ database: { role: 'spam-classifier', leaseDurationSeconds: 3, maxTtlSeconds: 300 } });
-    session = await loadSecretsBeforeBootstrap(env({ VAULT_REFRESH_INTERVAL_MS: '1000', VAULT_DB_ROLE: 'spam-classifier' }), {
-      logger: new CapturingLogger(),
+    const double = await startDouble({
+      database: { role: 'spam-classifier', leaseDurationSeconds: 3, maxTtlSeconds: 300 },
     });
+    session = await loadSecretsBeforeBootstrap(
+      env({ VAULT_REFRESH_INTERVAL_MS: '1000', VAULT_DB_ROLE: 'spam-classifier' }),
+      {
+        logger: new CapturingLogger(),
+      },
+    );
     const expiresAt = Date.parse(session!.health().databaseLeaseExpiresAt as string);
     double.seal();
 

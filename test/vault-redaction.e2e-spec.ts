@@ -88,7 +88,10 @@ describe('Vault secret redaction', () => {
     // Start, rotate a KV secret and the database credentials, lose Vault and get it back.
     session = await loadSecretsBeforeBootstrap(env, { secrets, logger });
     const firstPassword = secrets.get(DATABASE_PASSWORD) as string;
-    vault.putSecret(SECRET_PATH, { ADMIN_API_TOKEN: 'admin-token-b7720e19', DATABASE_URL: 'postgres://db.internal/spam' });
+    vault.putSecret(SECRET_PATH, {
+      ADMIN_API_TOKEN: 'admin-token-b7720e19',
+      DATABASE_URL: 'postgres://db.internal/spam',
+    });
     await waitFor(() => secrets.get('ADMIN_API_TOKEN') === 'admin-token-b7720e19', 'the rotated admin token');
     await waitFor(() => secrets.get(DATABASE_PASSWORD) !== firstPassword, 'rotated database credentials');
     await vault.goDown();
@@ -102,25 +105,42 @@ describe('Vault secret redaction', () => {
     // Failed starts: the errors themselves, however they are printed.
     const failures = await Promise.all([
       loadSecretsBeforeBootstrap(
-        { ...env, VAULT_AUTH_METHOD: 'approle', VAULT_APPROLE_ROLE_ID: 'role-id-7', VAULT_APPROLE_SECRET_ID: 'wrong-secret-id-1234' },
+        {
+          ...env,
+          VAULT_AUTH_METHOD: 'approle',
+          VAULT_APPROLE_ROLE_ID: 'role-id-7',
+          VAULT_APPROLE_SECRET_ID: 'wrong-secret-id-1234',
+        },
         { secrets, logger },
       ).catch((e: unknown) => e),
       loadSecretsBeforeBootstrap(
         { ...env, VAULT_AUTH_METHOD: 'token', VAULT_TOKEN: 'hvs.not-a-valid-token-9876' },
         { secrets, logger },
       ).catch((e: unknown) => e),
-      loadSecretsBeforeBootstrap({ ...env, VAULT_AUTH_METHOD: 'token', VAULT_TOKEN: 'hvs.x', VAULT_ADDR: 'nope' }).catch((e: unknown) => e),
+      loadSecretsBeforeBootstrap({
+        ...env,
+        VAULT_AUTH_METHOD: 'token',
+        VAULT_TOKEN: 'hvs.x',
+        VAULT_ADDR: 'nope',
+      }).catch((e: unknown) => e),
     ]);
     for (const failure of failures) {
       expect(failure).toBeInstanceOf(Error);
-      captured.push(String(failure), inspect(failure, { depth: 10 }), JSON.stringify(failure), (failure as Error).stack ?? '');
+      captured.push(
+        String(failure),
+        inspect(failure, { depth: 10 }),
+        JSON.stringify(failure),
+        (failure as Error).stack ?? '',
+      );
     }
 
     // What other code might log: a request with credentials, a driver error quoting the URL, a config object.
     const admin = secrets.get('ADMIN_API_TOKEN') as string;
     const dbPassword = secrets.get(DATABASE_PASSWORD) as string;
     log.info({ req: { headers: { authorization: `Bearer ${admin}`, 'x-vault-token': 'hvs.header' } } }, 'request');
-    log.error(new Error(`connect failed for postgres://${secrets.get(DATABASE_USERNAME)}:${dbPassword}@db.internal/spam`));
+    log.error(
+      new Error(`connect failed for postgres://${secrets.get(DATABASE_USERNAME)}:${dbPassword}@db.internal/spam`),
+    );
     log.warn(`admin token was ${admin}, agent ${secrets.get('AGENT_SECRET')}, mlflow ${env.MLFLOW_TRACKING_PASSWORD}`);
     log.info({ config: { database: { password: 'nested-password-1' }, token: 'some-token-2' } }, 'config');
     await moduleRef.close();
@@ -147,7 +167,9 @@ describe('Vault secret redaction', () => {
     expect(output).toContain('Vault approle login failed: HTTP 400 (invalid role or secret ID)');
     expect(output).toContain('Vault token lookup-self failed: HTTP 403 (permission denied)');
     expect(output).toContain('admin token was [REDACTED], agent [REDACTED], mlflow [REDACTED]');
-    expect(output).toMatch(/connect failed for postgres:\/\/v-kubernetes-spam-cla-[0-9a-f]+:\[REDACTED\]@db\.internal\/spam/);
+    expect(output).toMatch(
+      /connect failed for postgres:\/\/v-kubernetes-spam-cla-[0-9a-f]+:\[REDACTED\]@db\.internal\/spam/,
+    );
     expect(vault.secretValues().length).toBeGreaterThan(8);
     expect(SECRET_REDACTION_PATHS).toContain('req.headers.authorization');
   });

@@ -9,7 +9,14 @@ import { VaultHealthIndicator } from '../src/vault/vault-health.indicator';
 import { VaultModule } from '../src/vault/vault.module';
 import { DATABASE_PASSWORD, DATABASE_USERNAME, VaultSession } from '../src/vault/vault-session';
 import { VaultDouble } from './doubles/vault-server';
-import { CapturingLogger, POLICY_FILE, SECRET_PATH, createVaultFixture, waitFor, type VaultFixture } from './vault-fixtures';
+import {
+  CapturingLogger,
+  POLICY_FILE,
+  SECRET_PATH,
+  createVaultFixture,
+  waitFor,
+  type VaultFixture,
+} from './vault-fixtures';
 
 const POLICY = readFileSync(POLICY_FILE, 'utf8');
 
@@ -89,7 +96,12 @@ describe(VaultSession.name, () => {
     const base = { VAULT_ADDR: vault.url, VAULT_AGENT_SECRETS_DIR: fixture.agentDir };
 
     session = await loadSecretsBeforeBootstrap(
-      { ...base, VAULT_AUTH_METHOD: 'approle', VAULT_APPROLE_ROLE_ID: 'role-id-1', VAULT_APPROLE_SECRET_ID_FILE: secretIdFile },
+      {
+        ...base,
+        VAULT_AUTH_METHOD: 'approle',
+        VAULT_APPROLE_ROLE_ID: 'role-id-1',
+        VAULT_APPROLE_SECRET_ID_FILE: secretIdFile,
+      },
       { logger: new CapturingLogger(), background: false },
     );
     expect(session?.secrets.get('ADMIN_API_TOKEN')).toBe('kv-admin-token');
@@ -126,7 +138,10 @@ describe(VaultSession.name, () => {
     secrets.onChange((name) => changes.push(name));
     expect(adminAccepts('admin-token-v1')).toBe(true);
 
-    vault.putSecret(SECRET_PATH, { ADMIN_API_TOKEN: 'admin-token-v2', DATABASE_URL: 'postgres://app:pw-v1@db:5432/spam' });
+    vault.putSecret(SECRET_PATH, {
+      ADMIN_API_TOKEN: 'admin-token-v2',
+      DATABASE_URL: 'postgres://app:pw-v1@db:5432/spam',
+    });
     await waitFor(() => adminAccepts('admin-token-v2'), 'the rotated admin token');
 
     expect(adminAccepts('admin-token-v1')).toBe(false);
@@ -148,7 +163,11 @@ describe(VaultSession.name, () => {
       logger: new CapturingLogger(),
     });
 
-    await waitFor(() => vault!.count('POST', '/v1/auth/kubernetes/login') >= 2, 'a second login after renewals', 20_000);
+    await waitFor(
+      () => vault!.count('POST', '/v1/auth/kubernetes/login') >= 2,
+      'a second login after renewals',
+      20_000,
+    );
 
     const double = vault;
     expect(double.count('POST', '/v1/auth/token/renew-self')).toBeGreaterThanOrEqual(1);
@@ -169,7 +188,10 @@ describe(VaultSession.name, () => {
       logger: new CapturingLogger(),
     });
     const secrets = (session as VaultSession).secrets;
-    const first = { user: secrets.get(DATABASE_USERNAME) as string, password: secrets.get(DATABASE_PASSWORD) as string };
+    const first = {
+      user: secrets.get(DATABASE_USERNAME) as string,
+      password: secrets.get(DATABASE_PASSWORD) as string,
+    };
     expect(double.isValidDatabaseLogin(first.user, first.password)).toBe(true);
     expect(databaseConnectionString(secrets)).toBe(
       `postgres://${first.user}:${encodeURIComponent(first.password)}@db.internal:5432/spam?sslmode=require`,
@@ -206,7 +228,9 @@ describe(VaultSession.name, () => {
     ]);
     expect(failed).toBe(0);
     expect(queries).toBeGreaterThan(100);
-    expect(double.requests.filter((r) => r.path.startsWith('/v1/sys/leases/renew/database/creds/spam-classifier/'))).not.toEqual([]);
+    expect(
+      double.requests.filter((r) => r.path.startsWith('/v1/sys/leases/renew/database/creds/spam-classifier/')),
+    ).not.toEqual([]);
     expect(double.requests.filter((r) => r.status === 403)).toEqual([]);
   });
 

@@ -22,7 +22,7 @@ export async function readAgentSecrets(dir: string): Promise<Record<string, stri
   try {
     names = (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
   } catch (error) {
-    if (isMissing(error)) return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new AgentSecretsError(`Cannot read Vault Agent folder ${dir}: ${(error as NodeJS.ErrnoException).code}`);
   }
   const secrets: Record<string, string> = {};
@@ -32,7 +32,7 @@ export async function readAgentSecrets(dir: string): Promise<Record<string, stri
     try {
       info = await stat(path);
     } catch (error) {
-      if (isMissing(error)) continue; // the Agent replaced the file between readdir and stat
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // replaced between readdir and stat
       throw error;
     }
     if (!info.isFile()) continue;
@@ -46,7 +46,7 @@ export async function readAgentSecrets(dir: string): Promise<Record<string, stri
 
 export function parseAgentFile(content: string, source: string): Record<string, string> {
   const text = content.replace(/^\uFEFF/, '');
-  return text.trimStart().startsWith('{') ? parseJson(text, source) : parseLines(text, source);
+  return /^[[{]/.test(text.trimStart()) ? parseJson(text, source) : parseLines(text, source);
 }
 
 function parseJson(text: string, source: string): Record<string, string> {
@@ -88,15 +88,16 @@ function unquote(value: string, where: string, key: string): string {
   if (quote !== '"' && quote !== "'") return value.replace(/\s+#.*$/, '');
   const end = value.lastIndexOf(quote);
   if (end === 0) throw new AgentSecretsError(`${where}: value of ${key} has no closing ${quote}`);
-  if (value.slice(end + 1).trim() !== '' && !value.slice(end + 1).trim().startsWith('#')) {
+  if (
+    value.slice(end + 1).trim() !== '' &&
+    !value
+      .slice(end + 1)
+      .trim()
+      .startsWith('#')
+  ) {
     throw new AgentSecretsError(`${where}: unexpected text after the quoted value of ${key}`);
   }
   const inner = value.slice(1, end);
   if (quote === "'") return inner;
   return inner.replace(/\\(["\\$`n])/g, (_all, escaped: string) => (escaped === 'n' ? '\n' : escaped));
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -14,10 +14,16 @@ export const SECRET_REDACTION_PATHS: readonly string[] = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers["x-vault-token"]',
-  ...['password', 'token', 'secret', 'secret_id', 'client_token', 'jwt', 'connectionString', 'DATABASE_URL']
-    .flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
-  ...['ADMIN_API_TOKEN', 'DATABASE_PASSWORD', 'MLFLOW_TRACKING_TOKEN', 'MLFLOW_TRACKING_PASSWORD', 'VAULT_TOKEN']
-    .flatMap((field) => [field, `*.${field}`]),
+  ...['password', 'token', 'secret', 'secret_id', 'client_token', 'jwt', 'connectionString', 'DATABASE_URL'].flatMap(
+    (field) => [field, `*.${field}`, `*.*.${field}`],
+  ),
+  ...[
+    'ADMIN_API_TOKEN',
+    'DATABASE_PASSWORD',
+    'MLFLOW_TRACKING_TOKEN',
+    'MLFLOW_TRACKING_PASSWORD',
+    'VAULT_TOKEN',
+  ].flatMap((field) => [field, `*.${field}`]),
 ];
 
 /** Replaces every secret value SecretsService knows (current and rotated-away) in a text with [REDACTED]. */
@@ -30,7 +36,11 @@ export function redactDeep(value: unknown, secrets: SecretsService, depth = 0): 
   if (typeof value === 'string') return secrets.redact(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { type: value.name, message: secrets.redact(value.message), stack: value.stack && secrets.redact(value.stack) };
+    return {
+      type: value.name,
+      message: secrets.redact(value.message),
+      stack: value.stack && secrets.redact(value.stack),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets, depth + 1));
   const out: Record<string, unknown> = {};
@@ -50,7 +60,10 @@ export function secretRedactionPinoOptions(secrets: SecretsService): {
     redact: { paths: [...SECRET_REDACTION_PATHS], censor: REDACTED },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => redactDeep(arg, secrets)));
+        method.apply(
+          this,
+          args.map((arg) => redactDeep(arg, secrets)),
+        );
       },
     },
   };

@@ -44,7 +44,9 @@ export class VaultRequestError extends Error {
     readonly detail: string,
     transient?: boolean,
   ) {
-    super(`Vault ${operation} failed: ${status === undefined ? detail : `HTTP ${status}${detail ? ` (${detail})` : ''}`}`);
+    super(
+      `Vault ${operation} failed: ${status === undefined ? detail : `HTTP ${status}${detail ? ` (${detail})` : ''}`}`,
+    );
     this.transient = transient ?? (status === undefined || status >= 500 || status === 429 || status === 412);
   }
 
@@ -136,7 +138,8 @@ export class VaultApi {
     for (const [key, value] of Object.entries(inner)) {
       if (typeof value === 'string') data[key] = value;
       else if (typeof value === 'number' || typeof value === 'boolean') data[key] = String(value);
-      else throw new VaultRequestError(operation, undefined, `value of ${key} is not a string, number or boolean`, false);
+      else
+        throw new VaultRequestError(operation, undefined, `value of ${key} is not a string, number or boolean`, false);
     }
     return { data, version: numberField(metadata, 'version', operation) };
   }

@@ -118,7 +118,11 @@ export class VaultSession {
     let lastError: unknown;
     retryPolicy.onRetry((event) => {
       if ('error' in event) {
-        this.logger.warn(this.safe(`start-up attempt ${attempts} failed, retrying in ${Math.round(event.delay)} ms: ${message(event.error)}`));
+        this.logger.warn(
+          this.safe(
+            `start-up attempt ${attempts} failed, retrying in ${Math.round(event.delay)} ms: ${message(event.error)}`,
+          ),
+        );
       }
     });
     const policy = wrap(timeout(bound, TimeoutStrategy.Aggressive), retryPolicy);
@@ -216,7 +220,11 @@ export class VaultSession {
 
   /** Puts the merged values into SecretsService; a name no source holds any more falls back to the environment. */
   private publish(): string[] {
-    const merged: Record<string, string | undefined> = { ...this.agentValues, ...this.kvValues, ...this.databaseValues };
+    const merged: Record<string, string | undefined> = {
+      ...this.agentValues,
+      ...this.kvValues,
+      ...this.databaseValues,
+    };
     for (const name of this.published) if (!(name in merged)) merged[name] = undefined;
     this.published = new Set(Object.keys(merged).filter((name) => merged[name] !== undefined));
     return this.secrets.setMany(merged);
@@ -275,7 +283,9 @@ export class VaultSession {
 
   private scheduleTokenRenewal(): void {
     if (!this.api || this.tokenExpiresAt === undefined) return;
-    const delay = this.tokenTtlSeconds * 1000 * RENEW_AT_FRACTION - (Date.now() - (this.tokenExpiresAt - this.tokenTtlSeconds * 1000));
+    const delay =
+      this.tokenTtlSeconds * 1000 * RENEW_AT_FRACTION -
+      (Date.now() - (this.tokenExpiresAt - this.tokenTtlSeconds * 1000));
     this.schedule('token', delay, () => this.tokenLoop());
   }
 
@@ -284,7 +294,13 @@ export class VaultSession {
     try {
       const expired = this.tokenExpiresAt !== undefined && this.tokenExpiresAt <= Date.now();
       if (expired || !this.tokenRenewable) {
-        if (!api.canLogin) throw new VaultRequestError('token renewal', undefined, 'the token cannot be renewed and VAULT_AUTH_METHOD=token cannot log in again', false);
+        if (!api.canLogin)
+          throw new VaultRequestError(
+            'token renewal',
+            undefined,
+            'the token cannot be renewed and VAULT_AUTH_METHOD=token cannot log in again',
+            false,
+          );
         await this.login();
       } else {
         try {
@@ -292,7 +308,8 @@ export class VaultSession {
           const lease = await api.renewSelf();
           this.acceptTokenLease(lease);
           // Near the token's max TTL Vault grants less than asked; a fresh login restores a full TTL.
-          if (api.canLogin && (lease.ttlSeconds < previousTtl * ROTATE_BELOW_FRACTION || !lease.renewable)) await this.login();
+          if (api.canLogin && (lease.ttlSeconds < previousTtl * ROTATE_BELOW_FRACTION || !lease.renewable))
+            await this.login();
         } catch (error) {
           if (!(error instanceof VaultRequestError) || error.transient || !api.canLogin) throw error;
           await this.login();
@@ -329,7 +346,9 @@ export class VaultSession {
           rotate = renewal.leaseDurationSeconds < lease.durationSeconds * ROTATE_BELOW_FRACTION || !renewal.renewable;
           if (!rotate) {
             this.succeeded('database');
-            this.schedule('database', renewal.leaseDurationSeconds * 1000 * RENEW_AT_FRACTION, () => this.databaseLoop());
+            this.schedule('database', renewal.leaseDurationSeconds * 1000 * RENEW_AT_FRACTION, () =>
+              this.databaseLoop(),
+            );
             return;
           }
         } catch (error) {

@@ -166,7 +166,8 @@ export class VaultDouble {
     const values = new Set<string>();
     for (const token of this.tokens.keys()) values.add(token);
     for (const lease of this.allLeases) values.add(lease.password);
-    for (const entry of this.kv.values()) for (const version of entry.versions) for (const v of Object.values(version.data)) values.add(v);
+    for (const entry of this.kv.values())
+      for (const version of entry.versions) for (const v of Object.values(version.data)) values.add(v);
     if (this.options.kubernetes) values.add(this.options.kubernetes.jwt);
     if (this.options.approle) values.add(this.options.approle.secretId);
     return [...values];
@@ -202,7 +203,9 @@ export class VaultDouble {
         return;
       }
       const text = JSON.stringify(payload);
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+      res
+        .writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
+        .end(text);
     };
     if (body === INVALID_JSON) return send(400, { errors: ['failed to parse JSON input: invalid character'] });
     if (!url.pathname.startsWith('/v1/')) return send(404, { errors: [] });
@@ -216,21 +219,18 @@ export class VaultDouble {
     }
   }
 
-  private route(
-    method: string,
-    path: string,
-    body: Record<string, unknown>,
-    req: IncomingMessage,
-  ): [number, unknown?] {
+  private route(method: string, path: string, body: Record<string, unknown>, req: IncomingMessage): [number, unknown?] {
     const write = method === 'POST' || method === 'PUT';
     const k8s = this.options.kubernetes;
     if (k8s && write && path === `auth/${k8s.mount ?? 'kubernetes'}/login`) return this.kubernetesLogin(body, k8s);
     const approle = this.options.approle;
-    if (approle && write && path === `auth/${approle.mount ?? 'approle'}/login`) return this.approleLogin(body, approle);
+    if (approle && write && path === `auth/${approle.mount ?? 'approle'}/login`)
+      return this.approleLogin(body, approle);
 
     const token = this.validToken(req.headers['x-vault-token']);
     if (!token) return [403, { errors: ['permission denied'] }];
-    const capability = method === 'GET' ? 'read' : method === 'LIST' ? 'list' : method === 'DELETE' ? 'delete' : 'update';
+    const capability =
+      method === 'GET' ? 'read' : method === 'LIST' ? 'list' : method === 'DELETE' ? 'delete' : 'update';
     if (!this.allowed(path, capability)) return [403, { errors: ['1 error occurred:\n\t* permission denied\n\n'] }];
 
     if (method === 'GET' && path === 'auth/token/lookup-self') return [200, this.lookup(token)];
@@ -256,7 +256,13 @@ export class VaultDouble {
         envelope({
           data: {
             data: latest.data,
-            metadata: { created_time: latest.createdTime, custom_metadata: null, deletion_time: '', destroyed: false, version },
+            metadata: {
+              created_time: latest.createdTime,
+              custom_metadata: null,
+              deletion_time: '',
+              destroyed: false,
+              version,
+            },
           },
         }),
       ];
@@ -264,14 +270,28 @@ export class VaultDouble {
     return [404, { errors: [`no handler for route "${path}". route entry not found.`] }];
   }
 
-  private kubernetesLogin(body: Record<string, unknown>, k8s: NonNullable<VaultDoubleOptions['kubernetes']>): [number, unknown] {
-    if (typeof body.role !== 'string' || typeof body.jwt !== 'string') return [400, { errors: ['missing role or jwt'] }];
+  private kubernetesLogin(
+    body: Record<string, unknown>,
+    k8s: NonNullable<VaultDoubleOptions['kubernetes']>,
+  ): [number, unknown] {
+    if (typeof body.role !== 'string' || typeof body.jwt !== 'string')
+      return [400, { errors: ['missing role or jwt'] }];
     if (body.role !== k8s.role) return [400, { errors: [`invalid role name "${body.role}"`] }];
     if (body.jwt !== k8s.jwt) return [403, { errors: ['permission denied'] }];
-    return [200, this.loginResponse({ role: k8s.role, service_account_name: 'spam-classifier', service_account_namespace: 'spam-classifier' })];
+    return [
+      200,
+      this.loginResponse({
+        role: k8s.role,
+        service_account_name: 'spam-classifier',
+        service_account_namespace: 'spam-classifier',
+      }),
+    ];
   }
 
-  private approleLogin(body: Record<string, unknown>, approle: NonNullable<VaultDoubleOptions['approle']>): [number, unknown] {
+  private approleLogin(
+    body: Record<string, unknown>,
+    approle: NonNullable<VaultDoubleOptions['approle']>,
+  ): [number, unknown] {
     if (body.role_id !== approle.roleId || body.secret_id !== approle.secretId) {
       return [400, { errors: ['invalid role or secret ID'] }];
     }
@@ -409,7 +429,16 @@ export class VaultDouble {
     const granted = Math.floor(grantedMs / 1000);
     return [
       200,
-      { request_id: randomUUID(), lease_id: leaseId, renewable: true, lease_duration: granted, data: null, wrap_info: null, warnings: null, auth: null },
+      {
+        request_id: randomUUID(),
+        lease_id: leaseId,
+        renewable: true,
+        lease_duration: granted,
+        data: null,
+        wrap_info: null,
+        warnings: null,
+        auth: null,
+      },
     ];
   }
 

@@ -33,8 +33,7 @@ export class VaultEnvironment {
 
   /** Kubernetes auth: the Vault role bound to the pod's service account. */
   @ValidateIf(
-    (env: VaultEnvironment) =>
-      env.VAULT_ADDR !== undefined && (env.VAULT_AUTH_METHOD ?? 'kubernetes') === 'kubernetes',
+    (env: VaultEnvironment) => env.VAULT_ADDR !== undefined && (env.VAULT_AUTH_METHOD ?? 'kubernetes') === 'kubernetes',
   )
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'VAULT_KUBERNETES_ROLE must name a Vault role (letters, digits, _ . -)' })
@@ -169,7 +168,9 @@ export function readVaultSettings(env: NodeJS.ProcessEnv = process.env): VaultSe
   });
   if (parsed.VAULT_ADDR !== undefined && parsed.VAULT_AUTH_METHOD === 'approle') {
     if (parsed.VAULT_APPROLE_SECRET_ID === undefined && parsed.VAULT_APPROLE_SECRET_ID_FILE === undefined) {
-      problems.push('VAULT_APPROLE_SECRET_ID=: set VAULT_APPROLE_SECRET_ID or VAULT_APPROLE_SECRET_ID_FILE for AppRole');
+      problems.push(
+        'VAULT_APPROLE_SECRET_ID=: set VAULT_APPROLE_SECRET_ID or VAULT_APPROLE_SECRET_ID_FILE for AppRole',
+      );
     }
   }
   if (problems.length > 0) {

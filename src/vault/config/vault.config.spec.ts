@@ -1,0 +1,100 @@
+import { VaultConfigError, VaultEnvironment, readVaultSettings, vaultConfig } from './vault.config';
+
+describe(VaultEnvironment.name, () => {
+  it('should default everything when VAULT_ADDR is unset', () => {
+    expect(readVaultSettings({})).toEqual({
+      address: undefined,
+      authMethod: 'kubernetes',
+      token: undefined,
+      kubernetesRole: undefined,
+      kubernetesTokenPath: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      kubernetesMount: 'kubernetes',
+      approleRoleId: undefined,
+      approleSecretId: undefined,
+      approleSecretIdFile: undefined,
+      approleMount: 'approle',
+      namespace: undefined,
+      kvMount: 'secret',
+      secretPath: 'spam-classifier/config',
+      dbRole: undefined,
+      dbMount: 'database',
+      refreshIntervalMs: 60_000,
+      startupTimeoutMs: 30_000,
+      requestTimeoutMs: 5_000,
+      agentSecretsDir: '/vault/secrets',
+    });
+  });
+
+  it('should read numbers and trim values', () => {
+    const settings = readVaultSettings({
+      VAULT_ADDR: 'https://vault.internal:8200/',
+      VAULT_AUTH_METHOD: 'approle',
+      VAULT_APPROLE_ROLE_ID: 'role',
+      VAULT_APPROLE_SECRET_ID: 'secret',
+      VAULT_REFRESH_INTERVAL_MS: ' 15000 ',
+      VAULT_DB_ROLE: 'spam-classifier',
+      VAULT_SECRET_PATH: 'team/spam/config',
+    });
+    expect(settings).toMatchObject({
+      address: 'https://vault.internal:8200',
+      authMethod: 'approle',
+      refreshIntervalMs: 15_000,
+      dbRole: 'spam-classifier',
+      secretPath: 'team/spam/config',
+    });
+  });
+
+  it('should list every bad KEY=value in one error and never show a secret', () => {
+    const read = (): unknown =>
+      readVaultSettings({
+        VAULT_ADDR: 'http://vault:8200',
+        VAULT_AUTH_METHOD: 'token',
+        VAULT_TOKEN: '   ',
+        VAULT_REFRESH_INTERVAL_MS: '10',
+        VAULT_STARTUP_TIMEOUT_MS: 'later',
+        VAULT_SECRET_PATH: '/leading/slash',
+      });
+    expect(read).toThrow(VaultConfigError);
+    try {
+      read();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/^Invalid Vault configuration:/);
+      expect(message).toContain('VAULT_REFRESH_INTERVAL_MS=10: ');
+      expect(message).toContain('VAULT_STARTUP_TIMEOUT_MS=later: ');
+      expect(message).toContain('VAULT_SECRET_PATH=/leading/slash: VAULT_SECRET_PATH must be a Vault path');
+      // An all-blank token counts as unset, which token auth needs.
+      expect(message).toContain('VAULT_TOKEN=<hidden>: ');
+    }
+    expect(() =>
+      readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_AUTH_METHOD: 'token', VAULT_TOKEN: 'hvs.secret"' }),
+    ).not.toThrow();
+  });
+
+  it('should require the credentials of the chosen auth method', () => {
+    expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200' })).toThrow(/VAULT_KUBERNETES_ROLE=: /);
+    expect(() =>
+      readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_AUTH_METHOD: 'approle', VAULT_APPROLE_ROLE_ID: 'r' }),
+    ).toThrow('set VAULT_APPROLE_SECRET_ID or VAULT_APPROLE_SECRET_ID_FILE for AppRole');
+    expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_KUBERNETES_ROLE: 'has spaces' })).toThrow(
+      /VAULT_KUBERNETES_ROLE must name a Vault role/,
+    );
+  });
+
+  it('should give ConfigService the settings without the token or secret id', () => {
+    const before = { ...process.env };
+    try {
+      process.env.VAULT_ADDR = 'http://vault:8200';
+      process.env.VAULT_AUTH_METHOD = 'token';
+      process.env.VAULT_TOKEN = 'hvs.do-not-expose';
+      const visible = vaultConfig() as Record<string, unknown>;
+      expect(visible.address).toBe('http://vault:8200');
+      expect(JSON.stringify(visible)).not.toContain('hvs.do-not-expose');
+    } finally {
+      for (const key of ['VAULT_ADDR', 'VAULT_AUTH_METHOD', 'VAULT_TOKEN']) {
+        if (before[key] === undefined) delete process.env[key];
+        else process.env[key] = before[key];
+      }
+    }
+  });
+});
