@@ -57,6 +57,15 @@ describe(fitModel.name, () => {
     }
   });
 
+  it.each(ALGORITHMS)('should fit rows without any feature and score an empty message (%s)', (algorithm) => {
+    const rows = [...train.X.rows.slice(0, 40), sparseVector([]), sparseVector([])];
+    const y = Uint8Array.from([...train.y.slice(0, 40), 1, 0]);
+    const model = fitModel(algorithm, { rows, nFeatures: 50 }, y, { ...fast[algorithm] }, { seed: 1 });
+    const p = model.probability(sparseVector([]));
+    expect(p).toBeGreaterThanOrEqual(0);
+    expect(p).toBeLessThanOrEqual(1);
+  });
+
   it('should ignore feature indices beyond the fitted columns', () => {
     const model = fit('svm');
     const row = test.X.rows[0];

@@ -32,8 +32,14 @@ export class LinearModel implements TrainedModel {
     const n = w.length;
     const indices = x.indices;
     const values = x.values;
+    const length = indices.length;
     let sum = this.bias;
-    for (let k = 0; k < indices.length; k++) {
+    // Indices increase, so checking the last one clears the whole vector for the unchecked loop.
+    if (length === 0 || indices[length - 1] < n) {
+      for (let k = 0; k < length; k++) sum += w[indices[k]] * values[k];
+      return sum;
+    }
+    for (let k = 0; k < length; k++) {
       const j = indices[k];
       if (j < n) sum += w[j] * values[k];
     }
