@@ -229,8 +229,8 @@ export class VaultDouble {
 
     const token = this.validToken(req.headers['x-vault-token']);
     if (!token) return [403, { errors: ['permission denied'] }];
-    const capability =
-      method === 'GET' ? 'read' : method === 'LIST' ? 'list' : method === 'DELETE' ? 'delete' : 'update';
+    const listing = method === 'LIST' || (method === 'GET' && req.url?.includes('list=true'));
+    const capability = listing ? 'list' : method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : 'update';
     if (!this.allowed(path, capability)) return [403, { errors: ['1 error occurred:\n\t* permission denied\n\n'] }];
 
     if (method === 'GET' && path === 'auth/token/lookup-self') return [200, this.lookup(token)];
