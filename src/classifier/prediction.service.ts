@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { httpConfig, type HttpConfig } from '../config/http.config';
 import { FieldValidationError } from '../common/error-response';
@@ -8,6 +7,9 @@ import { classifierConfig, type ClassifierConfig } from './config/classifier.con
 import type { Channel } from './dto/prediction.dto';
 import type { Classification, FeatureContribution } from './engine/types';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
+import { predictionLogLine } from './prediction-log';
+
+const NON_WHITESPACE = /\S/;
 
 export type ResolvedChannel = 'sms' | 'email';
 
@@ -120,7 +122,7 @@ export class PredictionService {
         { field, message: `must be at most ${this.config.maxTextChars} characters (MAX_TEXT_CHARS)` },
       ]);
     }
-    if (text.trim().length === 0) {
+    if (!NON_WHITESPACE.test(text)) {
       throw new FieldValidationError(`${field} must contain a non-whitespace character`, [{ field, message: 'must contain a non-whitespace character' }]);
     }
   }
@@ -135,19 +137,18 @@ export class PredictionService {
     started: number,
     itemId?: string,
   ): void {
-    const line: Record<string, unknown> = {
-      request_id: requestId,
+    const line = predictionLogLine({
+      requestId,
       prediction,
-      spam_probability: spamProbability,
-      model_version: model.artifact.metadata.version,
-      pod_name: this.http.podName,
+      spamProbability,
+      modelVersion: model.artifact.metadata.version,
+      podName: this.http.podName,
       channel,
-      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
-      text_length: text.length,
-      text_sha256: createHash('sha256').update(text).digest('hex'),
-    };
-    if (itemId !== undefined) line.item_id = itemId;
-    if (this.http.logTextPreviewChars > 0) line.text_preview = text.slice(0, this.http.logTextPreviewChars);
+      startedAt: started,
+      text,
+      previewChars: this.http.logTextPreviewChars,
+      itemId,
+    });
     this.log.info(line, 'prediction');
     for (const listener of this.listeners) listener(prediction, model);
   }
