@@ -91,6 +91,12 @@ describe('MLflow train → register → promote (e2e against the double)', () =>
     expect(logged.version?.source).toBe(`mlflow-artifacts:/1/${logged.runId}/artifacts/model`);
     const bytes = await store.downloadModelVersionFile(logged.version!, 'model.json');
     expect(new SyntheticArtifactCodec().parse(bytes, 'v1').metadata.version).toBe('20261127T140512Z-3f9a1c2b');
+    const decision = await promoteIfBetter(store, { modelName: 'spam-classifier', version: '1' });
+    const version = await store.getModelVersion('spam-classifier', '1');
+    expect(version.aliases).toEqual(['champion']);
+    process.stdout.write(
+      `${JSON.stringify({ run: await store.getRun(logged.runId), artifacts: files, version, decision }, null, 1)}\n`,
+    );
   });
 
   it('should promote a better model, keep a worse one as challenger with its reason, and roll back', async () => {
