@@ -1,0 +1,214 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fitTfidfVectorizer } from '../features/tfidf-vectorizer';
+import { DEFAULT_VECTORIZER_CONFIG, SEED_VECTORIZER_CONFIG } from '../features/vectorizer-config';
+import { fitModel } from '../models';
+import { fitTinyPipeline, HAM, SPAM } from '../tiny-corpus.fixture';
+import type { Algorithm } from '../types';
+import { ArtifactError } from './artifact-error';
+import { readArtifactFile, writeArtifactFile } from './artifact-file';
+import { canonicalJson } from './canonical-json';
+import {
+  ARTIFACT_FORMAT,
+  createArtifact,
+  type ModelArtifact,
+  parseArtifact,
+  pipelineFromArtifact,
+  serializeArtifact,
+} from './model-artifact';
+
+const TRAINING = { fingerprint: 'sha256:abc123', rows: 12, spam: 6, ham: 6, sources: ['tiny'] };
+const METRICS = {
+  test: {
+    f1: 0.97,
+    precision: 1,
+    confusionMatrix: [
+      [6, 0],
+      [1, 5],
+    ],
+  },
+};
+const CREATED = new Date('2026-11-27T14:05:12.345Z');
+const PROBES = ['Claim your FREE prize now', 'see you at dinner', '', '😀 \ud800', ...SPAM, ...HAM];
+
+function artifactFor(algorithm: Algorithm, createdAt = CREATED): ModelArtifact {
+  const pipeline = fitTinyPipeline(algorithm);
+  return createArtifact({
+    vectorizer: pipeline.vectorizer,
+    model: pipeline.model,
+    metrics: METRICS,
+    training: TRAINING,
+    createdAt,
+  });
+}
+
+/** Re-serialises an edited artifact with a fresh checksum, so only the edit is wrong. */
+function resigned(edit: (a: Record<string, unknown>) => void): string {
+  const a = JSON.parse(serializeArtifact(artifactFor('naive_bayes'))) as Record<string, unknown>;
+  edit(a);
+  delete a.checksum;
+  const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return canonicalJson({ ...a, checksum: createHash('sha256').update(canonicalJson(a)).digest('hex') });
+}
+
+describe('model artifact', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'artifact-spec-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each<Algorithm>(['naive_bayes', 'svm', 'logistic_regression', 'random_forest'])(
+    'should round-trip a fitted %s model through a file with identical predictions',
+    async (algorithm) => {
+      const original = pipelineFromArtifact(artifactFor(algorithm));
+      const path = join(dir, 'models', 'model.json');
+      await writeArtifactFile(path, artifactFor(algorithm));
+      const loaded = await readArtifactFile(path);
+      expect(loaded.metadata.algorithm).toBe(algorithm);
+      const pipeline = pipelineFromArtifact(loaded);
+      for (const text of PROBES)
+        expect(pipeline.classify(text, { explain: true })).toEqual(original.classify(text, { explain: true }));
+      expect(readdirSync(join(dir, 'models'))).toEqual(['model.json']);
+    },
+  );
+
+  it('should record the metadata the service and MLflow read', () => {
+    const a = artifactFor('logistic_regression');
+    expect(a.format).toBe(ARTIFACT_FORMAT);
+    expect(a.formatVersion).toBe(1);
+    expect(a.metadata.version).toMatch(/^20261127T140512Z-[0-9a-f]{8}$/);
+    expect(a.metadata.version.endsWith(a.metadata.contentHash.slice(0, 8))).toBe(true);
+    expect(a.metadata.createdAt).toBe('2026-11-27T14:05:12.345Z');
+    expect(a.metadata.metrics).toEqual(METRICS);
+    expect(a.metadata.training).toEqual(TRAINING);
+    expect(a.metadata.vectorizerConfig).toEqual(DEFAULT_VECTORIZER_CONFIG);
+    expect(a.metadata.nFeatures).toBe(a.vectorizer.vocabulary.length);
+    expect(a.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('should be byte-identical for the same inputs, createdAt and version aside', () => {
+    expect(serializeArtifact(artifactFor('svm'))).toBe(serializeArtifact(artifactFor('svm')));
+    const later = artifactFor('svm', new Date('2027-01-01T00:00:00Z'));
+    const first = artifactFor('svm');
+    expect(later.metadata.contentHash).toBe(first.metadata.contentHash);
+    const strip = (a: ModelArtifact): string =>
+      serializeArtifact({ ...a, checksum: '', metadata: { ...a.metadata, createdAt: '', version: '' } });
+    expect(strip(later)).toBe(strip(first));
+  });
+
+  it('should round-trip the seed configuration too', () => {
+    const texts = [...SPAM, ...HAM];
+    const { vectorizer, matrix } = fitTfidfVectorizer(texts, SEED_VECTORIZER_CONFIG);
+    const y = Uint8Array.from(texts, (_, i) => (i < SPAM.length ? 1 : 0));
+    const model = fitModel('naive_bayes', matrix, y, { calibration: 'none' }, { seed: 1 });
+    const artifact = parseArtifact(
+      serializeArtifact(createArtifact({ vectorizer, model, metrics: {}, training: TRAINING })),
+    );
+    expect(pipelineFromArtifact(artifact).classify(SPAM[0]).label).toBe(1);
+    expect(Date.parse(artifact.metadata.createdAt)).toBeGreaterThan(Date.parse('2026-01-01'));
+  });
+
+  it('should build a pipeline from an artifact it did not parse itself', () => {
+    const copy = JSON.parse(serializeArtifact(artifactFor('naive_bayes'))) as ModelArtifact;
+    expect(pipelineFromArtifact(copy, { maxChars: 100 }).maxChars).toBe(100);
+  });
+
+  describe('refusals', () => {
+    const good = serializeArtifact(artifactFor('naive_bayes'));
+
+    it('should refuse a truncated file', async () => {
+      const path = join(dir, 'truncated.json');
+      writeFileSync(path, good.slice(0, Math.floor(good.length / 2)));
+      await expect(readArtifactFile(path)).rejects.toThrow(
+        `${path}: not valid JSON, the file is truncated or corrupted`,
+      );
+    });
+
+    it('should refuse a tampered file by its checksum', () => {
+      const a = JSON.parse(good) as ModelArtifact & { model: { bias: number } };
+      a.model.bias += 1;
+      expect(() => parseArtifact(JSON.stringify(a), 'm.json')).toThrow(/^m.json: checksum mismatch/);
+      const flipped = good.replace('"algorithm":"naive_bayes"', '"algorithm":"svm"');
+      expect(() => parseArtifact(flipped)).toThrow(/checksum mismatch/);
+    });
+
+    it('should refuse an unknown format version, naming it', () => {
+      expect(() =>
+        parseArtifact(
+          resigned((a) => (a.formatVersion = 2)),
+          'next.json',
+        ),
+      ).toThrow('next.json: unsupported formatVersion 2: this build reads formatVersion 1 only');
+      expect(() => parseArtifact(resigned((a) => (a.format = 'pickle')))).toThrow(
+        /format: expected 'spam-classifier-model'/,
+      );
+    });
+
+    it('should refuse a well-signed artifact with a bad field, naming it', () => {
+      const cases: Array<[(a: Record<string, unknown>) => void, RegExp]> = [
+        [(a) => (a.extra = 1), /unknown field\(s\) extra/],
+        [(a) => ((a.metadata as Record<string, unknown>).version = 'v1'), /metadata.version/],
+        [(a) => ((a.metadata as Record<string, unknown>).algorithm = 'svm'), /does not match model.algorithm/],
+        [(a) => ((a.metadata as Record<string, unknown>).nFeatures = 3), /features but metadata.nFeatures is 3/],
+        [(a) => ((a.metadata as Record<string, unknown>).createdAt = 'yesterday'), /metadata.createdAt/],
+        [(a) => ((a.metadata as Record<string, unknown>).metrics = 5), /metadata.metrics/],
+        [(a) => ((a.metadata as { training: { rows: number } }).training.rows = 99), /metadata.training: spam/],
+        [(a) => ((a.vectorizer as { idf: unknown[] }).idf[0] = 'x'), /vectorizer.idf\[0\]/],
+        [(a) => ((a.model as Record<string, unknown>).weights = []), /model: model state/],
+        [(a) => (a.metadata = null), /metadata: expected an object/],
+      ];
+      for (const [edit, message] of cases) {
+        expect(() => parseArtifact(resigned(edit))).toThrow(ArtifactError);
+        expect(() => parseArtifact(resigned(edit))).toThrow(message);
+      }
+    });
+
+    it('should refuse non-objects, a bad checksum field and a missing file', async () => {
+      expect(() => parseArtifact('[1]')).toThrow('artifact: expected a JSON object');
+      expect(() => parseArtifact(Buffer.from(good.replace(/"checksum":"[0-9a-f]+"/, '"checksum":"xyz"')))).toThrow(
+        /checksum: expected 64 lowercase hex digits/,
+      );
+      await expect(readArtifactFile(join(dir, 'missing.json'))).rejects.toThrow(
+        /missing.json: cannot read the artifact \(ENOENT\)/,
+      );
+    });
+
+    it('should refuse to store what JSON cannot hold', () => {
+      expect(() => canonicalJson({ a: [1, Number.NaN] })).toThrow('$.a[1]: NaN cannot be stored in JSON');
+      expect(() => canonicalJson({ a: { b: Infinity } })).toThrow('$.a.b: Infinity cannot be stored in JSON');
+      expect(() => canonicalJson({ a: new Float64Array(2) })).toThrow('$.a: a typed array cannot be stored in JSON');
+      expect(() => canonicalJson([() => 1])).toThrow('$[0]: a function cannot be stored in JSON');
+      expect(canonicalJson({ b: [{ z: 1, a: [] }, 'x'], a: undefined, c: -0 })).toBe(
+        '{"b":[{"a":[],"z":1},"x"],"c":0}',
+      );
+      const pipeline = fitTinyPipeline('naive_bayes');
+      expect(() =>
+        createArtifact({
+          vectorizer: pipeline.vectorizer,
+          model: pipeline.model,
+          metrics: {},
+          training: { ...TRAINING, spam: 1 },
+        }),
+      ).toThrow(/training: spam \(1\) \+ ham \(6\) must equal rows \(12\)/);
+      expect(() =>
+        createArtifact({
+          vectorizer: pipeline.vectorizer,
+          model: pipeline.model,
+          metrics: {},
+          training: TRAINING,
+          createdAt: new Date('x'),
+        }),
+      ).toThrow('createdAt: not a valid date');
+    });
+
+    it('should leave no temporary file when writing fails', async () => {
+      const blocked = join(dir, 'file');
+      writeFileSync(blocked, 'not a folder');
+      await expect(writeArtifactFile(join(blocked, 'model.json'), artifactFor('naive_bayes'))).rejects.toThrow();
+      const target = join(dir, 'target.json');
+      await writeArtifactFile(target, artifactFor('naive_bayes'));
+      expect(readFileSync(target, 'utf8')).toBe(good);
+      expect(readdirSync(dir).sort()).toEqual(['file', 'target.json']);
+    });
+  });
+});

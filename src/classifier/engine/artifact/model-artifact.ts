@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { tfidfVectorizerFromState, type TfidfVectorizerState } from '../features/tfidf-vectorizer';
+import { describe } from '../features/vectorizer-config';
+import { modelFromState } from '../models';
+import { SpamPipeline, type SpamPipelineOptions } from '../pipeline';
+import {
+  ALGORITHMS,
+  type Algorithm,
+  type ModelParams,
+  type ModelState,
+  type TrainedModel,
+  type Vectorizer,
+  type VectorizerConfig,
+} from '../types';
+import { ArtifactError } from './artifact-error';
+import { canonicalJson } from './canonical-json';
+
+export const ARTIFACT_FORMAT = 'spam-classifier-model';
+export const ARTIFACT_FORMAT_VERSION = 1;
+
+/** Where the model's training rows came from. */
+export interface TrainingProvenance {
+  /** A fingerprint (e.g. sha256) of the training rows, so two artifacts can be traced to the same data. */
+  readonly fingerprint: string;
+  readonly rows: number;
+  readonly spam: number;
+  readonly ham: number;
+  readonly sources: readonly string[];
+}
+
+/** Any JSON object of figures, e.g. `{ test: EvaluationMetrics, cv: { f1: 0.97 } }`. */
+export type ArtifactMetrics = Readonly<Record<string, unknown>>;
+
+export interface ArtifactMetadata {
+  /** `20261127T140512Z-3f9a1c2b`: creation time (UTC, sortable) and the start of the content hash. */
+  readonly version: string;
+  readonly algorithm: Algorithm;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+  readonly nFeatures: number;
+  readonly vectorizerConfig: VectorizerConfig;
+  readonly modelParams: ModelParams;
+  readonly metrics: ArtifactMetrics;
+  readonly training: TrainingProvenance;
+  /** sha256 of the vectorizer, the model and the training provenance: equal for equal inputs, whenever made. */
+  readonly contentHash: string;
+}
+
+/** A trained model as stored: versioned JSON, checked by a sha256 over its canonical form. Holds no code. */
+export interface ModelArtifact {
+  readonly format: typeof ARTIFACT_FORMAT;
+  readonly formatVersion: typeof ARTIFACT_FORMAT_VERSION;
+  readonly metadata: ArtifactMetadata;
+  readonly vectorizer: TfidfVectorizerState;
+  readonly model: ModelState;
+  /** sha256 (hex) of the canonical JSON of everything else in the artifact. */
+  readonly checksum: string;
+}
+
+export interface CreateArtifactInput {
+  readonly vectorizer: Vectorizer;
+  readonly model: TrainedModel;
+  readonly metrics: ArtifactMetrics;
+  readonly training: TrainingProvenance;
+  readonly createdAt?: Date;
+}
+
+/** Objects built while parsing, kept so pipelineFromArtifact does not rebuild them. */
+const built = new WeakMap<ModelArtifact, { vectorizer: Vectorizer; model: TrainedModel }>();
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function compactTimestamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
+}
+
+/** Builds an artifact from a fitted vectorizer and model. Same inputs and createdAt → the same bytes. */
+export function createArtifact(input: CreateArtifactInput): ModelArtifact {
+  const createdAt = input.createdAt ?? new Date();
+  if (Number.isNaN(createdAt.getTime())) throw new ArtifactError('createdAt: not a valid date');
+  const vectorizer = input.vectorizer.toState() as TfidfVectorizerState;
+  const model = input.model.toState();
+  if (vectorizer.vocabulary.length !== input.vectorizer.nFeatures) {
+    throw new ArtifactError('vectorizer: its state does not hold one term per feature');
+  }
+  const training = checkTraining(JSON.parse(canonicalJson(input.training, 'training')));
+  const metrics = JSON.parse(canonicalJson(input.metrics, 'metrics')) as ArtifactMetrics;
+  const contentHash = sha256(canonicalJson({ vectorizer, model, training }));
+  const metadata: ArtifactMetadata = {
+    version: `${compactTimestamp(createdAt)}-${contentHash.slice(0, 8)}`,
+    algorithm: input.model.algorithm,
+    createdAt: createdAt.toISOString(),
+    nFeatures: input.vectorizer.nFeatures,
+    vectorizerConfig: vectorizer.config,
+    modelParams: model.params,
+    metrics,
+    training,
+    contentHash,
+  };
+  const payload = { format: ARTIFACT_FORMAT, formatVersion: ARTIFACT_FORMAT_VERSION, metadata, vectorizer, model };
+  const artifact: ModelArtifact = { ...payload, checksum: sha256(canonicalJson(payload)) };
+  built.set(artifact, { vectorizer: input.vectorizer, model: input.model });
+  return artifact;
+}
+
+/** The artifact's bytes: canonical JSON (one line) and a newline. */
+export function serializeArtifact(artifact: ModelArtifact): string {
+  return `${canonicalJson(artifact)}\n`;
+}
+
+const TOP_LEVEL_KEYS = ['checksum', 'format', 'formatVersion', 'metadata', 'model', 'vectorizer'];
+
+/**
+ * Reads an artifact from untrusted bytes: JSON, format name and version, checksum, then every field (the vectorizer
+ * and model are rebuilt to prove they load). Throws ArtifactError saying what is wrong and where (`source`).
+ */
+export function parseArtifact(bytes: string | Buffer, source = 'artifact'): ModelArtifact {
+  const fail = (problem: string): never => {
+    throw new ArtifactError(`${source}: ${problem}`);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+  } catch (error) {
+    fail(`not valid JSON, the file is truncated or corrupted (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('expected a JSON object');
+  const a = parsed as Record<string, unknown>;
+  if (a.format !== ARTIFACT_FORMAT) fail(`format: expected '${ARTIFACT_FORMAT}', got ${describe(a.format)}`);
+  if (a.formatVersion !== ARTIFACT_FORMAT_VERSION) {
+    fail(
+      `unsupported formatVersion ${describe(a.formatVersion)}: this build reads formatVersion ${ARTIFACT_FORMAT_VERSION} only`,
+    );
+  }
+  const unknown = Object.keys(a).filter((key) => !TOP_LEVEL_KEYS.includes(key));
+  if (unknown.length > 0) fail(`unknown field(s) ${unknown.join(', ')}`);
+  if (typeof a.checksum !== 'string' || !/^[0-9a-f]{64}$/.test(a.checksum)) {
+    fail(`checksum: expected 64 lowercase hex digits (sha256), got ${describe(a.checksum)}`);
+  }
+  const { checksum, ...payload } = a;
+  let computed = '';
+  try {
+    computed = sha256(canonicalJson(payload));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (computed !== checksum) {
+    fail(`checksum mismatch: the content was modified or corrupted (stored ${String(checksum)}, computed ${computed})`);
+  }
+  try {
+    const metadata = checkMetadata(a.metadata);
+    const vectorizer = tfidfVectorizerFromState(a.vectorizer);
+    const model = rebuildModel(a.model);
+    if (model.algorithm !== metadata.algorithm) {
+      fail(`metadata.algorithm ${metadata.algorithm} does not match model.algorithm ${model.algorithm}`);
+    }
+    const modelFeatures = (a.model as Record<string, unknown>).nFeatures;
+    if (modelFeatures !== vectorizer.nFeatures || metadata.nFeatures !== vectorizer.nFeatures) {
+      fail(
+        `the vectorizer has ${vectorizer.nFeatures} features but metadata.nFeatures is ${metadata.nFeatures} and model.nFeatures is ${describe(modelFeatures)}`,
+      );
+    }
+    const artifact = parsed as ModelArtifact;
+    built.set(artifact, { vectorizer, model });
+    return artifact;
+  } catch (error) {
+    if (error instanceof ArtifactError && error.message.startsWith(`${source}: `)) throw error;
+    return fail((error as Error).message);
+  }
+}
+
+/** The ready-to-use classifier of an artifact. */
+export function pipelineFromArtifact(artifact: ModelArtifact, options: SpamPipelineOptions = {}): SpamPipeline {
+  let parts = built.get(artifact);
+  if (!parts) {
+    parts = { vectorizer: tfidfVectorizerFromState(artifact.vectorizer), model: rebuildModel(artifact.model) };
+    built.set(artifact, parts);
+  }
+  return new SpamPipeline(parts.vectorizer, parts.model, options);
+}
+
+function rebuildModel(state: unknown): TrainedModel {
+  try {
+    return modelFromState(state);
+  } catch (error) {
+    throw new ArtifactError(`model: ${(error as Error).message}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown, field: string): number {
+  if (!Number.isInteger(value) || (value as number) < 0) {
+    throw new ArtifactError(`${field}: expected a whole number ≥ 0, got ${describe(value)}`);
+  }
+  return value as number;
+}
+
+function text(value: unknown, field: string, pattern?: RegExp): string {
+  if (typeof value !== 'string' || value.length === 0 || (pattern && !pattern.test(value))) {
+    throw new ArtifactError(
+      `${field}: expected ${pattern ? `a string matching ${pattern}` : 'a non-empty string'}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkTraining(value: unknown, field = 'training'): TrainingProvenance {
+  if (!isRecord(value)) throw new ArtifactError(`${field}: expected an object, got ${describe(value)}`);
+  const sources = value.sources;
+  if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string')) {
+    throw new ArtifactError(`${field}.sources: expected an array of strings, got ${describe(sources)}`);
+  }
+  const training = {
+    fingerprint: text(value.fingerprint, `${field}.fingerprint`),
+    rows: count(value.rows, `${field}.rows`),
+    spam: count(value.spam, `${field}.spam`),
+    ham: count(value.ham, `${field}.ham`),
+    sources: sources as string[],
+  };
+  if (training.spam + training.ham !== training.rows) {
+    throw new ArtifactError(
+      `${field}: spam (${training.spam}) + ham (${training.ham}) must equal rows (${training.rows})`,
+    );
+  }
+  return training;
+}
+
+function checkMetadata(value: unknown): ArtifactMetadata {
+  if (!isRecord(value)) throw new ArtifactError(`metadata: expected an object, got ${describe(value)}`);
+  text(value.version, 'metadata.version', /^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+  if (typeof value.algorithm !== 'string' || !ALGORITHMS.includes(value.algorithm as Algorithm)) {
+    throw new ArtifactError(
+      `metadata.algorithm: expected one of ${ALGORITHMS.join(', ')}, got ${describe(value.algorithm)}`,
+    );
+  }
+  const createdAt = text(value.createdAt, 'metadata.createdAt');
+  if (Number.isNaN(Date.parse(createdAt))) {
+    throw new ArtifactError(`metadata.createdAt: expected an ISO 8601 date, got ${describe(createdAt)}`);
+  }
+  count(value.nFeatures, 'metadata.nFeatures');
+  if (!isRecord(value.vectorizerConfig)) throw new ArtifactError('metadata.vectorizerConfig: expected an object');
+  if (!isRecord(value.modelParams)) throw new ArtifactError('metadata.modelParams: expected an object');
+  if (!isRecord(value.metrics))
+    throw new ArtifactError(`metadata.metrics: expected an object, got ${describe(value.metrics)}`);
+  checkTraining(value.training, 'metadata.training');
+  text(value.contentHash, 'metadata.contentHash', /^[0-9a-f]{64}$/);
+  return value as unknown as ArtifactMetadata;
+}
