@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
 import { ArtifactCodec, type ServedArtifact } from '../src/classifier/model-artifact.port';
+import {
+  createArtifact,
+  parseArtifact,
+  pipelineFromArtifact,
+  serializeArtifact,
+  type ModelArtifact,
+} from '../src/classifier/engine/artifact';
+import { DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer } from '../src/classifier/engine/features';
+import { fitModel } from '../src/classifier/engine/models';
 import type { Classification, SpamClassifier } from '../src/classifier/engine/types';
 import type { EvaluationFigures, TrainingRunInput } from '../src/mlflow/run-logger';
 
@@ -91,5 +100,61 @@ export function trainingInput(version: string, test: EvaluationFigures): Trainin
       { f1: 0.94, accuracy: 0.982 },
     ],
     durationMs: 2350,
+  };
+}
+
+/** The engine's own artifact code behind the service port, as production wires it. */
+export class EngineCodec extends ArtifactCodec {
+  parse(bytes: string | Buffer, source: string): ServedArtifact {
+    return parseArtifact(bytes, source) as unknown as ServedArtifact;
+  }
+
+  toClassifier(artifact: ServedArtifact): SpamClassifier {
+    return pipelineFromArtifact(artifact as unknown as ModelArtifact);
+  }
+}
+
+const SPAM_TEXTS = [
+  'WINNER!! You have won a £1000 cash prize, call 09061701461 now to claim',
+  'FREE entry to win a brand new mobile, text WIN to 80086',
+  'URGENT! Your account has a prize waiting, claim your free reward now',
+  'Congratulations, you won a free holiday! Call now to claim the prize',
+  'Free ringtones! Text TONE to 87121 to get your free tones now',
+  'You have been selected for a cash award, call our claims line now',
+];
+const HAM_TEXTS = [
+  'Hey, are we still on for dinner tonight?',
+  'I will call you when I get home from work',
+  'Can you pick up some milk on the way back?',
+  'Sorry I missed your call, I was in a meeting',
+  'Happy birthday! Hope you have a lovely day',
+  'See you at the station at half past six',
+];
+
+/** A real engine artifact (TF-IDF + logistic regression on a tiny corpus) and its training-run input. */
+export function engineTrainingInput(C: number, test: EvaluationFigures, createdAt: Date): TrainingRunInput {
+  const texts = [...SPAM_TEXTS, ...HAM_TEXTS];
+  const y = Uint8Array.from(texts, (_, i) => (i < SPAM_TEXTS.length ? 1 : 0));
+  const { vectorizer, matrix } = fitTfidfVectorizer(texts, DEFAULT_VECTORIZER_CONFIG);
+  const model = fitModel('logistic_regression', matrix, y, { C, calibration: 'none' }, { seed: 1 });
+  const artifact = createArtifact({
+    vectorizer,
+    model,
+    metrics: { test: { f1: test.f1, fp: test.fp } },
+    training: {
+      fingerprint: `sha256:tiny-${C}`,
+      rows: texts.length,
+      spam: SPAM_TEXTS.length,
+      ham: HAM_TEXTS.length,
+      sources: ['tiny'],
+    },
+    createdAt,
+  });
+  return {
+    artifactBytes: serializeArtifact(artifact),
+    artifact,
+    params: { maxFeatures: null, ngramRange: [1, 1], seed: 1, hyperparameters: { C, calibration: 'none' } },
+    evaluation: { test },
+    durationMs: 40,
   };
 }

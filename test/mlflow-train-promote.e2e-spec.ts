@@ -1,13 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { ModelHolder } from '../src/classifier/model-holder.service';
+import { ChampionFollower } from '../src/mlflow/champion-follower';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
+import { mlflowConfigFrom } from '../src/mlflow/config/mlflow.config';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
 import { GATE_TAGS, promoteIfBetter, promoteVersion, rollbackChampion } from '../src/mlflow/promotion';
 import { logTrainingRun, syncUnsyncedRuns, type RunLoggerOptions } from '../src/mlflow/run-logger';
 import { MlflowServerDouble } from './doubles/mlflow-server';
-import { figures, SyntheticArtifactCodec, trainingInput } from './mlflow-fixtures';
+import { EngineCodec, engineTrainingInput, figures, SyntheticArtifactCodec, trainingInput } from './mlflow-fixtures';
 
 describe('MLflow train → register → promote (e2e against the double)', () => {
   let double: MlflowServerDouble;
@@ -200,5 +204,58 @@ describe('MLflow train → register → promote (e2e against the double)', () =>
     expect(warnings.join('\n')).not.toContain('tok-SECRET-1');
     const localRun = await local.getRun(logged.runId);
     expect(JSON.stringify(localRun)).not.toContain('tok-SECRET-1');
+  });
+});
+
+describe('MLflow with a real engine artifact (e2e against the double)', () => {
+  let double: MlflowServerDouble;
+  let store: MlflowTrackingStore;
+  let dir: string;
+  const options = { experimentName: 'spam-classifier-training', modelName: 'spam-classifier', env: { USER: 'ci' } };
+
+  beforeEach(async () => {
+    double = await MlflowServerDouble.start();
+    store = new MlflowTrackingStore(new MlflowClient({ trackingUri: double.url }));
+    dir = await mkdtemp(join(tmpdir(), 'mlflow-engine-'));
+  });
+  afterEach(async () => {
+    await double.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should train, register and promote a real model, serve it, and refuse a corrupted download', async () => {
+    const codec = new EngineCodec();
+    const first = engineTrainingInput(1, figures(140, 3, 962, 10), new Date('2026-11-27T14:00:00Z'));
+    await logTrainingRun(store, first, options);
+    expect((await promoteIfBetter(store, { modelName: 'spam-classifier', version: '1' })).decision).toBe('champion');
+    const worse = engineTrainingInput(0.5, figures(141, 6, 959, 9), new Date('2026-11-27T14:05:00Z'));
+    await logTrainingRun(store, worse, options);
+    expect((await promoteIfBetter(store, { modelName: 'spam-classifier', version: '2' })).decision).toBe('challenger');
+
+    const holder = new ModelHolder(codec);
+    const config = mlflowConfigFrom({ MLFLOW_TRACKING_URI: double.url, MLFLOW_CHAMPION_CACHE_DIR: dir });
+    const follower = new ChampionFollower(config, store, holder, codec);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      await follower.start();
+      await follower.stop();
+      expect(holder.active()?.artifact.metadata.version).toBe(first.artifact.metadata.version);
+      expect(holder.active()?.classifier.classify('claim your free cash prize now').label).toBe(1);
+      expect(holder.active()?.classifier.classify('see you at home for dinner').label).toBe(0);
+
+      const better = engineTrainingInput(10, figures(145, 2, 963, 5), new Date('2026-11-27T14:10:00Z'));
+      await logTrainingRun(store, better, options);
+      expect((await promoteIfBetter(store, { modelName: 'spam-classifier', version: '3' })).decision).toBe('champion');
+      double.inject({ kind: 'corrupt-artifact' });
+      const refused = await follower.pollOnce();
+      expect(refused.lastError).toMatch(/^champion v3 refused: .*checksum/);
+      expect(holder.active()?.artifact.metadata.version).toBe(first.artifact.metadata.version);
+      expect((await follower.pollOnce()).lastError).toBeUndefined();
+      expect(holder.active()?.artifact.metadata.version).toBe(better.artifact.metadata.version);
+    } finally {
+      await follower.stop();
+      jest.restoreAllMocks();
+    }
   });
 });
