@@ -48,3 +48,17 @@ export async function loadSecretsBeforeBootstrap(
   currentSession = session;
   return session;
 }
+
+/**
+ * The given configuration (e.g. what @nestjs/config validates) with the loaded secrets laid over it, so a
+ * validator that requires DATABASE_URL or ADMIN_API_TOKEN accepts values that came from Vault or Agent files.
+ * A validator's error message must not print these values: mask names matching SECRET_NAME_PATTERN.
+ */
+export function withLoadedSecrets(
+  config: Record<string, unknown>,
+  secrets: SecretsService = currentSession?.secrets ?? processSecrets(),
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...config };
+  for (const name of secrets.overriddenNames()) merged[name] = secrets.get(name);
+  return merged;
+}

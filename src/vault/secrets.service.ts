@@ -61,6 +61,11 @@ export class SecretsService {
     return changed;
   }
 
+  /** Names that currently have an overriding value (from Vault or Agent files). */
+  overriddenNames(): string[] {
+    return [...this.values.keys()];
+  }
+
   /** Returns a function that unsubscribes. */
   onChange(listener: SecretChangeListener): () => void {
     this.listeners.add(listener);

@@ -11,8 +11,6 @@ export const DATABASE_PASSWORD = 'DATABASE_PASSWORD';
 
 /** Renew a token or lease once this share of its lifetime has passed (Vault Agent renews at about 2/3 too). */
 const RENEW_AT_FRACTION = 2 / 3;
-/** A renewal that grants less than this share of the original lease means max_ttl is near: rotate instead. */
-const ROTATE_BELOW_FRACTION = 1 / 2;
 /** Backoff between background retries while Vault is unavailable. */
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
@@ -304,12 +302,11 @@ export class VaultSession {
         await this.login();
       } else {
         try {
-          const previousTtl = this.tokenTtlSeconds;
+          const requested = this.tokenTtlSeconds;
           const lease = await api.renewSelf();
           this.acceptTokenLease(lease);
           // Near the token's max TTL Vault grants less than asked; a fresh login restores a full TTL.
-          if (api.canLogin && (lease.ttlSeconds < previousTtl * ROTATE_BELOW_FRACTION || !lease.renewable))
-            await this.login();
+          if (api.canLogin && (lease.ttlSeconds < requested || !lease.renewable)) await this.login();
         } catch (error) {
           if (!(error instanceof VaultRequestError) || error.transient || !api.canLogin) throw error;
           await this.login();
@@ -343,7 +340,9 @@ export class VaultSession {
           const renewal = await this.withFreshToken(() => api.renewLease(lease.leaseId, lease.durationSeconds));
           lease.expiresAt = Date.now() + renewal.leaseDurationSeconds * 1000;
           lease.renewable = renewal.renewable;
-          rotate = renewal.leaseDurationSeconds < lease.durationSeconds * ROTATE_BELOW_FRACTION || !renewal.renewable;
+          // Granted less than asked: max_ttl is within one lease. Renewing at 2/3 after a full grant leaves at
+          // least a third of the lease, so the old credentials stay valid that long after the new ones arrive.
+          rotate = renewal.leaseDurationSeconds < lease.durationSeconds || !renewal.renewable;
           if (!rotate) {
             this.succeeded('database');
             this.schedule('database', renewal.leaseDurationSeconds * 1000 * RENEW_AT_FRACTION, () =>

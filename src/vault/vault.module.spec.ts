@@ -1,8 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { processSecrets } from './load-secrets';
-import { SecretsService } from './secrets.service';
-import { VaultHealthIndicator } from './vault-health.indicator';
-import { VaultModule } from './vault.module';
+import { SecretsService, VaultHealthIndicator, VaultModule, processSecrets, withLoadedSecrets } from './index';
 
 describe(VaultModule.name, () => {
   it('should provide the process-wide SecretsService and an up indicator when Vault is not used', async () => {
@@ -10,5 +7,16 @@ describe(VaultModule.name, () => {
     expect(moduleRef.get(SecretsService)).toBe(processSecrets());
     expect(moduleRef.get(VaultHealthIndicator).isHealthy()).toEqual({ vault: { status: 'up', vault: 'disabled' } });
     await moduleRef.close();
+  });
+});
+
+describe(withLoadedSecrets.name, () => {
+  it('should lay the loaded secrets over a configuration object', () => {
+    const secrets = new SecretsService({ DATABASE_URL: 'postgres://env/spam' });
+    secrets.set('ADMIN_API_TOKEN', 'from-vault');
+    expect(withLoadedSecrets({ PORT: '3000', ADMIN_API_TOKEN: 'from-env' }, secrets)).toEqual({
+      PORT: '3000',
+      ADMIN_API_TOKEN: 'from-vault',
+    });
   });
 });

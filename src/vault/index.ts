@@ -1,0 +1,26 @@
+export {
+  VaultConfigError,
+  VaultEnvironment,
+  readVaultSettings,
+  vaultConfig,
+  type VaultSettings,
+} from './config/vault.config';
+export {
+  DATABASE_SECRET_NAMES,
+  databaseConnectionString,
+  onDatabaseCredentialsChange,
+  withCredentials,
+} from './database-url';
+export { currentVaultSession, loadSecretsBeforeBootstrap, processSecrets, withLoadedSecrets } from './load-secrets';
+export { SECRET_REDACTION_PATHS, redactDeep, redactSecretValues, secretRedactionPinoOptions } from './redaction';
+export { REDACTED, SECRET_NAME_PATTERN, SecretsService, type SecretChangeListener } from './secrets.service';
+export { VaultHealthIndicator } from './vault-health.indicator';
+export {
+  DATABASE_PASSWORD,
+  DATABASE_USERNAME,
+  VaultSession,
+  VaultStartupError,
+  type VaultHealthDetails,
+  type VaultLogger,
+} from './vault-session';
+export { VaultModule } from './vault.module';
