@@ -16,7 +16,7 @@ describe(MlflowClient.name, () => {
 
   beforeEach(async () => {
     double = await MlflowServerDouble.start();
-    client = new MlflowClient({ trackingUri: double.url, initialBackoffMs: 5, maxBackoffMs: 20, timeoutMs: 2000 });
+    client = new MlflowClient({ trackingUri: double.url, initialBackoffMs: 5, maxBackoffMs: 2000, timeoutMs: 2000 });
   });
   afterEach(() => double.close());
 
@@ -207,6 +207,14 @@ describe(MlflowClient.name, () => {
       double.inject({ kind: 'status', status: 429, match: /experiments\/create/ });
       expect(await client.createExperiment('throttled')).toBe('1');
       expect(double.requests.filter((r) => r.path.endsWith('experiments/create'))).toHaveLength(2);
+    });
+
+    it('should wait at least as long as Retry-After asks before retrying a 429', async () => {
+      double.inject({ kind: 'status', status: 429, retryAfterSeconds: 1 });
+      const started = Date.now();
+      expect((await client.getExperimentByName('Default')).name).toBe('Default');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect(double.requests).toHaveLength(2);
     });
 
     it('should give up on a lasting 503 as unavailable with the status', async () => {

@@ -230,3 +230,46 @@ describe.each(adapters)('TrackingStore contract: %s', (_name, create) => {
     expect((await store.getModelVersion('spam-classifier', '1')).tags).toEqual({ 'gate.decision': 'challenger' });
   });
 });
+
+describe(`${LocalTrackingStore.name} on disk`, () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'local-registry-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('should not lose versions registered concurrently by two processes sharing the folder', async () => {
+    const trainer = new LocalTrackingStore(dir);
+    const service = new LocalTrackingStore(dir);
+    const experiment = await trainer.getOrCreateExperiment('exp');
+    const run = await trainer.createRun({ experimentId: experiment.experimentId });
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? trainer : service).registerModelVersion({
+          name: 'spam-classifier',
+          runId: run.runId,
+          artifactPath: 'model',
+        }),
+      ),
+    );
+    const versions = await service.listModelVersions('spam-classifier');
+    expect(versions.map((v) => v.version)).toEqual(['10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
+  });
+
+  it('should take over a lock left behind by a crashed process', async () => {
+    const { mkdir, utimes } = await import('node:fs/promises');
+    await mkdir(join(dir, '.lock'), { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    await utimes(join(dir, '.lock'), old, old);
+    expect((await new LocalTrackingStore(dir).getOrCreateExperiment('exp')).experimentId).toBe('1');
+  });
+
+  it('should say which file is damaged', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'experiments.json'), '{ half');
+    await expect(new LocalTrackingStore(dir).getOrCreateExperiment('exp')).rejects.toThrow(
+      `${join(dir, 'experiments.json')} is not valid JSON; the local registry is damaged`,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from './atomic-file';
 import { MlflowValidationError } from './client/mlflow-errors';
@@ -41,6 +41,10 @@ interface ModelFile {
   aliases: Record<string, string>;
   versions: Array<Omit<ModelVersionRecord, 'aliases'>>;
 }
+
+/** A writer holds the lock for milliseconds; one older than this was left by a crashed process. */
+const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 10_000;
 
 /** Scheme of a local run's artifact root: `local-registry:/runs/<run_id>/artifacts`. */
 const LOCAL_SCHEME = 'local-registry:';
@@ -295,10 +299,43 @@ export class LocalTrackingStore extends TrackingStore {
 
   // ---- files ----
 
+  /** One writer at a time: a queue inside this process, a lock folder across processes (trainer and service). */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
+    const locked = () => this.withLockDir(work);
+    const result = this.queue.then(locked, locked);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  private async withLockDir<T>(work: () => Promise<T>): Promise<T> {
+    const lock = join(this.root, '.lock');
+    await mkdir(this.root, { recursive: true });
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        await mkdir(lock);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const info = await stat(lock).catch(() => undefined);
+        if (info && Date.now() - info.mtimeMs > LOCK_STALE_MS) {
+          await rm(lock, { recursive: true, force: true });
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw new TrackingStoreError(
+            'UNAVAILABLE',
+            `the local registry ${this.root} stayed locked for ${LOCK_WAIT_MS} ms (${lock})`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await rm(lock, { recursive: true, force: true });
+    }
   }
 
   private experimentsPath(): string {

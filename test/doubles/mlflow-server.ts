@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
  */
 
 export type MlflowFault =
-  | { kind: 'status'; status: 429 | 500 | 503; times?: number; match?: RegExp }
+  | { kind: 'status'; status: 429 | 500 | 503; times?: number; match?: RegExp; retryAfterSeconds?: number }
   | { kind: 'slow'; delayMs: number; times?: number; match?: RegExp }
   | { kind: 'reset'; times?: number; match?: RegExp }
   | { kind: 'corrupt-artifact'; times?: number; match?: RegExp };
@@ -203,6 +203,7 @@ export class MlflowServerDouble {
       const code = { 429: 'REQUEST_LIMIT_EXCEEDED', 500: 'INTERNAL_ERROR', 503: 'TEMPORARILY_UNAVAILABLE' }[
         fault.status
       ];
+      if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
       this.json(res, fault.status, { error_code: code, message: `injected fault: HTTP ${fault.status}` });
       return;
     }

@@ -1,4 +1,12 @@
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import {
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+} from 'cockatiel';
 import {
   isAlreadyExists,
   MlflowApiError,
@@ -48,8 +56,28 @@ class RetryableFailure extends Error {
     readonly status?: number,
     readonly errorCode?: string,
     readonly timedOut = false,
+    /** From a 429/503 `Retry-After` header. */
+    readonly retryAfterMs?: number,
   ) {
     super(reason);
+  }
+}
+
+/** Exponential backoff with jitter that waits at least as long as a server's `Retry-After` asks (capped). */
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(
+    private readonly inner: IBackoffFactory<IRetryBackoffContext<unknown>>,
+    private readonly maxDelayMs: number,
+  ) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const step = this.inner.next(context);
+    const failure = 'error' in context.result ? context.result.error : undefined;
+    const asked = failure instanceof RetryableFailure ? (failure.retryAfterMs ?? 0) : 0;
+    return {
+      duration: Math.max(step.duration, Math.min(asked, this.maxDelayMs)),
+      next: (ctx) => new RetryAfterBackoff(step, this.maxDelayMs).next(ctx),
+    };
   }
 }
 
@@ -90,10 +118,13 @@ export class MlflowClient {
       {
         maxAttempts: Math.max(0, (options.maxAttempts ?? 4) - 1),
         // Decorrelated jitter (cockatiel's default generator) around an exponential curve.
-        backoff: new ExponentialBackoff({
-          initialDelay: options.initialBackoffMs ?? 250,
-          maxDelay: options.maxBackoffMs ?? 10_000,
-        }),
+        backoff: new RetryAfterBackoff(
+          new ExponentialBackoff({
+            initialDelay: options.initialBackoffMs ?? 250,
+            maxDelay: options.maxBackoffMs ?? 10_000,
+          }),
+          options.maxBackoffMs ?? 10_000,
+        ),
       },
     );
   }
@@ -428,7 +459,14 @@ export class MlflowClient {
     }
     const { errorCode: code, message } = parseError(bytes, response.status);
     if (response.status === 429 || response.status === 503) {
-      throw new RetryableFailure(`HTTP ${response.status} ${code}`, response.status, code);
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new RetryableFailure(
+        `HTTP ${response.status} ${code}`,
+        response.status,
+        code,
+        false,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
     }
     throw new MlflowApiError(label, response.status, code, message);
   }
