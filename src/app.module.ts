@@ -48,7 +48,10 @@ class LoggingModule {
 }
 
 @Global()
-@Module({ providers: [{ provide: SecretsService, useFactory: () => new SecretsService(process.env) }], exports: [SecretsService] })
+@Module({
+  providers: [{ provide: SecretsService, useFactory: () => new SecretsService(process.env) }],
+  exports: [SecretsService],
+})
 class SecretsModule {}
 
 @Module({})
@@ -57,7 +60,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, load: [httpConfig, classifierConfig], validate: validateEnvironment }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          cache: true,
+          load: [httpConfig, classifierConfig],
+          validate: validateEnvironment,
+        }),
         LoggingModule.forRoot(options.logStream),
         LoggerModule.forRootAsync({
           inject: [ROOT_LOGGER],
@@ -67,7 +76,11 @@ export class AppModule {
               genReqId: (req) => String((req as { id?: unknown }).id ?? ''),
               customProps: () => ({ context: 'HTTP' }),
               serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
               quietReqLogger: true,
@@ -78,7 +91,9 @@ export class AppModule {
         }),
         ThrottlerModule.forRootAsync({
           inject: [httpConfig.KEY],
-          useFactory: (http: HttpConfig) => ({ throttlers: [{ name: 'api', ttl: http.throttleTtlMs, limit: http.throttleLimit }] }),
+          useFactory: (http: HttpConfig) => ({
+            throttlers: [{ name: 'api', ttl: http.throttleTtlMs, limit: http.throttleLimit }],
+          }),
         }),
         SecretsModule,
         ClassifierCoreModule.forRoot({ codec: options.codec, trainer: options.trainer }),
@@ -91,4 +106,3 @@ export class AppModule {
     };
   }
 }
-

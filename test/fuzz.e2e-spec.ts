@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
+import { mkdirSync } from 'node:fs';
+import { EngineArtifactCodec } from '../src/classifier/production-wiring';
+import { trainSmallRealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 
 const TARGETS = [
@@ -35,13 +37,63 @@ const nested = (depth: number): unknown => {
 /** Bodies that are wrong in the ways clients get them wrong, plus random bytes and random JSON. */
 const body: fc.Arbitrary<string | Buffer> = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
-  fc.record({ text: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object(), fc.constant(''), fc.string()) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-  fc.record({ text: fc.string(), channel: fc.string(), extra: fc.jsonValue() }, { requiredKeys: ['text'] }).map((v) => JSON.stringify(v)),
-  fc.record({ messages: fc.oneof(fc.array(fc.jsonValue(), { maxLength: 5 }), fc.string(), fc.constant([]), fc.array(fc.record({ text: fc.string() }), { maxLength: 3 })) }).map((v) => JSON.stringify(v)),
-  fc.record({ inputs: fc.array(fc.record({ name: fc.string(), shape: fc.array(fc.integer()), datatype: fc.constantFrom('BYTES', 'FP32', ''), data: fc.array(fc.jsonValue(), { maxLength: 3 }) }, { requiredKeys: [] }), { maxLength: 2 }) }).map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      {
+        text: fc.oneof(
+          fc.integer(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.array(fc.string()),
+          fc.object(),
+          fc.constant(''),
+          fc.string(),
+        ),
+      },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
+  fc
+    .record({ text: fc.string(), channel: fc.string(), extra: fc.jsonValue() }, { requiredKeys: ['text'] })
+    .map((v) => JSON.stringify(v)),
+  fc
+    .record({
+      messages: fc.oneof(
+        fc.array(fc.jsonValue(), { maxLength: 5 }),
+        fc.string(),
+        fc.constant([]),
+        fc.array(fc.record({ text: fc.string() }), { maxLength: 3 }),
+      ),
+    })
+    .map((v) => JSON.stringify(v)),
+  fc
+    .record({
+      inputs: fc.array(
+        fc.record(
+          {
+            name: fc.string(),
+            shape: fc.array(fc.integer()),
+            datatype: fc.constantFrom('BYTES', 'FP32', ''),
+            data: fc.array(fc.jsonValue(), { maxLength: 3 }),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 2 },
+      ),
+    })
+    .map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
-  fc.uint8Array({ maxLength: 100 }).map((bytes) => Buffer.concat([Buffer.from('{"text":"'), Buffer.from(bytes), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"}')])),
+  fc
+    .uint8Array({ maxLength: 100 })
+    .map((bytes) =>
+      Buffer.concat([
+        Buffer.from('{"text":"'),
+        Buffer.from(bytes),
+        Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+    ),
   fc.integer({ min: 1, max: 20 }).map((n) => JSON.stringify({ text: 'x' }).slice(0, n)),
   fc.constantFrom(
     JSON.stringify(nested(200)),
@@ -60,16 +112,24 @@ describe('fuzzing the HTTP surface', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
-      codec: new KeywordArtifactCodec(),
+      codec: new EngineArtifactCodec(),
       env: { ADMIN_API_TOKEN: 'fuzz-token' },
-      prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact('20261101T000000Z-aaaa0001', '2026-11-01T00:00:00.000Z')),
+      prepare: async (dir) => {
+        mkdirSync(dir, { recursive: true });
+        await trainSmallRealModel(dir, 600);
+      },
     });
   });
   afterAll(() => t.close());
 
   it('should answer 10,000 malformed requests without a 5xx and keep answering', async () => {
     const cases = fc.sample(
-      fc.record({ target: fc.constantFrom(...TARGETS), contentType: fc.constantFrom(...CONTENT_TYPES), body, auth: fc.boolean() }),
+      fc.record({
+        target: fc.constantFrom(...TARGETS),
+        contentType: fc.constantFrom(...CONTENT_TYPES),
+        body,
+        auth: fc.boolean(),
+      }),
       { numRuns: 10_000, seed: 20261127 },
     );
     const failures: string[] = [];
@@ -79,13 +139,20 @@ describe('fuzzing the HTTP surface', () => {
         method: c.target.method,
         url: c.target.url,
         payload: c.body,
-        headers: { ...(c.contentType ? { 'content-type': c.contentType } : {}), ...(c.auth ? { authorization: 'Bearer fuzz-token' } : {}) },
+        headers: {
+          ...(c.contentType ? { 'content-type': c.contentType } : {}),
+          ...(c.auth ? { authorization: 'Bearer fuzz-token' } : {}),
+        },
       });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      if (res.statusCode >= 500) failures.push(`${c.target.method} ${c.target.url} [${c.contentType}] ${String(c.body).slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+      if (res.statusCode >= 500)
+        failures.push(
+          `${c.target.method} ${c.target.url} [${c.contentType}] ${String(c.body).slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
       else if (res.statusCode >= 400 && res.headers['content-type']?.toString().includes('json')) {
         const json = res.json();
-        if (typeof json.request_id !== 'string' || json.statusCode !== res.statusCode) failures.push(`error shape: ${res.body.slice(0, 200)}`);
+        if (typeof json.request_id !== 'string' || json.statusCode !== res.statusCode)
+          failures.push(`error shape: ${res.body.slice(0, 200)}`);
       }
     }
     expect(failures.slice(0, 10)).toEqual([]);
@@ -94,7 +161,12 @@ describe('fuzzing the HTTP surface', () => {
     expect((statuses.get(400) ?? 0) + (statuses.get(415) ?? 0)).toBeGreaterThan(5000);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
-    const after = await t.app.inject({ method: 'POST', url: '/api/v1/predictions', headers: { 'content-type': 'application/json' }, payload: '{"text":"winner prize claim"}' });
+    const after = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/predictions',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ text: 'WINNER!! You have won a £1000 prize. To claim call 09061701461 now' }),
+    });
     expect(after.statusCode).toBe(200);
     expect(after.json().prediction).toBe('spam');
   }, 300_000);

@@ -34,7 +34,10 @@ describe('model routes', () => {
       method: 'POST',
       url: '/api/v1/model/reload',
       payload: body === undefined ? undefined : JSON.stringify(body),
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(auth ? { authorization: auth } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(auth ? { authorization: auth } : {}),
+      },
     });
 
   it('should serve the newest loadable artifact and show its card', async () => {
@@ -97,17 +100,26 @@ describe('model routes', () => {
 
   it('should keep the previous model when a model fails to build', async () => {
     const holder = t.app.get(ModelHolder);
-    const broken = { ...keywordArtifact('20261103T000000Z-cccc0003', '2026-11-03T00:00:00.000Z'), weights: null } as never;
+    const broken = {
+      ...keywordArtifact('20261103T000000Z-cccc0003', '2026-11-03T00:00:00.000Z'),
+      weights: null,
+    } as never;
     expect(() => holder.swap(broken, 'test')).toThrow('weights missing');
     expect(holder.active()?.artifact.metadata.version).toBe(V2);
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/predictions', payload: { text: 'win a free prize' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/predictions',
+      payload: { text: 'win a free prize' },
+    });
     expect(res.json().model.version).toBe(V2);
   });
 
   it('should tell swap listeners, and survive a listener that throws', () => {
     const holder = t.app.get(ModelHolder);
     const seen: string[] = [];
-    const off = holder.onSwap((current, previous) => seen.push(`${previous?.artifact.metadata.version}->${current.artifact.metadata.version}`));
+    const off = holder.onSwap((current, previous) =>
+      seen.push(`${previous?.artifact.metadata.version}->${current.artifact.metadata.version}`),
+    );
     const offBad = holder.onSwap(() => {
       throw new Error('listener bug');
     });
@@ -120,7 +132,11 @@ describe('model routes', () => {
 
   it('should list artifacts newest first with the unreadable ones marked', async () => {
     const entries = await t.app.get(ModelLoader).listArtifacts();
-    expect(entries.map((e) => e.artifact?.metadata.version ?? `error:${e.file}`)).toEqual([V2, V1, 'error:broken.json']);
+    expect(entries.map((e) => e.artifact?.metadata.version ?? `error:${e.file}`)).toEqual([
+      V2,
+      V1,
+      'error:broken.json',
+    ]);
   });
 });
 
@@ -128,12 +144,19 @@ describe('admin routes without ADMIN_API_TOKEN', () => {
   let t: TestApp;
   beforeAll(async () => {
     delete process.env.ADMIN_API_TOKEN;
-    t = await startTestApp({ codec: new KeywordArtifactCodec(), prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')) });
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')),
+    });
   });
   afterAll(() => t.close());
 
   it('should be disabled (403), never open', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/model/reload', headers: { authorization: 'Bearer anything' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/model/reload',
+      headers: { authorization: 'Bearer anything' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().message).toContain('ADMIN_API_TOKEN is not configured');
   });

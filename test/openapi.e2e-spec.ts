@@ -15,7 +15,15 @@ describe('OpenAPI document', () => {
   let t: TestApp;
   let doc: OpenAPIObject;
   beforeAll(async () => {
-    t = await startTestApp({ codec: new KeywordArtifactCodec(), prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact('20261101T000000Z-aaaa0001', '2026-11-01T00:00:00.000Z')) });
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      prepare: (dir) =>
+        void writeKeywordArtifact(
+          dir,
+          'v1.json',
+          keywordArtifact('20261101T000000Z-aaaa0001', '2026-11-01T00:00:00.000Z'),
+        ),
+    });
     const res = await t.app.inject({ url: '/api/docs-json' });
     expect(res.statusCode).toBe(200);
     doc = res.json();
@@ -29,7 +37,9 @@ describe('OpenAPI document', () => {
   });
 
   it('should document every API route with the error schema', () => {
-    const routes = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    const routes = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(routes).toEqual(
       expect.arrayContaining([
         'POST /api/v1/predictions',
@@ -66,7 +76,9 @@ describe('OpenAPI document', () => {
         const res = await t.app.inject({
           method: method.toUpperCase() as 'GET',
           url: path,
-          ...(body === undefined ? {} : { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+          ...(body === undefined
+            ? {}
+            : { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
         });
         const acceptable = key === 'POST /api/v1/model/reload' ? [401] : [200];
         if (!acceptable.includes(res.statusCode)) problems.push(`${key} → ${res.statusCode} ${res.body.slice(0, 200)}`);

@@ -9,7 +9,10 @@ const json = (body: unknown) => ({ 'content-type': 'application/json', payload: 
 describe('health, KServe v2 and metrics', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ codec: new KeywordArtifactCodec(), prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')) });
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')),
+    });
   });
   afterAll(() => t.close());
 
@@ -27,14 +30,26 @@ describe('health, KServe v2 and metrics', () => {
 
   it('should turn unready for a required dependency that is down, and stay ready for an optional one', async () => {
     const registry = t.app.get(ReadinessRegistry);
-    const offOptional = registry.register({ name: 'mlflow', required: false, check: () => ({ up: false, details: { message: 'unreachable' } }) });
+    const offOptional = registry.register({
+      name: 'mlflow',
+      required: false,
+      check: () => ({ up: false, details: { message: 'unreachable' } }),
+    });
     const optional = await t.app.inject({ url: '/health/ready' });
     expect(optional.statusCode).toBe(200);
     expect(optional.json().info.mlflow).toMatchObject({ status: 'degraded', required: false });
-    const offRequired = registry.register({ name: 'database', required: true, check: () => Promise.reject(new Error('connection refused')) });
+    const offRequired = registry.register({
+      name: 'database',
+      required: true,
+      check: () => Promise.reject(new Error('connection refused')),
+    });
     const required = await t.app.inject({ url: '/health/ready' });
     expect(required.statusCode).toBe(503);
-    expect(required.json()).toMatchObject({ statusCode: 503, message: 'not ready: database', request_id: expect.any(String) });
+    expect(required.json()).toMatchObject({
+      statusCode: 503,
+      message: 'not ready: database',
+      request_id: expect.any(String),
+    });
     expect(required.json().details.error.database).toMatchObject({ status: 'down', message: 'connection refused' });
     offOptional();
     offRequired();
@@ -45,14 +60,24 @@ describe('health, KServe v2 and metrics', () => {
     expect((await t.app.inject({ url: '/v2/health/live' })).json()).toEqual({ live: true });
     expect((await t.app.inject({ url: '/v2/health/ready' })).json()).toEqual({ ready: true });
     expect((await t.app.inject({ url: '/v2' })).json()).toMatchObject({ name: 'spam-classifier' });
-    expect((await t.app.inject({ url: '/v2/models/spam-classifier/ready' })).json()).toEqual({ name: 'spam-classifier', ready: true });
+    expect((await t.app.inject({ url: '/v2/models/spam-classifier/ready' })).json()).toEqual({
+      name: 'spam-classifier',
+      ready: true,
+    });
     const meta = (await t.app.inject({ url: '/v2/models/spam-classifier' })).json();
-    expect(meta).toMatchObject({ name: 'spam-classifier', versions: [V1], inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1] }] });
+    expect(meta).toMatchObject({
+      name: 'spam-classifier',
+      versions: [V1],
+      inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1] }],
+    });
     const infer = await t.app.inject({
       method: 'POST',
       url: '/v2/models/spam-classifier/infer',
       headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ id: 'r1', inputs: [{ name: 'text', shape: [2], datatype: 'BYTES', data: ['winner claim your prize', 'lunch tomorrow?'] }] }),
+      payload: JSON.stringify({
+        id: 'r1',
+        inputs: [{ name: 'text', shape: [2], datatype: 'BYTES', data: ['winner claim your prize', 'lunch tomorrow?'] }],
+      }),
     });
     expect(infer.statusCode).toBe(200);
     expect(infer.json()).toEqual({
@@ -67,33 +92,62 @@ describe('health, KServe v2 and metrics', () => {
     const only = await t.app.inject({
       method: 'POST',
       url: '/v2/models/spam-classifier/infer',
-      ...json({ inputs: [{ name: 'text', shape: [-1], datatype: 'BYTES', data: ['hello'] }], outputs: [{ name: 'label' }] }),
+      ...json({
+        inputs: [{ name: 'text', shape: [-1], datatype: 'BYTES', data: ['hello'] }],
+        outputs: [{ name: 'label' }],
+      }),
       headers: { 'content-type': 'application/json' },
     });
     expect(only.json().outputs.map((o: { name: string }) => o.name)).toEqual(['label']);
   });
 
   it.each([
-    ['a wrong datatype', { inputs: [{ name: 'text', shape: [1], datatype: 'FP32', data: ['x'] }] }, 'inputs.0.datatype'],
-    ['a wrong input name', { inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: ['x'] }] }, 'inputs.0.name'],
-    ['a shape that does not match', { inputs: [{ name: 'text', shape: [3], datatype: 'BYTES', data: ['x'] }] }, 'inputs.0.shape'],
+    [
+      'a wrong datatype',
+      { inputs: [{ name: 'text', shape: [1], datatype: 'FP32', data: ['x'] }] },
+      'inputs.0.datatype',
+    ],
+    [
+      'a wrong input name',
+      { inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: ['x'] }] },
+      'inputs.0.name',
+    ],
+    [
+      'a shape that does not match',
+      { inputs: [{ name: 'text', shape: [3], datatype: 'BYTES', data: ['x'] }] },
+      'inputs.0.shape',
+    ],
     ['no inputs', { inputs: [] }, 'inputs'],
   ])('should refuse KServe inference with %s (400 naming the field)', async (_case, body, field) => {
-    const res = await t.app.inject({ method: 'POST', url: '/v2/models/spam-classifier/infer', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v2/models/spam-classifier/infer',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
   });
 
   it('should expose Prometheus metrics with requests, predictions and the model info', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/v1/predictions', headers: { 'content-type': 'application/json' }, payload: '{"text":"winner prize"}' });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/predictions',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"text":"winner prize"}',
+    });
     const res = await t.app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     const body = res.body;
-    expect(body).toMatch(/http_requests_total\{[^}]*method="POST"[^}]*route="\/api\/v1\/predictions"[^}]*status="200"[^}]*\} [1-9]/);
+    expect(body).toMatch(
+      /http_requests_total\{[^}]*method="POST"[^}]*route="\/api\/v1\/predictions"[^}]*status="200"[^}]*\} [1-9]/,
+    );
     expect(body).toMatch(/http_request_duration_seconds_bucket\{/);
     expect(body).toMatch(new RegExp(`spam_predictions_total\\{[^}]*prediction="spam"[^}]*model_version="${V1}"`));
-    expect(body).toMatch(new RegExp(`spam_model_info\\{[^}]*version="${V1}"[^}]*algorithm="logistic_regression"[^}]*\\} 1`));
+    expect(body).toMatch(
+      new RegExp(`spam_model_info\\{[^}]*version="${V1}"[^}]*algorithm="logistic_regression"[^}]*\\} 1`),
+    );
     expect(body).toContain('spam_model_load_seconds');
     expect(body).toContain('process_resident_memory_bytes');
   });
@@ -115,12 +169,24 @@ describe('start-up without a model', () => {
       const ready = await t.app.inject({ url: '/health/ready' });
       expect(ready.statusCode).toBe(503);
       expect(ready.json().details.error.model.message).toContain('no model artifact in');
-      const predict = await t.app.inject({ method: 'POST', url: '/api/v1/predictions', headers: { 'content-type': 'application/json' }, payload: '{"text":"hi"}' });
+      const predict = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/predictions',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"text":"hi"}',
+      });
       expect(predict.statusCode).toBe(503);
-      expect(predict.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.stringContaining('no model is loaded yet') });
+      expect(predict.json()).toMatchObject({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringContaining('no model is loaded yet'),
+      });
       expect((await t.app.inject({ url: '/api/v1/model' })).statusCode).toBe(503);
       expect((await t.app.inject({ url: '/v2/models/spam-classifier/ready' })).statusCode).toBe(503);
-      expect((await t.app.inject({ url: '/health' })).json()).toMatchObject({ model_loaded: false, model_version: null });
+      expect((await t.app.inject({ url: '/health' })).json()).toMatchObject({
+        model_loaded: false,
+        model_version: null,
+      });
     } finally {
       await t.close();
     }
@@ -132,7 +198,13 @@ describe('start-up without a model', () => {
     const trainer = {
       train: async (outDir: string) => {
         await gate;
-        return { artifactPath: writeKeywordArtifact(outDir, 'trained.json', keywordArtifact('20261105T000000Z-trained1', '2026-11-05T00:00:00.000Z')) };
+        return {
+          artifactPath: writeKeywordArtifact(
+            outDir,
+            'trained.json',
+            keywordArtifact('20261105T000000Z-trained1', '2026-11-05T00:00:00.000Z'),
+          ),
+        };
       },
     };
     const t = await startTestApp({ codec: new KeywordArtifactCodec(), trainer, waitForModel: false });
@@ -155,7 +227,9 @@ describe('start-up without a model', () => {
     try {
       const ready = await good.app.inject({ url: '/health/ready' });
       expect(ready.statusCode).toBe(503);
-      expect(ready.json().details.error.model.message).toContain('cannot read model artifact /nonexistent/placeholder.json');
+      expect(ready.json().details.error.model.message).toContain(
+        'cannot read model artifact /nonexistent/placeholder.json',
+      );
     } finally {
       await good.close();
     }

@@ -19,12 +19,21 @@ describe('POST /api/v1/predictions', () => {
   afterAll(() => t.close());
 
   const post = (payload: unknown, headers: Record<string, string> = {}, url = '/api/v1/predictions') =>
-    t.app.inject({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json', ...headers } });
+    t.app.inject({
+      method: 'POST',
+      url,
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   it('should classify spam and not spam with the model named in the answer', async () => {
     const spam = await post({ text: SPAM, channel: 'sms' });
     expect(spam.statusCode).toBe(200);
-    expect(spam.json()).toMatchObject({ prediction: 'spam', channel: 'sms', model: { version: '20261101T000000Z-aaaa0001', algorithm: 'logistic_regression' } });
+    expect(spam.json()).toMatchObject({
+      prediction: 'spam',
+      channel: 'sms',
+      model: { version: '20261101T000000Z-aaaa0001', algorithm: 'logistic_regression' },
+    });
     expect(spam.json().spam_probability).toBeGreaterThan(0.5);
     expect(spam.json().confidence).toBeCloseTo(spam.json().spam_probability, 5);
     const ham = await post({ text: HAM });
@@ -52,7 +61,9 @@ describe('POST /api/v1/predictions', () => {
   it('should write exactly one log line per prediction with the stable fields and no text', async () => {
     const before = t.logs.length;
     await post({ text: SPAM }, { 'x-request-id': 'log-line-check' });
-    const lines = t.logs.slice(before).filter((l) => l.request_id === 'log-line-check' || (l.req as { id?: string })?.id === 'log-line-check');
+    const lines = t.logs
+      .slice(before)
+      .filter((l) => l.request_id === 'log-line-check' || (l.req as { id?: string })?.id === 'log-line-check');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       msg: 'prediction',
@@ -101,11 +112,20 @@ describe('POST /api/v1/predictions', () => {
   it('should answer 413 in the error shape for a body over BODY_LIMIT_BYTES', async () => {
     const res = await post({ text: 'a'.repeat(70_000) });
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large', message: expect.stringContaining('BODY_LIMIT_BYTES') });
+    expect(res.json()).toMatchObject({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: expect.stringContaining('BODY_LIMIT_BYTES'),
+    });
   });
 
   it('should answer 415 in the error shape for an unsupported content type', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/predictions', payload: '<text/>', headers: { 'content-type': 'application/xml' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/predictions',
+      payload: '<text/>',
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ statusCode: 415, request_id: expect.any(String) });
   });
@@ -113,12 +133,27 @@ describe('POST /api/v1/predictions', () => {
   it('should answer 404 in the error shape for an unknown route', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: { 'x-request-id': 'nf-1' } });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: expect.any(String), request_id: 'nf-1' });
+    expect(res.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: expect.any(String),
+      request_id: 'nf-1',
+    });
   });
 
   describe('batch', () => {
     it('should classify messages in order and echo their ids', async () => {
-      const res = await post({ messages: [{ id: 'a', text: SPAM }, { text: HAM, channel: 'email' }, { id: 'c', text: 'Subject: hi\nFrom: x@y.z\n\nlunch tomorrow?' }] }, {}, '/api/v1/predictions/batch');
+      const res = await post(
+        {
+          messages: [
+            { id: 'a', text: SPAM },
+            { text: HAM, channel: 'email' },
+            { id: 'c', text: 'Subject: hi\nFrom: x@y.z\n\nlunch tomorrow?' },
+          ],
+        },
+        {},
+        '/api/v1/predictions/batch',
+      );
       expect(res.statusCode).toBe(200);
       const { results, model, request_id } = res.json();
       expect(results).toEqual([
@@ -132,7 +167,11 @@ describe('POST /api/v1/predictions', () => {
     });
 
     it('should refuse more than MAX_BATCH_SIZE messages naming the limit', async () => {
-      const res = await post({ messages: Array.from({ length: 6 }, () => ({ text: HAM })) }, {}, '/api/v1/predictions/batch');
+      const res = await post(
+        { messages: Array.from({ length: 6 }, () => ({ text: HAM })) },
+        {},
+        '/api/v1/predictions/batch',
+      );
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toContain('at most 5 items (MAX_BATCH_SIZE)');
       expect(res.json().details[0].field).toBe('messages');
@@ -142,8 +181,15 @@ describe('POST /api/v1/predictions', () => {
       const res = await post({ messages: [{ text: HAM }, { text: 7 }] }, {}, '/api/v1/predictions/batch');
       expect(res.statusCode).toBe(400);
       expect(res.json().details[0].field).toBe('messages.1.text');
-      const long = await post({ messages: [{ text: HAM }, { text: 'b'.repeat(5001) }] }, {}, '/api/v1/predictions/batch');
-      expect(long.json().details[0]).toEqual({ field: 'messages.1.text', message: 'must be at most 5000 characters (MAX_TEXT_CHARS)' });
+      const long = await post(
+        { messages: [{ text: HAM }, { text: 'b'.repeat(5001) }] },
+        {},
+        '/api/v1/predictions/batch',
+      );
+      expect(long.json().details[0]).toEqual({
+        field: 'messages.1.text',
+        message: 'must be at most 5000 characters (MAX_TEXT_CHARS)',
+      });
       const empty = await post({ messages: [] }, {}, '/api/v1/predictions/batch');
       expect(empty.statusCode).toBe(400);
       expect(empty.json().details[0].field).toBe('messages');
@@ -163,10 +209,18 @@ describe('POST /api/v1/predictions', () => {
     });
 
     it('should answer GET /health, /ready and /info', async () => {
-      expect((await t.app.inject({ url: '/health' })).json()).toEqual({ status: 'healthy', model_loaded: true, model_version: '20261101T000000Z-aaaa0001' });
+      expect((await t.app.inject({ url: '/health' })).json()).toEqual({
+        status: 'healthy',
+        model_loaded: true,
+        model_version: '20261101T000000Z-aaaa0001',
+      });
       expect((await t.app.inject({ url: '/ready' })).statusCode).toBe(200);
       const info = (await t.app.inject({ url: '/info' })).json();
-      expect(info).toMatchObject({ version: '20261101T000000Z-aaaa0001', algorithm: 'logistic_regression', training_data_fingerprint: 'sha256:20261101T000000Z-aaaa0001' });
+      expect(info).toMatchObject({
+        version: '20261101T000000Z-aaaa0001',
+        algorithm: 'logistic_regression',
+        training_data_fingerprint: 'sha256:20261101T000000Z-aaaa0001',
+      });
     });
   });
 

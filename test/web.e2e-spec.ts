@@ -12,7 +12,10 @@ const form = (fields: Record<string, string>) => ({
 describe('web page', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ codec: new KeywordArtifactCodec(), prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')) });
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')),
+    });
   });
   afterAll(() => t.close());
 
@@ -32,7 +35,10 @@ describe('web page', () => {
   });
 
   it('should classify a posted form without JavaScript and highlight the deciding words', async () => {
-    const res = await t.app.inject({ ...form({ text: 'WINNER! Claim your prize now', channel: 'sms' }), headers: { ...form({}).headers, 'x-request-id': 'web-1' } });
+    const res = await t.app.inject({
+      ...form({ text: 'WINNER! Claim your prize now', channel: 'sms' }),
+      headers: { ...form({}).headers, 'x-request-id': 'web-1' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('data-prediction="spam"');
     expect(res.body).toContain('<code id="request-id">web-1</code>');

@@ -3,7 +3,9 @@ import { SecretsService } from '../vault/secrets.service';
 import { AdminTokenGuard, sameSecret } from './admin-token.guard';
 
 const contextWith = (authorization?: string) =>
-  ({ switchToHttp: () => ({ getRequest: () => ({ headers: authorization === undefined ? {} : { authorization } }) }) }) as unknown as ExecutionContext;
+  ({
+    switchToHttp: () => ({ getRequest: () => ({ headers: authorization === undefined ? {} : { authorization } }) }),
+  }) as unknown as ExecutionContext;
 
 describe(AdminTokenGuard.name, () => {
   it('should let the right bearer token through and read the secret per request', () => {

@@ -1,4 +1,10 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SecretsService } from '../vault/secrets.service';
@@ -21,7 +27,8 @@ export class AdminTokenGuard implements CanActivate {
     if (header === undefined || header === '') {
       throw new UnauthorizedException('admin route: send Authorization: Bearer <ADMIN_API_TOKEN>');
     }
-    if (expected === undefined) throw new ForbiddenException('admin routes are disabled: ADMIN_API_TOKEN is not configured');
+    if (expected === undefined)
+      throw new ForbiddenException('admin routes are disabled: ADMIN_API_TOKEN is not configured');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new UnauthorizedException('Authorization header must be "Bearer <token>"');
     if (!sameSecret(match[1], expected)) throw new ForbiddenException('admin token is not valid');

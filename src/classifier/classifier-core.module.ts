@@ -19,7 +19,11 @@ export class ClassifierCoreModule {
   static forRoot(options: ClassifierCoreOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: ArtifactCodec, useValue: options.codec },
-      { provide: CLASSIFY_MAX_CHARS, inject: [classifierConfig.KEY], useFactory: (c: ClassifierConfig) => c.classifyMaxChars },
+      {
+        provide: CLASSIFY_MAX_CHARS,
+        inject: [classifierConfig.KEY],
+        useFactory: (c: ClassifierConfig) => c.classifyMaxChars,
+      },
       ModelHolder,
       ModelLoader,
       PredictionService,

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiThrottlerGuard } from '../common/api-throttler.guard';
 import { ErrorResponseDto, FieldValidationError } from '../common/error-response';
@@ -11,7 +18,11 @@ import { PredictionService } from './prediction.service';
 
 export const KSERVE_MODEL_NAME = 'spam-classifier';
 
-type InferRequest = { id?: string; inputs: Array<{ name: string; shape: number[]; datatype: string; data: string[] }>; outputs?: Array<{ name: string }> };
+type InferRequest = {
+  id?: string;
+  inputs: Array<{ name: string; shape: number[]; datatype: string; data: string[] }>;
+  outputs?: Array<{ name: string }>;
+};
 
 /** KServe Open Inference Protocol (v2) routes, so the service can sit behind inference gateways. */
 @ApiTags('kserve v2')
@@ -39,7 +50,11 @@ export class KServeController {
   @Get('health/ready')
   @ApiOperation({ summary: 'Server readiness (503 when not ready).' })
   ready(): { ready: boolean } {
-    if (!this.health.isReady()) throw new HttpException({ message: 'server is not ready', details: { ready: false } }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (!this.health.isReady())
+      throw new HttpException(
+        { message: 'server is not ready', details: { ready: false } },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     return { ready: true };
   }
 
@@ -62,7 +77,11 @@ export class KServeController {
   @Get(`models/${KSERVE_MODEL_NAME}/ready`)
   @ApiOperation({ summary: 'Model readiness (503 when no model is loaded).' })
   modelReady(): { name: string; ready: boolean } {
-    if (!this.holder.active()) throw new HttpException({ message: 'model is not loaded yet', details: { name: KSERVE_MODEL_NAME, ready: false } }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (!this.holder.active())
+      throw new HttpException(
+        { message: 'model is not loaded yet', details: { name: KSERVE_MODEL_NAME, ready: false } },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     return { name: KSERVE_MODEL_NAME, ready: true };
   }
 
@@ -70,7 +89,9 @@ export class KServeController {
   @HttpCode(200)
   @UseGuards(ApiThrottlerGuard)
   @RouteSchema({ body: inferRequestSchema })
-  @ApiOperation({ summary: 'Inference: a BYTES tensor "text" of messages → "label" (BYTES) and "spam_probability" (FP64).' })
+  @ApiOperation({
+    summary: 'Inference: a BYTES tensor "text" of messages → "label" (BYTES) and "spam_probability" (FP64).',
+  })
   @ApiBody({ type: InferRequestDto })
   @ApiOkResponse({ type: InferResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
@@ -78,9 +99,10 @@ export class KServeController {
     const input = body.inputs[0];
     const declared = input.shape.reduce((a, b) => a * Math.max(b, 1), 1);
     if (!input.shape.includes(-1) && declared !== input.data.length) {
-      throw new FieldValidationError(`inputs.0.shape ${JSON.stringify(input.shape)} does not match ${input.data.length} data elements`, [
-        { field: 'inputs.0.shape', message: `does not match ${input.data.length} data elements` },
-      ]);
+      throw new FieldValidationError(
+        `inputs.0.shape ${JSON.stringify(input.shape)} does not match ${input.data.length} data elements`,
+        [{ field: 'inputs.0.shape', message: `does not match ${input.data.length} data elements` }],
+      );
     }
     const batch = this.predictions.predictBatch(
       input.data.map((text) => ({ text })),
@@ -89,8 +111,15 @@ export class KServeController {
     const wanted = new Set((body.outputs ?? [{ name: 'label' }, { name: 'spam_probability' }]).map((o) => o.name));
     const n = batch.results.length;
     const outputs = [];
-    if (wanted.has('label')) outputs.push({ name: 'label', shape: [n], datatype: 'BYTES', data: batch.results.map((r) => r.prediction) });
-    if (wanted.has('spam_probability')) outputs.push({ name: 'spam_probability', shape: [n], datatype: 'FP64', data: batch.results.map((r) => r.spam_probability) });
+    if (wanted.has('label'))
+      outputs.push({ name: 'label', shape: [n], datatype: 'BYTES', data: batch.results.map((r) => r.prediction) });
+    if (wanted.has('spam_probability'))
+      outputs.push({
+        name: 'spam_probability',
+        shape: [n],
+        datatype: 'FP64',
+        data: batch.results.map((r) => r.spam_probability),
+      });
     return { model_name: KSERVE_MODEL_NAME, model_version: batch.model.version, id: body.id ?? req.id, outputs };
   }
 }

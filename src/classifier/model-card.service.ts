@@ -32,7 +32,7 @@ export function cardOf(active: ActiveModel): ModelCard {
   return {
     version: m.version,
     algorithm: m.algorithm,
-    parameters: m.params ?? paramsFromModelState(active.artifact),
+    parameters: parametersOf(active.artifact),
     metrics: m.metrics ?? null,
     training,
     training_data_fingerprint: typeof training?.fingerprint === 'string' ? training.fingerprint : null,
@@ -43,9 +43,11 @@ export function cardOf(active: ActiveModel): ModelCard {
   };
 }
 
-function paramsFromModelState(artifact: ActiveModel['artifact']): unknown {
-  const model = artifact.model as { params?: unknown } | undefined;
-  const vectorizer = artifact.vectorizer as { config?: unknown } | undefined;
-  if (!model?.params && !vectorizer?.config) return null;
-  return { model: model?.params ?? null, vectorizer: vectorizer?.config ?? null };
+/** The engine's artifact keeps `modelParams` and `vectorizerConfig` in its metadata; other layouts keep `params`. */
+function parametersOf(artifact: ActiveModel['artifact']): unknown {
+  const m = artifact.metadata;
+  if (m.modelParams !== undefined || m.vectorizerConfig !== undefined) {
+    return { model: m.modelParams ?? null, vectorizer: m.vectorizerConfig ?? null };
+  }
+  return m.params ?? null;
 }

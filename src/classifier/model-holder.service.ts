@@ -39,7 +39,13 @@ export class ModelHolder {
   swap(artifact: ServedArtifact, source: string): ActiveModel {
     const started = performance.now();
     const classifier = this.codec.toClassifier(artifact, { maxChars: this.maxChars });
-    const next: ActiveModel = { classifier, artifact, source, loadedAt: new Date(), loadMs: performance.now() - started };
+    const next: ActiveModel = {
+      classifier,
+      artifact,
+      source,
+      loadedAt: new Date(),
+      loadMs: performance.now() - started,
+    };
     const previous = this.current;
     this.current = next;
     for (const listener of this.listeners) {

@@ -72,7 +72,8 @@ export class ModelLoader implements OnApplicationBootstrap {
       }
       return this.activate(entry.artifact, entry.path);
     }
-    if (!this.trainer) throw new ModelLoadError(`no model artifact in ${this.config.modelDir} and no trainer to create one`);
+    if (!this.trainer)
+      throw new ModelLoadError(`no model artifact in ${this.config.modelDir} and no trainer to create one`);
     await mkdir(this.config.modelDir, { recursive: true });
     this.logger.log(`no model artifact in ${this.config.modelDir}: training the default model`);
     const started = Date.now();
@@ -148,10 +149,14 @@ export class ModelLoader implements OnApplicationBootstrap {
     try {
       active = this.holder.swap(artifact, path);
     } catch (error) {
-      throw new ModelLoadError(`model ${artifact.metadata.version} from ${basename(path)} refused: ${messageOf(error)}`);
+      throw new ModelLoadError(
+        `model ${artifact.metadata.version} from ${basename(path)} refused: ${messageOf(error)}`,
+      );
     }
     this.lastFailure = undefined;
-    this.logger.log(`model ${artifact.metadata.version} (${artifact.metadata.algorithm}) serving from ${path} (${active.loadMs.toFixed(1)} ms)`);
+    this.logger.log(
+      `model ${artifact.metadata.version} (${artifact.metadata.algorithm}) serving from ${path} (${active.loadMs.toFixed(1)} ms)`,
+    );
     return active;
   }
 
@@ -183,7 +188,10 @@ async function exists(path: string): Promise<boolean> {
  * Before node:cluster forks workers: makes sure a model artifact exists (MODEL_PATH, or any artifact file in
  * MODEL_DIR), training the default model once in the primary, so workers never train in parallel.
  */
-export async function ensureModelArtifact(config: ClassifierConfig, trainer: DefaultModelTrainer | undefined): Promise<void> {
+export async function ensureModelArtifact(
+  config: ClassifierConfig,
+  trainer: DefaultModelTrainer | undefined,
+): Promise<void> {
   if (config.modelPath) return;
   const files = await readdir(config.modelDir).catch(() => [] as string[]);
   if (files.some((file) => ARTIFACT_FILE.test(file)) || !trainer) return;

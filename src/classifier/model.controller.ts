@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, NotFoundException, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  NotFoundException,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -42,9 +52,15 @@ export class ModelController {
   @ApiBody({ type: ReloadRequestDto, required: false })
   @ApiOkResponse({ type: ModelCardDto, description: 'The model now serving.' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token.' })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Wrong token, or admin routes disabled (no ADMIN_API_TOKEN).' })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'Wrong token, or admin routes disabled (no ADMIN_API_TOKEN).',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No artifact of that name or version.' })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The artifact was refused; the previous model keeps serving.' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description: 'The artifact was refused; the previous model keeps serving.',
+  })
   async reload(@Body(DTO_VALIDATION) body: ReloadRequestDto = {}): Promise<ModelCard> {
     try {
       return cardOf(await this.loader.reload(body?.artifact));

@@ -24,7 +24,13 @@ export interface PredictionResult {
 }
 
 export interface BatchResult {
-  results: Array<{ id?: string; prediction: 'spam' | 'not_spam'; spam_probability: number; confidence: number; channel: ResolvedChannel }>;
+  results: Array<{
+    id?: string;
+    prediction: 'spam' | 'not_spam';
+    spam_probability: number;
+    confidence: number;
+    channel: ResolvedChannel;
+  }>;
   request_id: string;
   model: { version: string; algorithm: string };
 }
@@ -72,14 +78,21 @@ export class PredictionService {
     const c = model.classifier.classify(text, explain ? { explain: true, topFeatures: 10 } : undefined);
     const result = toResult(c, resolved, requestId, model);
     if (explain && c.explanation) {
-      result.explanation = { towards_spam: [...c.explanation.towardsSpam], towards_not_spam: [...c.explanation.towardsHam] };
+      result.explanation = {
+        towards_spam: [...c.explanation.towardsSpam],
+        towards_not_spam: [...c.explanation.towardsHam],
+      };
     }
     this.record(result.prediction, result.spam_probability, resolved, requestId, text, model, started);
     return result;
   }
 
   /** The classification with its explanation, for the web page. */
-  classifyForPage(text: string, channel: Channel | undefined, requestId: string): { result: PredictionResult; classification: Classification } {
+  classifyForPage(
+    text: string,
+    channel: Channel | undefined,
+    requestId: string,
+  ): { result: PredictionResult; classification: Classification } {
     const started = performance.now();
     const model = this.requireModel();
     this.checkText(text, 'text');
@@ -90,13 +103,17 @@ export class PredictionService {
     return { result, classification };
   }
 
-  predictBatch(messages: ReadonlyArray<{ id?: string; text: string; channel?: Channel }>, requestId: string): BatchResult {
+  predictBatch(
+    messages: ReadonlyArray<{ id?: string; text: string; channel?: Channel }>,
+    requestId: string,
+  ): BatchResult {
     const started = performance.now();
     const model = this.requireModel();
     if (messages.length > this.config.maxBatchSize) {
-      throw new FieldValidationError(`messages must hold at most ${this.config.maxBatchSize} items (MAX_BATCH_SIZE), got ${messages.length}`, [
-        { field: 'messages', message: `at most ${this.config.maxBatchSize} items (MAX_BATCH_SIZE)` },
-      ]);
+      throw new FieldValidationError(
+        `messages must hold at most ${this.config.maxBatchSize} items (MAX_BATCH_SIZE), got ${messages.length}`,
+        [{ field: 'messages', message: `at most ${this.config.maxBatchSize} items (MAX_BATCH_SIZE)` }],
+      );
     }
     messages.forEach((m, i) => this.checkText(m.text, `messages.${i}.text`));
     const classifications = model.classifier.classifyBatch(messages.map((m) => m.text));
@@ -105,25 +122,42 @@ export class PredictionService {
       const channel = resolveChannel(m.text, m.channel);
       const r = toResult(c, channel, requestId, model);
       this.record(r.prediction, r.spam_probability, channel, requestId, m.text, model, started, m.id ?? String(i));
-      return { ...(m.id === undefined ? {} : { id: m.id }), prediction: r.prediction, spam_probability: r.spam_probability, confidence: r.confidence, channel };
+      return {
+        ...(m.id === undefined ? {} : { id: m.id }),
+        prediction: r.prediction,
+        spam_probability: r.spam_probability,
+        confidence: r.confidence,
+        channel,
+      };
     });
-    return { results, request_id: requestId, model: { version: model.artifact.metadata.version, algorithm: model.artifact.metadata.algorithm } };
+    return {
+      results,
+      request_id: requestId,
+      model: { version: model.artifact.metadata.version, algorithm: model.artifact.metadata.algorithm },
+    };
   }
 
   requireModel(): ActiveModel {
     const model = this.holder.active();
-    if (!model) throw new HttpException('no model is loaded yet; retry when /health/ready answers 200', HttpStatus.SERVICE_UNAVAILABLE);
+    if (!model)
+      throw new HttpException(
+        'no model is loaded yet; retry when /health/ready answers 200',
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     return model;
   }
 
   private checkText(text: string, field: string): void {
     if (text.length > this.config.maxTextChars) {
-      throw new FieldValidationError(`${field} must be at most ${this.config.maxTextChars} characters (MAX_TEXT_CHARS), got ${text.length}`, [
-        { field, message: `must be at most ${this.config.maxTextChars} characters (MAX_TEXT_CHARS)` },
-      ]);
+      throw new FieldValidationError(
+        `${field} must be at most ${this.config.maxTextChars} characters (MAX_TEXT_CHARS), got ${text.length}`,
+        [{ field, message: `must be at most ${this.config.maxTextChars} characters (MAX_TEXT_CHARS)` }],
+      );
     }
     if (!NON_WHITESPACE.test(text)) {
-      throw new FieldValidationError(`${field} must contain a non-whitespace character`, [{ field, message: 'must contain a non-whitespace character' }]);
+      throw new FieldValidationError(`${field} must contain a non-whitespace character`, [
+        { field, message: 'must contain a non-whitespace character' },
+      ]);
     }
   }
 
@@ -154,7 +188,12 @@ export class PredictionService {
   }
 }
 
-function toResult(c: Classification, channel: ResolvedChannel, requestId: string, model: ActiveModel): PredictionResult {
+function toResult(
+  c: Classification,
+  channel: ResolvedChannel,
+  requestId: string,
+  model: ActiveModel,
+): PredictionResult {
   const spam = c.label === 1;
   const p = round(c.spamProbability);
   return {

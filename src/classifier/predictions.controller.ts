@@ -36,20 +36,39 @@ import { PredictionService, type BatchResult, type PredictionResult } from './pr
 @Controller('api/v1/predictions')
 @UseGuards(ApiThrottlerGuard)
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body; `details` names each field.' })
-@ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body larger than BODY_LIMIT_BYTES (default 1 MB).' })
-@ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Rate limit (THROTTLE_LIMIT per THROTTLE_TTL_MS per client).' })
+@ApiPayloadTooLargeResponse({
+  type: ErrorResponseDto,
+  description: 'Body larger than BODY_LIMIT_BYTES (default 1 MB).',
+})
+@ApiTooManyRequestsResponse({
+  type: ErrorResponseDto,
+  description: 'Rate limit (THROTTLE_LIMIT per THROTTLE_TTL_MS per client).',
+})
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'No model loaded yet.' })
 export class PredictionsController {
   constructor(private readonly predictions: PredictionService) {}
 
   @Post()
   @HttpCode(200)
-  @RouteSchema({ body: predictionRequestSchema, querystring: explainQuerySchema, response: { 200: predictionResponseSchema } })
+  @RouteSchema({
+    body: predictionRequestSchema,
+    querystring: explainQuerySchema,
+    response: { 200: predictionResponseSchema },
+  })
   @ApiOperation({ summary: 'Classify one message as spam or not spam.' })
   @ApiBody({ type: PredictionRequestDto })
-  @ApiQuery({ name: 'explain', required: false, enum: ['true', 'false'], description: 'Add the features that drove the decision.' })
+  @ApiQuery({
+    name: 'explain',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'Add the features that drove the decision.',
+  })
   @ApiOkResponse({ type: PredictionResponseDto })
-  predict(@Body() body: PredictionRequest, @Query('explain') explain: string | undefined, @Req() req: FastifyRequest): PredictionResult {
+  predict(
+    @Body() body: PredictionRequest,
+    @Query('explain') explain: string | undefined,
+    @Req() req: FastifyRequest,
+  ): PredictionResult {
     return this.predictions.predict(body.text, body.channel, req.id, explain === 'true' || explain === '1');
   }
 

@@ -1,10 +1,22 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiThrottlerGuard } from '../common/api-throttler.guard';
 import { ErrorResponseDto } from '../common/error-response';
-import { SeedPredictRequestDto, seedPredictRequestSchema, SeedPredictResponseDto, seedPredictResponseSchema } from './dto/prediction.dto';
+import {
+  SeedPredictRequestDto,
+  seedPredictRequestSchema,
+  SeedPredictResponseDto,
+  seedPredictResponseSchema,
+} from './dto/prediction.dto';
 import { ModelCardService, type ModelCard } from './model-card.service';
 import { PredictionService } from './prediction.service';
 
@@ -28,7 +40,12 @@ export class SeedController {
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
   predict(@Body() body: { text: string }, @Req() req: FastifyRequest): SeedPredictResponseDto {
     const r = this.predictions.predict(body.text, undefined, req.id);
-    return { prediction: r.prediction === 'spam' ? 'spam' : 'ham', confidence: r.confidence, request_id: r.request_id, model_version: r.model.version };
+    return {
+      prediction: r.prediction === 'spam' ? 'spam' : 'ham',
+      confidence: r.confidence,
+      request_id: r.request_id,
+      model_version: r.model.version,
+    };
   }
 
   @Get('info')

@@ -5,18 +5,43 @@ import { FieldValidationError } from './error-response';
 describe(toErrorResponse.name, () => {
   it('should hide the internals of an unexpected error', () => {
     const body = toErrorResponse(new TypeError('secret internals at /app/src/x.ts:12'), 'r1');
-    expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error', request_id: 'r1' });
+    expect(body).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+      request_id: 'r1',
+    });
   });
 
   it('should keep a Nest HTTP exception message and status', () => {
-    expect(toErrorResponse(new NotFoundException('no such thing'), 'r2')).toEqual({ statusCode: 404, error: 'Not Found', message: 'no such thing', request_id: 'r2' });
-    expect(toErrorResponse(new HttpException('plain', 409), 'r3')).toMatchObject({ statusCode: 409, error: 'Conflict', message: 'plain' });
-    expect(toErrorResponse(new BadRequestException(['text must be a string']), 'r4')).toMatchObject({ details: [{ field: 'text', message: 'must be a string' }] });
+    expect(toErrorResponse(new NotFoundException('no such thing'), 'r2')).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'no such thing',
+      request_id: 'r2',
+    });
+    expect(toErrorResponse(new HttpException('plain', 409), 'r3')).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'plain',
+    });
+    expect(toErrorResponse(new BadRequestException(['text must be a string']), 'r4')).toMatchObject({
+      details: [{ field: 'text', message: 'must be a string' }],
+    });
   });
 
   it('should map field validation errors with their details', () => {
-    const body = toErrorResponse(new FieldValidationError('text too long', [{ field: 'text', message: 'too long' }]), 'r5');
-    expect(body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'text too long', details: [{ field: 'text', message: 'too long' }], request_id: 'r5' });
+    const body = toErrorResponse(
+      new FieldValidationError('text too long', [{ field: 'text', message: 'too long' }]),
+      'r5',
+    );
+    expect(body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'text too long',
+      details: [{ field: 'text', message: 'too long' }],
+      request_id: 'r5',
+    });
   });
 
   it("should map Fastify's schema validation errors to named fields", () => {
@@ -25,8 +50,18 @@ describe(toErrorResponse.name, () => {
       validationContext: 'body',
       validation: [
         { instancePath: '/messages/2/text', message: 'must be string', keyword: 'type', params: {} },
-        { instancePath: '', message: "must have required property 'text'", keyword: 'required', params: { missingProperty: 'text' } },
-        { instancePath: '/messages/0', message: 'must NOT have additional properties', keyword: 'additionalProperties', params: { additionalProperty: 'x' } },
+        {
+          instancePath: '',
+          message: "must have required property 'text'",
+          keyword: 'required',
+          params: { missingProperty: 'text' },
+        },
+        {
+          instancePath: '/messages/0',
+          message: 'must NOT have additional properties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: 'x' },
+        },
       ],
     });
     expect(toErrorResponse(error, 'r6').details).toEqual([

@@ -5,7 +5,12 @@ import type { Logger } from 'pino';
 import { FieldValidationError, type ErrorResponse } from './error-response';
 import { REQUEST_ID_HEADER } from './request-id';
 
-type FastifyValidationItem = { instancePath?: string; message?: string; params?: Record<string, unknown>; keyword?: string };
+type FastifyValidationItem = {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+  keyword?: string;
+};
 
 /**
  * Turns every error — Nest HTTP exceptions, Fastify's own (404, body parse, 413, 415, schema validation),
@@ -43,7 +48,9 @@ export function toErrorResponse(exception: unknown, requestId: string, bodyLimit
   });
 
   if (exception instanceof FieldValidationError) return base(400, exception.message, exception.details);
-  const status = (exception as { statusCode?: unknown; getStatus?: () => number })?.getStatus?.() ?? (exception as { statusCode?: unknown })?.statusCode;
+  const status =
+    (exception as { statusCode?: unknown; getStatus?: () => number })?.getStatus?.() ??
+    (exception as { statusCode?: unknown })?.statusCode;
   if (status === 413) {
     const limit = bodyLimitBytes === undefined ? 'the limit' : `the limit of ${bodyLimitBytes} bytes`;
     return base(413, `request body is larger than ${limit} (BODY_LIMIT_BYTES)`);
@@ -62,13 +69,24 @@ export function toErrorResponse(exception: unknown, requestId: string, bodyLimit
     if (r.status === 'error' && (r.error || r.details)) {
       // Terminus: keep its per-indicator JSON as details.
       const down = Object.keys((r.error as object) ?? {});
-      return base(status, `not ready: ${down.join(', ') || 'unknown'}`, { status: r.status, info: r.info, error: r.error, details: r.details });
+      return base(status, `not ready: ${down.join(', ') || 'unknown'}`, {
+        status: r.status,
+        info: r.info,
+        error: r.error,
+        details: r.details,
+      });
     }
     const message = typeof r.message === 'string' ? r.message : exception.message;
     return base(status, message, r.details);
   }
 
-  const e = exception as { statusCode?: unknown; validation?: FastifyValidationItem[]; validationContext?: string; code?: string; message?: string };
+  const e = exception as {
+    statusCode?: unknown;
+    validation?: FastifyValidationItem[];
+    validationContext?: string;
+    code?: string;
+    message?: string;
+  };
   if (e && Array.isArray(e.validation)) {
     const details = e.validation.map((v) => ({ field: fieldOf(v), message: v.message ?? 'is invalid' }));
     const where = e.validationContext ?? 'body';
@@ -89,7 +107,8 @@ function fieldOf(v: FastifyValidationItem): string {
 }
 
 function toFieldError(item: unknown): { field: string; message: string } {
-  if (item && typeof item === 'object' && 'field' in item && 'message' in item) return item as { field: string; message: string };
+  if (item && typeof item === 'object' && 'field' in item && 'message' in item)
+    return item as { field: string; message: string };
   const text = String(item);
   const space = text.indexOf(' ');
   return space > 0 ? { field: text.slice(0, space), message: text.slice(space + 1) } : { field: '', message: text };

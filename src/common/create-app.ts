@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule, type AppOptions } from '../app.module';
 import { projectRoot } from '../classifier/config/classifier.config';
-import { httpConfigFrom, type HttpConfig } from '../config/http.config';
+import { httpConfigFrom } from '../config/http.config';
 import { validateEnvironment } from '../config/validate-environment';
 import { MetricsService } from '../metrics/metrics.service';
 import { registerViewHelpers } from '../web/view-helpers';
@@ -36,7 +36,10 @@ export const CONTENT_SECURITY_POLICY = {
  * and the body limit, request ids from X-Request-Id, the one error shape, helmet, the page, the API docs.
  * Validates the whole environment first and throws one error listing every bad key.
  */
-export async function createApp(options: AppOptions, env: NodeJS.ProcessEnv = process.env): Promise<NestFastifyApplication> {
+export async function createApp(
+  options: AppOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<NestFastifyApplication> {
   validateEnvironment(env);
   const http = httpConfigFrom(env);
   const adapter = new FastifyAdapter({
@@ -47,16 +50,19 @@ export async function createApp(options: AppOptions, env: NodeJS.ProcessEnv = pr
     return503OnClosing: true,
     trustProxy: env.TRUST_PROXY === 'true',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new AllExceptionsFilter(app.get<Logger>(ROOT_LOGGER), { bodyLimitBytes: http.bodyLimitBytes }));
-  await configureFastify(app, http);
+  await configureFastify(app);
   setUpApiDocs(app);
   await app.init();
   return app;
 }
 
-async function configureFastify(app: NestFastifyApplication, http: HttpConfig): Promise<void> {
+async function configureFastify(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -64,11 +70,24 @@ async function configureFastify(app: NestFastifyApplication, http: HttpConfig): 
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
-  await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY }, crossOriginEmbedderPolicy: false });
-  await app.register(fastifyStatic, { root: join(projectRoot(), 'public'), prefix: '/static/', maxAge: '1h', index: false });
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyStatic, {
+    root: join(projectRoot(), 'public'),
+    prefix: '/static/',
+    maxAge: '1h',
+    index: false,
+  });
   registerViewHelpers(handlebars);
   app.setViewEngine({
     engine: { handlebars },
@@ -93,5 +112,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 }
 
 function setUpApiDocs(app: NestFastifyApplication): void {
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+  });
 }

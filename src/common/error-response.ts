@@ -11,7 +11,10 @@ export interface ErrorResponse {
 
 /** One problem with one field of a request. */
 export class FieldErrorDto {
-  @ApiProperty({ example: 'text', description: 'The field at fault, as a dotted path (`messages.3.text`); empty for the whole body.' })
+  @ApiProperty({
+    example: 'text',
+    description: 'The field at fault, as a dotted path (`messages.3.text`); empty for the whole body.',
+  })
   field: string;
 
   @ApiProperty({ example: 'must be string' })
@@ -34,7 +37,10 @@ export class ErrorResponseDto implements ErrorResponse {
   })
   details?: unknown;
 
-  @ApiProperty({ example: '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73', description: 'Also in the X-Request-Id response header.' })
+  @ApiProperty({
+    example: '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73',
+    description: 'Also in the X-Request-Id response header.',
+  })
   request_id: string;
 }
 

@@ -6,13 +6,18 @@ const SECRET_NAME = /TOKEN|PASSWORD|SECRET|KEY|CREDENTIAL|DATABASE_URL/i;
 
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`);
+    super(
+      `Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`,
+    );
     this.name = 'InvalidEnvironmentError';
   }
 }
 
 /** Reads one module's environment class from `env` (empty values count as unset), with its defaults. */
-export function readEnvironment<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv | Record<string, unknown> = process.env): T {
+export function readEnvironment<T extends object>(
+  cls: new () => T,
+  env: NodeJS.ProcessEnv | Record<string, unknown> = process.env,
+): T {
   const { instance, problems } = convert(cls, env);
   if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   return instance;
@@ -22,7 +27,10 @@ export function environmentProblems(cls: new () => object, env: Record<string, u
   return convert(cls, env).problems;
 }
 
-function convert<T extends object>(cls: new () => T, env: Record<string, unknown>): { instance: T; problems: string[] } {
+function convert<T extends object>(
+  cls: new () => T,
+  env: Record<string, unknown>,
+): { instance: T; problems: string[] } {
   const present: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') present[key] = value;
   const instance = plainToInstance(cls, present, { enableImplicitConversion: true, exposeDefaultValues: true });
@@ -33,7 +41,8 @@ function convert<T extends object>(cls: new () => T, env: Record<string, unknown
 function describe(error: ValidationError, env: Record<string, unknown>): string[] {
   const key = error.property;
   const raw = env[key];
-  const shown = raw === undefined || raw === '' ? '(unset)' : SECRET_NAME.test(key) ? '***' : JSON.stringify(String(raw));
+  const shown =
+    raw === undefined || raw === '' ? '(unset)' : SECRET_NAME.test(key) ? '***' : JSON.stringify(String(raw));
   const reasons = Object.values(error.constraints ?? {}).join('; ');
   return [`${key}=${shown}: ${reasons}`];
 }

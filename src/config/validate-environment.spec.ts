@@ -6,20 +6,41 @@ describe(validateEnvironment.name, () => {
   it('should accept an empty environment and fill the defaults', () => {
     expect(() => validateEnvironment({})).not.toThrow();
     const http = httpConfigFrom({});
-    expect(http).toMatchObject({ host: '0.0.0.0', port: 3000, bodyLimitBytes: 1048576, webConcurrency: 1, logTextPreviewChars: 0 });
+    expect(http).toMatchObject({
+      host: '0.0.0.0',
+      port: 3000,
+      bodyLimitBytes: 1048576,
+      webConcurrency: 1,
+      logTextPreviewChars: 0,
+    });
     const classifier = classifierConfigFrom({});
     expect(classifier.modelDir).toMatch(/\/var\/models$/);
-    expect(classifier).toMatchObject({ classifyMaxChars: 20000, maxTextChars: 262144, maxBatchSize: 1000, modelPath: undefined });
+    expect(classifier).toMatchObject({
+      classifyMaxChars: 20000,
+      maxTextChars: 262144,
+      maxBatchSize: 1000,
+      modelPath: undefined,
+    });
   });
 
   it('should convert numbers and treat empty values as unset', () => {
-    expect(httpConfigFrom({ PORT: '8080', WEB_CONCURRENCY: '2', HOST: '' })).toMatchObject({ port: 8080, webConcurrency: 2, host: '0.0.0.0' });
+    expect(httpConfigFrom({ PORT: '8080', WEB_CONCURRENCY: '2', HOST: '' })).toMatchObject({
+      port: 8080,
+      webConcurrency: 2,
+      host: '0.0.0.0',
+    });
   });
 
   it('should list every bad key with its value in one error', () => {
     let error: unknown;
     try {
-      validateEnvironment({ PORT: 'abc', WEB_CONCURRENCY: '0', LOG_LEVEL: 'loud', MAX_BATCH_SIZE: '-1', CLASSIFY_MAX_CHARS: '1.5' });
+      validateEnvironment({
+        PORT: 'abc',
+        WEB_CONCURRENCY: '0',
+        LOG_LEVEL: 'loud',
+        MAX_BATCH_SIZE: '-1',
+        CLASSIFY_MAX_CHARS: '1.5',
+      });
     } catch (e) {
       error = e;
     }
@@ -39,7 +60,9 @@ describe(validateEnvironment.name, () => {
     }
     const { IsInt } = jest.requireActual('class-validator');
     IsInt()(SecretEnvironment.prototype, 'ADMIN_API_TOKEN');
-    expect(() => validateEnvironment({ ADMIN_API_TOKEN: 'hunter2' }, [SecretEnvironment])).toThrow('ADMIN_API_TOKEN=***');
+    expect(() => validateEnvironment({ ADMIN_API_TOKEN: 'hunter2' }, [SecretEnvironment])).toThrow(
+      'ADMIN_API_TOKEN=***',
+    );
     expect(() => validateEnvironment({ ADMIN_API_TOKEN: 'hunter2' }, [SecretEnvironment])).not.toThrow(/hunter2/);
   });
 

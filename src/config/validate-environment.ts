@@ -24,4 +24,3 @@ export function validateEnvironment(
   if (problems.length > 0) throw new InvalidEnvironmentError([...new Set(problems)]);
   return env;
 }
-

@@ -33,10 +33,16 @@ export class HealthController {
   @Get('health')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "The seed's health route: the process answers and whether a model is loaded." })
-  @ApiOkResponse({ schema: { example: { status: 'healthy', model_loaded: true, model_version: '20261127T140512Z-3f9a1c2b' } } })
+  @ApiOkResponse({
+    schema: { example: { status: 'healthy', model_loaded: true, model_version: '20261127T140512Z-3f9a1c2b' } },
+  })
   seedHealth(): { status: string; model_loaded: boolean; model_version: string | null } {
     const active = this.holder.active();
-    return { status: 'healthy', model_loaded: active !== undefined, model_version: active?.artifact.metadata.version ?? null };
+    return {
+      status: 'healthy',
+      model_loaded: active !== undefined,
+      model_version: active?.artifact.metadata.version ?? null,
+    };
   }
 
   @Get('ready')

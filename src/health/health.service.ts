@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { ModelLoader } from '../classifier/model-loader.service';
 import { ReadinessRegistry } from './readiness.registry';
@@ -23,7 +28,11 @@ export class HealthService {
 
   /** Throws ServiceUnavailableException (503, terminus details) when not ready. */
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.model(), () => this.shutdown(), ...this.registry.all().map((c) => () => this.dependency(c.name))]);
+    return this.health.check([
+      () => this.model(),
+      () => this.shutdown(),
+      ...this.registry.all().map((c) => () => this.dependency(c.name)),
+    ]);
   }
 
   isReady(): boolean {

@@ -14,6 +14,9 @@ export class MetricsController {
   @ApiOkResponse({ description: 'Prometheus text format 0.0.4.', schema: { type: 'string' } })
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const body = await this.metrics.registry.metrics();
-    await reply.header('content-type', this.metrics.registry.contentType).header('cache-control', 'no-store').send(body);
+    await reply
+      .header('content-type', this.metrics.registry.contentType)
+      .header('cache-control', 'no-store')
+      .send(body);
   }
 }

@@ -18,11 +18,7 @@ export class MetricsService {
   readonly modelLoadSeconds: Gauge<'version'>;
   readonly modelSwaps: Counter;
 
-  constructor(
-    holder: ModelHolder,
-    predictions: PredictionService,
-    @Inject(httpConfig.KEY) http: HttpConfig,
-  ) {
+  constructor(holder: ModelHolder, predictions: PredictionService, @Inject(httpConfig.KEY) http: HttpConfig) {
     this.registry.setDefaultLabels({ pod: http.podName });
     collectDefaultMetrics({ register: this.registry });
     this.httpRequests = new Counter({
@@ -56,12 +52,18 @@ export class MetricsService {
       labelNames: ['version'],
       registers: [this.registry],
     });
-    this.modelSwaps = new Counter({ name: 'spam_model_swaps_total', help: 'Models put into service since start.', registers: [this.registry] });
+    this.modelSwaps = new Counter({
+      name: 'spam_model_swaps_total',
+      help: 'Models put into service since start.',
+      registers: [this.registry],
+    });
 
     holder.onSwap((current) => this.modelChanged(current.artifact.metadata, current.source, current.loadMs));
     const active = holder.active();
     if (active) this.modelChanged(active.artifact.metadata, active.source, active.loadMs);
-    predictions.onPrediction((label, model) => this.predictions.inc({ prediction: label, model_version: model.artifact.metadata.version }));
+    predictions.onPrediction((label, model) =>
+      this.predictions.inc({ prediction: label, model_version: model.artifact.metadata.version }),
+    );
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -10,7 +10,10 @@ export interface ConfusionCounts {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 export function confusionMatrixSvg(counts: ConfusionCounts, title = 'Confusion matrix'): string {
@@ -51,7 +54,11 @@ export function confusionMatrixSvg(counts: ConfusionCounts, title = 'Confusion m
 }
 
 /** ROC curve from (false positive rate, true positive rate) points, with the AUC in the title. */
-export function rocCurveSvg(points: ReadonlyArray<readonly [number, number]>, auc: number | undefined, title = 'ROC curve'): string {
+export function rocCurveSvg(
+  points: ReadonlyArray<readonly [number, number]>,
+  auc: number | undefined,
+  title = 'ROC curve',
+): string {
   const w = 300;
   const ox = 50;
   const oy = 20;

@@ -4,9 +4,10 @@ describe(highlightPreview.name, () => {
   it('should mark words by stem, bigram parts and character n-grams, keeping all text', () => {
     const segments = highlightPreview('Claiming your FREE prize, see you at lunch!', {
       towardsSpam: [
-        { feature: 'claim', weight: 1.2 },
-        { feature: 'free entri', weight: 0.8 },
-        { feature: 'char_wb: riz', weight: 0.3 },
+        { feature: 's:claim', weight: 1.2 },
+        { feature: 'w:free entri', weight: 0.8 },
+        { feature: 'c:riz', weight: 0.3 },
+        { feature: 'c1: fr', weight: 0.2 },
       ],
       towardsHam: [{ feature: 'lunch', weight: -0.9 }],
     });

@@ -1,6 +1,7 @@
 import type { Explanation } from '../classifier/engine/types';
 
 // Deep import: require('natural') prints to stdout, reads ./.env and takes ~550 ms.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as { stem(token: string): string };
 
 export interface PreviewSegment {
@@ -13,9 +14,12 @@ export interface PreviewSegment {
 /** Splits a preview into words and the rest; words are runs of letters/digits (Unicode). */
 const WORD_OR_OTHER = /([\p{L}\p{N}_]+)|([^\p{L}\p{N}_]+)/gu;
 
+/** The engine names features `w:free`, `s:entri` (stemmed), `c: fr` (char_wb, numbered `c1:` when repeated). */
+const FEATURE_PREFIX = /^([a-z_]+)\d*:(?: (?=\S))?/;
+
 /**
  * Marks the words of `preview` that carry one of the explanation's features. Features are the model's terms:
- * a word, a stemmed word, word n-grams ("free entri") or character n-grams ("char_wb: ree"); a word matches a
+ * a word (`w:`), a stemmed word (`s:`), word n-grams (`w:free entri`) or character n-grams (`c:ree`); a word matches a
  * word feature when it or its Porter stem equals one of the feature's words, and a character feature of 3+
  * characters when it contains it.
  */
@@ -24,10 +28,10 @@ export function highlightPreview(preview: string, explanation: Explanation | und
   const words = new Map<string, { towards: 'spam' | 'ham'; weight: number }>();
   const grams: Array<{ gram: string; towards: 'spam' | 'ham'; weight: number }> = [];
   const add = (feature: string, weight: number, towards: 'spam' | 'ham') => {
-    const colon = feature.indexOf(': ');
-    const kind = colon > 0 ? feature.slice(0, colon) : '';
-    const term = colon > 0 ? feature.slice(colon + 2) : feature;
-    if (kind.startsWith('char')) {
+    const prefix = FEATURE_PREFIX.exec(feature);
+    const kind = prefix?.[1] ?? '';
+    const term = prefix ? feature.slice(prefix[0].length) : feature;
+    if (kind === 'c' || kind.startsWith('char')) {
       const gram = term.trim().toLowerCase();
       if (gram.length >= 3) grams.push({ gram, towards, weight });
       return;

@@ -10,14 +10,27 @@ describe(metricSets.name, () => {
 
   it('should read per-set metrics with a confusion matrix and ROC points in either layout', () => {
     const sets = metricSets({
-      sms: { accuracy: 0.9, confusionMatrix: [[10, 1], [2, 7]], roc: [[0, 0], { fpr: 0.1, tpr: 0.9 }] },
+      sms: {
+        accuracy: 0.9,
+        confusionMatrix: [
+          [10, 1],
+          [2, 7],
+        ],
+        roc: [[0, 0], { fpr: 0.1, tpr: 0.9 }],
+      },
       email: { f1: 0.7, roc_curve: { fpr: [0, 0.5], tpr: [0, 1] } },
       note: 'ignored',
     });
     expect(sets.map((s) => s.name)).toEqual(['sms', 'email']);
     expect(sets[0].confusion).toEqual({ tn: 10, fp: 1, fn: 2, tp: 7 });
-    expect(sets[0].roc).toEqual([[0, 0], [0.1, 0.9]]);
-    expect(sets[1].roc).toEqual([[0, 0], [0.5, 1]]);
+    expect(sets[0].roc).toEqual([
+      [0, 0],
+      [0.1, 0.9],
+    ]);
+    expect(sets[1].roc).toEqual([
+      [0, 0],
+      [0.5, 1],
+    ]);
     expect(metricSets(null)).toEqual([]);
   });
 });

@@ -37,7 +37,11 @@ function confusionOf(m: Record<string, unknown>): ConfusionCounts | undefined {
   const [tp, fp, tn, fn] = ['tp', 'fp', 'tn', 'fn'].map((k) => numberOr(m[k]));
   if (tp !== undefined && fp !== undefined && tn !== undefined && fn !== undefined) return { tp, fp, tn, fn };
   const cm = m.confusionMatrix ?? m.confusion_matrix;
-  if (Array.isArray(cm) && cm.length === 2 && cm.every((row) => Array.isArray(row) && row.length === 2 && row.every((x) => typeof x === 'number'))) {
+  if (
+    Array.isArray(cm) &&
+    cm.length === 2 &&
+    cm.every((row) => Array.isArray(row) && row.length === 2 && row.every((x) => typeof x === 'number'))
+  ) {
     const [[tn2, fp2], [fn2, tp2]] = cm as number[][];
     return { tp: tp2, fp: fp2, tn: tn2, fn: fn2 };
   }
@@ -47,11 +51,15 @@ function confusionOf(m: Record<string, unknown>): ConfusionCounts | undefined {
 function rocOf(m: Record<string, unknown>): Array<[number, number]> | undefined {
   const roc = m.roc ?? m.rocCurve ?? m.roc_curve;
   if (isRecord(roc) && Array.isArray(roc.fpr) && Array.isArray(roc.tpr) && roc.fpr.length === roc.tpr.length) {
-    return (roc.fpr as unknown[]).map((f, i) => [Number(f), Number((roc.tpr as unknown[])[i])] as [number, number]).filter(finitePair);
+    return (roc.fpr as unknown[])
+      .map((f, i) => [Number(f), Number((roc.tpr as unknown[])[i])] as [number, number])
+      .filter(finitePair);
   }
   if (Array.isArray(roc)) {
     const points = roc
-      .map((p): [number, number] => (Array.isArray(p) ? [Number(p[0]), Number(p[1])] : isRecord(p) ? [Number(p.fpr), Number(p.tpr)] : [NaN, NaN]))
+      .map((p): [number, number] =>
+        Array.isArray(p) ? [Number(p[0]), Number(p[1])] : isRecord(p) ? [Number(p.fpr), Number(p.tpr)] : [NaN, NaN],
+      )
       .filter(finitePair);
     return points.length > 0 ? points : undefined;
   }

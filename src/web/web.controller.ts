@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -53,10 +65,24 @@ export class WebController {
     const errors = validateSync(dto, { whitelist: true });
     if (errors.length > 0) {
       const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
-      return reply.status(400).view('index.hbs', this.page({ text: String(dto.text ?? ''), channel: dto.channel ?? 'auto', errors: messages }));
+      return reply
+        .status(400)
+        .view(
+          'index.hbs',
+          this.page({ text: String(dto.text ?? ''), channel: dto.channel ?? 'auto', errors: messages }),
+        );
     }
     if (!this.holder.active()) {
-      return reply.status(503).view('index.hbs', this.page({ text: dto.text, channel: dto.channel ?? 'auto', errors: ['No model is loaded yet; try again in a moment.'] }));
+      return reply
+        .status(503)
+        .view(
+          'index.hbs',
+          this.page({
+            text: dto.text,
+            channel: dto.channel ?? 'auto',
+            errors: ['No model is loaded yet; try again in a moment.'],
+          }),
+        );
     }
     try {
       const { result, classification } = this.predictions.classifyForPage(dto.text, dto.channel, req.id);
@@ -81,7 +107,12 @@ export class WebController {
       );
     } catch (error) {
       if (error instanceof FieldValidationError) {
-        return reply.status(400).view('index.hbs', this.page({ text: dto.text.slice(0, 10_000), channel: dto.channel ?? 'auto', errors: [error.message] }));
+        return reply
+          .status(400)
+          .view(
+            'index.hbs',
+            this.page({ text: dto.text.slice(0, 10_000), channel: dto.channel ?? 'auto', errors: [error.message] }),
+          );
       }
       throw error;
     }
@@ -112,7 +143,12 @@ export class WebController {
       facts: this.facts(),
       card,
       cardJson: card ? JSON.stringify({ parameters: card.parameters, training: card.training }, null, 2) : undefined,
-      sets: sets.map((s, index) => ({ ...s, index, hasConfusion: s.confusion !== undefined, hasRoc: (s.roc?.length ?? 0) > 0 })),
+      sets: sets.map((s, index) => ({
+        ...s,
+        index,
+        hasConfusion: s.confusion !== undefined,
+        hasRoc: (s.roc?.length ?? 0) > 0,
+      })),
       history,
     });
   }
@@ -122,10 +158,13 @@ export class WebController {
     const active = this.holder.active();
     const sets = active ? metricSets(active.artifact.metadata.metrics) : [];
     const found = sets[Number.parseInt(set, 10)];
-    if (!found || !/^\d+$/.test(set)) throw new NotFoundException(`no evaluation set ${set} in the active model's metrics`);
+    if (!found || !/^\d+$/.test(set))
+      throw new NotFoundException(`no evaluation set ${set} in the active model's metrics`);
     let svg: string | undefined;
-    if (chart === 'confusion-matrix.svg' && found.confusion) svg = confusionMatrixSvg(found.confusion, `Confusion matrix (${found.name})`);
-    if (chart === 'roc.svg' && found.roc && found.roc.length > 0) svg = rocCurveSvg(found.roc, found.rocAuc, `ROC curve (${found.name})`);
+    if (chart === 'confusion-matrix.svg' && found.confusion)
+      svg = confusionMatrixSvg(found.confusion, `Confusion matrix (${found.name})`);
+    if (chart === 'roc.svg' && found.roc && found.roc.length > 0)
+      svg = rocCurveSvg(found.roc, found.rocAuc, `ROC curve (${found.name})`);
     if (svg === undefined) throw new NotFoundException(`no chart ${chart} for evaluation set ${found.name}`);
     return reply.header('content-type', 'image/svg+xml; charset=utf-8').header('cache-control', 'no-store').send(svg);
   }
@@ -136,7 +175,12 @@ export class WebController {
       facts: this.facts(),
       examples: EXAMPLE_MESSAGES,
       maxTextChars: this.classifier.maxTextChars,
-      form: { ...form, sms: form.channel === 'sms', email: form.channel === 'email', auto: !['sms', 'email'].includes(form.channel) },
+      form: {
+        ...form,
+        sms: form.channel === 'sms',
+        email: form.channel === 'email',
+        auto: !['sms', 'email'].includes(form.channel),
+      },
       result: form.result,
       errors: form.errors,
     };

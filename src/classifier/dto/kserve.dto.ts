@@ -80,7 +80,11 @@ export const inferRequestSchema = {
     },
     outputs: {
       type: 'array',
-      items: { type: 'object', required: ['name'], properties: { name: { type: 'string', enum: ['label', 'spam_probability'] } } },
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', enum: ['label', 'spam_probability'] } },
+      },
     },
     parameters: { type: 'object' },
   },

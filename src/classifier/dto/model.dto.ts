@@ -20,13 +20,28 @@ export class ModelCardDto {
   @ApiProperty({ example: 'svm' })
   algorithm: string;
 
-  @ApiProperty({ description: 'Hyperparameters of the vectorizer and the model.', type: 'object', additionalProperties: true, nullable: true })
+  @ApiProperty({
+    description: 'Hyperparameters of the vectorizer and the model.',
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
   parameters: unknown;
 
-  @ApiProperty({ description: 'Evaluation metrics recorded at training time.', type: 'object', additionalProperties: true, nullable: true })
+  @ApiProperty({
+    description: 'Evaluation metrics recorded at training time.',
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
   metrics: unknown;
 
-  @ApiProperty({ description: 'Training data: fingerprint, rows, spam, ham, sources.', type: 'object', additionalProperties: true, nullable: true })
+  @ApiProperty({
+    description: 'Training data: fingerprint, rows, spam, ham, sources.',
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
   training: unknown;
 
   @ApiProperty({ example: 'sha256:9c1e…', nullable: true })

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 export const CHANNELS = ['sms', 'email', 'auto'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -13,7 +22,8 @@ export interface PredictionRequest {
 
 export class PredictionRequestDto implements PredictionRequest {
   @ApiProperty({
-    description: 'The message to classify. Up to MAX_TEXT_CHARS characters (default 262144); only the first CLASSIFY_MAX_CHARS (default 20000) are classified.',
+    description:
+      'The message to classify. Up to MAX_TEXT_CHARS characters (default 262144); only the first CLASSIFY_MAX_CHARS (default 20000) are classified.',
     example: 'WINNER!! You have been selected to receive a £900 prize reward! To claim call 09061701461.',
     minLength: 1,
   })
@@ -21,7 +31,11 @@ export class PredictionRequestDto implements PredictionRequest {
   @IsNotEmpty()
   text: string;
 
-  @ApiPropertyOptional({ enum: CHANNELS, default: 'auto', description: 'Where the message comes from; "auto" guesses from its shape.' })
+  @ApiPropertyOptional({
+    enum: CHANNELS,
+    default: 'auto',
+    description: 'Where the message comes from; "auto" guesses from its shape.',
+  })
   @IsOptional()
   @IsIn(CHANNELS)
   channel?: Channel;
@@ -87,7 +101,10 @@ export class PredictionResponseDto {
   @ApiProperty({ type: ModelRefDto })
   model: ModelRefDto;
 
-  @ApiPropertyOptional({ type: ExplanationDto, description: 'With ?explain=true: the features that drove the decision.' })
+  @ApiPropertyOptional({
+    type: ExplanationDto,
+    description: 'With ?explain=true: the features that drove the decision.',
+  })
   explanation?: ExplanationDto;
 }
 
@@ -105,7 +122,10 @@ export const predictionResponseSchema = {
     channel: { type: 'string' },
     request_id: { type: 'string' },
     model: { type: 'object', properties: { version: { type: 'string' }, algorithm: { type: 'string' } } },
-    explanation: { type: 'object', properties: { towards_spam: featureListSchema, towards_not_spam: featureListSchema } },
+    explanation: {
+      type: 'object',
+      properties: { towards_spam: featureListSchema, towards_not_spam: featureListSchema },
+    },
   },
 } as const;
 

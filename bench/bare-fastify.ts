@@ -1,0 +1,102 @@
+/**
+ * The framework ceiling for `npm run bench:http`: bare fastify serving POST /api/v1/predictions with the same
+ * engine, the same JSON schemas (strict Ajv, same body limit), the same request ids and the same prediction log
+ * line as the service, and nothing else (no Nest, no helmet, no metrics, no rate limit).
+ * Env: PORT, HOST, MODEL_PATH (required), WEB_CONCURRENCY, POD_NAME, LOG_TEXT_PREVIEW_CHARS, CLASSIFY_MAX_CHARS.
+ */
+import Fastify from 'fastify';
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import {
+  explainQuerySchema,
+  predictionRequestSchema,
+  predictionResponseSchema,
+  type PredictionRequest,
+} from '../src/classifier/dto/prediction.dto';
+import { predictionLogLine } from '../src/classifier/prediction-log';
+import { resolveChannel } from '../src/classifier/prediction.service';
+import { EngineArtifactCodec } from '../src/classifier/production-wiring';
+import { createRootLogger } from '../src/common/logging';
+import { REQUEST_ID_HEADER, requestIdFor } from '../src/common/request-id';
+
+async function serve(): Promise<void> {
+  const modelPath = process.env.MODEL_PATH;
+  if (!modelPath) throw new Error('MODEL_PATH is required');
+  const podName = process.env.POD_NAME ?? hostname();
+  const previewChars = Number(process.env.LOG_TEXT_PREVIEW_CHARS ?? 0);
+  const codec = new EngineArtifactCodec();
+  const artifact = codec.parse(readFileSync(modelPath), modelPath);
+  const classifier = codec.toClassifier(artifact, { maxChars: Number(process.env.CLASSIFY_MAX_CHARS ?? 20_000) });
+  const model = { version: artifact.metadata.version, algorithm: artifact.metadata.algorithm };
+  const log = createRootLogger('info', podName).child({ context: 'Prediction' });
+
+  const app = Fastify({
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    bodyLimit: 1024 * 1024,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    logger: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  app.post<{ Body: PredictionRequest; Querystring: { explain?: string } }>(
+    '/api/v1/predictions',
+    {
+      schema: {
+        body: predictionRequestSchema,
+        querystring: explainQuerySchema,
+        response: { 200: predictionResponseSchema },
+      },
+    },
+    (request) => {
+      const started = performance.now();
+      const { text, channel } = request.body;
+      const resolved = resolveChannel(text, channel);
+      const c = classifier.classify(text);
+      const spam = c.label === 1;
+      const p = Math.round(c.spamProbability * 1e6) / 1e6;
+      const prediction = spam ? 'spam' : 'not_spam';
+      log.info(
+        predictionLogLine({
+          requestId: request.id,
+          prediction,
+          spamProbability: p,
+          modelVersion: model.version,
+          podName,
+          channel: resolved,
+          startedAt: started,
+          text,
+          previewChars,
+        }),
+        'prediction',
+      );
+      return {
+        prediction,
+        spam_probability: p,
+        confidence: Math.round((spam ? c.spamProbability : 1 - c.spamProbability) * 1e6) / 1e6,
+        channel: resolved,
+        request_id: request.id,
+        model,
+      };
+    },
+  );
+  await app.listen({ port: Number(process.env.PORT ?? 3001), host: process.env.HOST ?? '127.0.0.1' });
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
+if (workers > 1 && cluster.isPrimary) {
+  for (let i = 0; i < workers; i++) cluster.fork();
+  process.on('SIGTERM', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 500).unref();
+  });
+} else {
+  serve().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,453 @@
+/**
+ * `npm run bench:http [-- --json] [-- --duration 15 --connections 64 --workers 2 --skip-seed --strict]`
+ *
+ * Loads, one after the other and with the same number of worker processes, (1) this service's
+ * POST /api/v1/predictions (node dist/src/main.js, WEB_CONCURRENCY workers), (2) the framework ceiling: bare fastify
+ * with the same engine, JSON schema and log line (bench/bare-fastify.ts), and (3) where Debian's python3-flask,
+ * python3-sklearn, python3-nltk and gunicorn are installed, the seed's REST design from ../shared/seed-peer under
+ * gunicorn with the same number of workers. Each gets the same 20 real SMS (10 ham, 10 spam from the SMS test
+ * rows) at 64 connections for 15 s with wrk (autocannon when wrk is missing), after a short warm-up. Prints req/s,
+ * p50, p99, non-2xx and resident memory per worker for each, and the ratios against the targets.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { applySplit, loadSmsCsv, loadSplit, resolveDataDir } from '../src/training/datasets';
+
+const ROOT = resolve(__dirname, '..', '..');
+const PROJECT_DIST = join(ROOT, 'dist');
+
+interface Options {
+  json: boolean;
+  duration: number;
+  connections: number;
+  workers: number;
+  warmup: number;
+  skipSeed: boolean;
+  strict: boolean;
+  seedDir: string;
+}
+
+interface RunResult {
+  name: string;
+  url: string;
+  tool: 'wrk' | 'autocannon';
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  socketErrors: number;
+  rssMbPerWorker: number[];
+  startMs?: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string, fallback: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+  };
+  return {
+    json: argv.includes('--json'),
+    duration: Number(value('duration', '15')),
+    connections: Number(value('connections', '64')),
+    workers: Number(value('workers', '2')),
+    warmup: Number(value('warmup', '3')),
+    skipSeed: argv.includes('--skip-seed'),
+    strict: argv.includes('--strict'),
+    seedDir: resolve(value('seed-dir', process.env.SEED_PEER_DIR ?? join(ROOT, '..', 'shared', 'seed-peer'))),
+  };
+}
+
+function say(options: Options, message: string): void {
+  if (!options.json) process.stdout.write(`${message}\n`);
+  else process.stderr.write(`${message}\n`);
+}
+
+function which(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The seed's load: 10 ham + 10 spam from the SMS test rows in row order, interleaved (as its build_model.py does). */
+async function smsBodies(): Promise<string[]> {
+  const dir = join(resolveDataDir(), 'sms-spam');
+  const rows = await loadSmsCsv(join(dir, 'spam.csv'));
+  const { test } = applySplit(rows, await loadSplit(join(dir, 'split-seed42.json')));
+  const ham = test.filter((r) => r.label === 0).slice(0, 10);
+  const spam = test.filter((r) => r.label === 1).slice(0, 10);
+  return ham.flatMap((h, i) => [h, spam[i]]).map((r) => JSON.stringify({ text: r.text }));
+}
+
+function wrkScript(dir: string, name: string, path: string, bodies: string[]): string {
+  const file = join(dir, `${name}.lua`);
+  const quoted = bodies.map((b) => `  ${luaLongString(b)},`).join('\n');
+  writeFileSync(
+    file,
+    `local bodies = {\n${quoted}\n}\nlocal i = 0\nlocal headers = { ["Content-Type"] = "application/json" }\n` +
+      `request = function()\n  i = (i % #bodies) + 1\n  return wrk.format("POST", "${path}", headers, bodies[i])\nend\n`,
+  );
+  return file;
+}
+
+function luaLongString(s: string): string {
+  let level = 0;
+  while (s.includes(`]${'='.repeat(level)}]`)) level++;
+  const eq = '='.repeat(level);
+  return `[${eq}[${s}]${eq}]`;
+}
+
+function toMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  return m[2] === 'us' ? n / 1000 : m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+async function load(
+  options: Options,
+  name: string,
+  url: string,
+  script: string,
+  bodies: string[],
+  seconds: number,
+): Promise<Omit<RunResult, 'rssMbPerWorker' | 'name'>> {
+  if (which('wrk')) {
+    const out = spawnSync('wrk', ['-t2', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-s', script, url], {
+      encoding: 'utf8',
+      timeout: (seconds + 30) * 1000,
+    });
+    const text = out.stdout;
+    const grab = (re: RegExp) => re.exec(text)?.[1];
+    const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+    return {
+      url,
+      tool: 'wrk',
+      requestsPerSecond: Number(grab(/Requests\/sec:\s+([\d.]+)/)),
+      p50Ms: toMs(grab(/\n\s+50%\s+(\S+)/) ?? ''),
+      p99Ms: toMs(grab(/\n\s+99%\s+(\S+)/) ?? ''),
+      requests: Number(grab(/(\d+) requests in/)),
+      non2xx: Number(grab(/Non-2xx or 3xx responses: (\d+)/) ?? 0),
+      socketErrors: socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
+    };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- autocannon ships no types; only loaded without wrk
+  const autocannon = require('autocannon') as (opts: object) => Promise<{
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+  }>;
+  const path = new URL(url).pathname;
+  let i = 0;
+  const result = await autocannon({
+    url: url.replace(/\/api.*|\/predict$/, ''),
+    connections: options.connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req: object) => ({ ...req, body: bodies[i++ % bodies.length] }),
+      },
+    ],
+  });
+  void name;
+  return {
+    url,
+    tool: 'autocannon',
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    socketErrors: result.errors,
+  };
+}
+
+/** Resident memory of the serving processes: the workers (children) when there are any, else the process itself. */
+function rssPerWorkerMb(pid: number): number[] {
+  const children = spawnSync('ps', ['-o', 'rss=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.trim();
+  const own = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
+  const values = (children || own)
+    .split('\n')
+    .filter(Boolean)
+    .map((kb) => Math.round((Number(kb) / 1024) * 10) / 10);
+  return values;
+}
+
+async function waitFor(url: string, timeoutMs: number, child: ChildProcess): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+async function measure(
+  options: Options,
+  name: string,
+  start: () => Promise<{ child: ChildProcess; url: string; startMs?: number }>,
+  path: string,
+  bodies: string[],
+  dir: string,
+): Promise<RunResult> {
+  const { child, url, startMs } = await start();
+  try {
+    const script = wrkScript(dir, name, path, bodies);
+    say(
+      options,
+      `· ${name}: warm-up ${options.warmup} s, then ${options.duration} s at ${options.connections} connections`,
+    );
+    await load(options, name, url + path, script, bodies, options.warmup);
+    const result = await load(options, name, url + path, script, bodies, options.duration);
+    return { name, ...result, rssMbPerWorker: rssPerWorkerMb(child.pid!), startMs };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-http-'));
+  const logFd = (name: string) => openSync(join(dir, `${name}.log`), 'a');
+  const fds: number[] = [];
+  const results: RunResult[] = [];
+  try {
+    const bodies = await smsBodies();
+    const modelDir = join(dir, 'models');
+    const workers = String(options.workers);
+
+    let modelPath = '';
+    results.push(
+      await measure(
+        options,
+        'service',
+        async () => {
+          const port = await freePort();
+          const out = logFd('service');
+          fds.push(out);
+          const child = spawn(process.execPath, [join(PROJECT_DIST, 'src', 'main.js')], {
+            env: {
+              ...process.env,
+              PORT: String(port),
+              HOST: '127.0.0.1',
+              WEB_CONCURRENCY: workers,
+              MODEL_DIR: modelDir,
+              THROTTLE_LIMIT: '1000000000',
+              SHUTDOWN_DRAIN_MS: '0',
+              LOG_LEVEL: 'info',
+              POD_NAME: 'bench',
+            },
+            stdio: ['ignore', out, out],
+          });
+          const url = `http://127.0.0.1:${port}`;
+          const startMs = await waitFor(`${url}/health/ready`, 180_000, child);
+          const card = (await (await fetch(`${url}/api/v1/model`)).json()) as { source: string; version: string };
+          modelPath = card.source;
+          say(
+            options,
+            `· service ready in ${startMs} ms (first start, trains the default model into an empty MODEL_DIR): model ${card.version}`,
+          );
+          return { child, url, startMs };
+        },
+        '/api/v1/predictions',
+        bodies,
+        dir,
+      ),
+    );
+
+    results.push(
+      await measure(
+        options,
+        'bare-fastify',
+        async () => {
+          const port = await freePort();
+          const out = logFd('bare-fastify');
+          fds.push(out);
+          const child = spawn(process.execPath, [join(PROJECT_DIST, 'bench', 'bare-fastify.js')], {
+            env: {
+              ...process.env,
+              PORT: String(port),
+              HOST: '127.0.0.1',
+              WEB_CONCURRENCY: workers,
+              MODEL_PATH: modelPath,
+              POD_NAME: 'bench',
+            },
+            stdio: ['ignore', out, out],
+          });
+          const url = `http://127.0.0.1:${port}`;
+          await waitForPost(`${url}/api/v1/predictions`, bodies[0], 60_000, child);
+          return { child, url };
+        },
+        '/api/v1/predictions',
+        bodies,
+        dir,
+      ),
+    );
+
+    const seedReady =
+      !options.skipSeed &&
+      existsSync(join(options.seedDir, 'app.py')) &&
+      which('gunicorn') &&
+      existsSync('/usr/bin/python3');
+    if (seedReady) {
+      const seedOut = join(dir, 'seed-peer');
+      const build = spawnSync('/usr/bin/python3', ['build_model.py'], {
+        cwd: options.seedDir,
+        env: { ...process.env, SEED_PEER_OUT: seedOut },
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
+      if (build.status !== 0) {
+        say(options, `· seed peer skipped: build_model.py failed: ${(build.stderr || build.stdout).slice(-400)}`);
+      } else {
+        results.push(
+          await measure(
+            options,
+            'seed-gunicorn',
+            async () => {
+              const port = await freePort();
+              const out = logFd('seed');
+              fds.push(out);
+              const child = spawn(
+                'gunicorn',
+                ['-w', workers, '-k', 'sync', '-b', `127.0.0.1:${port}`, '--chdir', options.seedDir, 'app:app'],
+                {
+                  env: { ...process.env, SEED_PEER_OUT: seedOut },
+                  stdio: ['ignore', out, out],
+                },
+              );
+              const url = `http://127.0.0.1:${port}`;
+              await waitForPost(`${url}/predict`, bodies[0], 60_000, child);
+              return { child, url };
+            },
+            '/predict',
+            bodies,
+            dir,
+          ),
+        );
+      }
+    } else if (!options.skipSeed) {
+      say(
+        options,
+        '· seed peer skipped: needs ../shared/seed-peer, /usr/bin/python3 with flask, sklearn, nltk, and gunicorn',
+      );
+    }
+    report(options, results);
+  } finally {
+    for (const fd of fds) closeSync(fd);
+    if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function waitForPost(url: string, body: string, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} not answering within ${timeoutMs} ms`);
+}
+
+function report(options: Options, results: RunResult[]): void {
+  const by = (name: string) => results.find((r) => r.name === name);
+  const service = by('service')!;
+  const bare = by('bare-fastify');
+  const seed = by('seed-gunicorn');
+  const ratio = (a: number, b: number | undefined) => (b ? Math.round((a / b) * 100) / 100 : null);
+  const vsBare = ratio(service.requestsPerSecond, bare?.requestsPerSecond);
+  const vsSeed = ratio(service.requestsPerSecond, seed?.requestsPerSecond);
+  const maxRss = Math.max(...service.rssMbPerWorker);
+  const targets = {
+    vs_bare_fastify_ge_0_8: vsBare !== null && vsBare >= 0.8,
+    vs_seed_ge_6: vsSeed === null ? null : vsSeed >= 6,
+    p99_le_25ms: service.p99Ms <= 25,
+    zero_non_2xx: service.non2xx === 0 && service.socketErrors === 0,
+    rss_le_250mb_per_worker: maxRss <= 250,
+  };
+  const document = {
+    workers: options.workers,
+    connections: options.connections,
+    duration_s: options.duration,
+    results,
+    ratios: { service_vs_bare_fastify: vsBare, service_vs_seed: vsSeed },
+    targets,
+  };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    const pad = (s: string, n: number) => s.padEnd(n);
+    say(options, '');
+    say(
+      options,
+      `${pad('target', 16)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}${pad('sock err', 10)}RSS MB per worker`,
+    );
+    for (const r of results) {
+      say(
+        options,
+        `${pad(r.name, 16)}${pad(r.requestsPerSecond.toFixed(0), 10)}${pad(r.p50Ms.toFixed(2), 9)}${pad(r.p99Ms.toFixed(2), 9)}${pad(String(r.non2xx), 9)}${pad(String(r.socketErrors), 10)}${r.rssMbPerWorker.join(', ')}`,
+      );
+    }
+    say(options, '');
+    say(options, `service / bare fastify: ${vsBare ?? 'n/a'} (target ≥ 0.8) ${mark(targets.vs_bare_fastify_ge_0_8)}`);
+    say(
+      options,
+      `service / seed (gunicorn ×${options.workers}): ${vsSeed ?? 'n/a'} (target ≥ 6) ${mark(targets.vs_seed_ge_6)}`,
+    );
+    say(options, `service p99 ${service.p99Ms.toFixed(2)} ms (target ≤ 25) ${mark(targets.p99_le_25ms)}`);
+    say(
+      options,
+      `service non-2xx ${service.non2xx}, socket errors ${service.socketErrors} (target 0) ${mark(targets.zero_non_2xx)}`,
+    );
+    say(
+      options,
+      `service RSS per worker ${service.rssMbPerWorker.join(', ')} MB (target ≤ 250) ${mark(targets.rss_le_250mb_per_worker)}`,
+    );
+  }
+  if (options.strict && Object.values(targets).some((v) => v === false)) process.exitCode = 1;
+}
+
+function mark(ok: boolean | null): string {
+  return ok === null ? '(not measured)' : ok ? 'OK' : 'MISSED';
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

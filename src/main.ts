@@ -1,0 +1,80 @@
+import cluster from 'node:cluster';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { classifierConfigFrom } from './classifier/config/classifier.config';
+import { ensureModelArtifact } from './classifier/model-loader.service';
+import { productionAppOptions } from './classifier/production-wiring';
+import { createApp } from './common/create-app';
+import { httpConfigFrom } from './config/http.config';
+import { InvalidEnvironmentError, validateEnvironment } from './config/validate-environment';
+import { ReadinessRegistry } from './health/readiness.registry';
+
+/**
+ * Starts the service: validates the environment (one message listing every bad key), then either one server or,
+ * with WEB_CONCURRENCY > 1, that many node:cluster workers sharing the port. SIGTERM: readiness turns false,
+ * the process waits SHUTDOWN_DRAIN_MS (Kubernetes' preStop window), then stops accepting and lets requests in
+ * flight finish before it exits.
+ */
+async function main(): Promise<void> {
+  try {
+    validateEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const http = httpConfigFrom(process.env);
+  if (http.webConcurrency > 1 && cluster.isPrimary) {
+    const wiring = productionAppOptions();
+    await ensureModelArtifact(classifierConfigFrom(process.env), wiring.trainer);
+    return runPrimary(http.webConcurrency);
+  }
+  const app = await createApp(productionAppOptions());
+  await app.listen({ port: http.port, host: http.host });
+  handleSignals(app, http.shutdownDrainMs);
+}
+
+function runPrimary(workers: number): void {
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    process.stderr.write(
+      `${JSON.stringify({ level: 'error', msg: `worker ${worker.process.pid} exited (${signal ?? code}); starting another` })}\n`,
+    );
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function handleSignals(app: NestFastifyApplication, drainMs: number): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    app.get(ReadinessRegistry).beginDrain();
+    if (signal === 'SIGTERM' && drainMs > 0) await sleep(drainMs);
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', (s) => void stop(s));
+  process.on('SIGINT', (s) => void stop(s));
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'start failed', err: error instanceof Error ? error.stack : String(error) })}\n`,
+  );
+  process.exit(1);
+});
