@@ -62,12 +62,12 @@ class CountingSink implements TermSink {
   touchedCount = 0;
 
   constructor(
-    readonly counts: Float64Array,
+    readonly counts: Int32Array,
     readonly touched: Int32Array,
   ) {}
 
-  term(buffer: Int32Array, start: number, end: number, hash: number): boolean {
-    const id = this.table.find(buffer, start, end, hash);
+  term(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): boolean {
+    const id = this.table.find(buffer, start, end, hash, k0, k1, k2);
     if (id < 0) return !this.prefixClosed;
     const column = this.offset + id;
     if (this.counts[column] === 0) this.touched[this.touchedCount++] = column;
@@ -97,11 +97,54 @@ function isPrefixClosed(terms: readonly string[], config: AnalyzerConfig): boole
   return true;
 }
 
+/** 1 + ln(tf) for the small counts almost every term has. */
+const SUBLINEAR_TABLE = Float64Array.from({ length: 256 }, (_, tf) => 1 + Math.log(tf));
+
+/** Sorts a[from..to) ascending in place: insertion sort for short runs, else quicksort (no allocation). */
+export function sortRange(a: Int32Array, from: number, to: number): void {
+  while (to - from > 24) {
+    const mid = from + ((to - from) >> 1);
+    const x = a[from];
+    const y = a[mid];
+    const z = a[to - 1];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = from;
+    let j = to - 1;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (j + 1 - from < to - i) {
+      sortRange(a, from, j + 1);
+      from = i;
+    } else {
+      sortRange(a, i, to);
+      to = j + 1;
+    }
+  }
+  for (let i = from + 1; i < to; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= from && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
 class TfidfVectorizer implements Vectorizer {
   readonly nFeatures: number;
   private readonly blocks: Block[];
   private readonly idf: Float64Array;
-  private readonly counts: Float64Array;
+  private readonly counts: Int32Array;
   private readonly values: Float64Array;
   private readonly sink: CountingSink;
 
@@ -139,7 +182,7 @@ class TfidfVectorizer implements Vectorizer {
       offset += size;
       return block;
     });
-    this.counts = new Float64Array(this.nFeatures);
+    this.counts = new Int32Array(this.nFeatures);
     this.values = new Float64Array(this.nFeatures);
     this.sink = new CountingSink(this.counts, new Int32Array(this.nFeatures));
   }
@@ -157,13 +200,13 @@ class TfidfVectorizer implements Vectorizer {
       block.analyzer.analyze(text, sink);
       const to = sink.touchedCount;
       if (to === from) continue;
-      touched.subarray(from, to).sort();
+      sortRange(touched, from, to);
       let sumOfSquares = 0;
       for (let i = from; i < to; i++) {
         const column = touched[i];
         const tf = counts[column];
         counts[column] = 0;
-        let v = sublinearTf ? 1 + Math.log(tf) : tf;
+        let v = sublinearTf ? (tf < SUBLINEAR_TABLE.length ? SUBLINEAR_TABLE[tf] : 1 + Math.log(tf)) : tf;
         if (useIdf) v *= idf[column];
         values[i] = v;
         sumOfSquares += v * v;
@@ -201,8 +244,8 @@ class TermCounter implements TermSink {
   lastDocument = new Int32Array(4096).fill(-1);
   document = 0;
 
-  term(buffer: Int32Array, start: number, end: number, hash: number): boolean {
-    const id = this.table.intern(buffer, start, end, hash);
+  term(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): boolean {
+    const id = this.table.intern(buffer, start, end, hash, k0, k1, k2);
     if (id >= this.totals.length) this.grow();
     this.totals[id]++;
     if (this.lastDocument[id] !== this.document) {

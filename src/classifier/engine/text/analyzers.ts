@@ -1,5 +1,15 @@
 import type { AnalyzerConfig } from '../types';
-import { CodePointBuffer, codePointsToString, extendTermHash, hashCodePoints, TERM_HASH_SEED } from './code-points';
+import {
+  CodePointBuffer,
+  codePointsToString,
+  extendTermHash,
+  hashCodePoints,
+  PACK_LIMIT,
+  PACKED_LENGTH,
+  packSpan,
+  TERM_HASH_SEED,
+  UNPACKABLE,
+} from './code-points';
 import { NLTK_ENGLISH_STOP_WORDS, SKLEARN_ENGLISH_STOP_WORDS } from './stop-words';
 import {
   ALPHANUMERIC_TOKEN,
@@ -20,13 +30,16 @@ const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as 
 const SPACE = NGRAM_JOINER.codePointAt(0) as number;
 
 /**
- * Receives every term occurrence: the code points `buffer[start..end)` and their hash (`hashCodePoints`).
+ * Receives every term occurrence: the code points `buffer[start..end)`, their hash (`hashCodePoints`) and, for
+ * a term of ≤ PACKED_LENGTH code points, its packed key `k0, k1, k2` (`packSpan`; otherwise the words are unused).
  * Returning false says no longer n-gram with this prefix can matter (the vocabulary is prefix-closed and this one
  * is not in it), so the analyzer stops extending it.
  */
 export interface TermSink {
-  term(buffer: Int32Array, start: number, end: number, hash: number): boolean;
+  term(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): boolean;
 }
+
+const wholeKey = new Int32Array(3);
 
 /**
  * Turns text into term occurrences. Instances keep scratch buffers and are not re-entrant (one call at a time,
@@ -98,14 +111,28 @@ class CharWbAnalyzer implements TextAnalyzer {
       const paddedLength = to - from;
       for (let s = from; s < to; s++) {
         let hash = TERM_HASH_SEED;
+        let k0 = 0;
+        let k1 = 0;
+        let k2 = 0;
         const stop = Math.min(to, s + maxN);
         for (let k = s; k < stop; k++) {
-          hash = extendTermHash(hash, buf[k]);
-          const n = k - s + 1;
-          if (n >= minN && n < paddedLength && !sink.term(buf, s, k + 1, hash)) break;
+          const c = buf[k];
+          hash = extendTermHash(hash, c);
+          const p = k - s;
+          if (p < PACKED_LENGTH) {
+            if (c >= PACK_LIMIT || c < 0) k0 = UNPACKABLE;
+            else if (p < 2) k0 |= (c + 1) << ((p & 1) << 4);
+            else if (p < 4) k1 |= (c + 1) << ((p & 1) << 4);
+            else k2 |= (c + 1) << ((p & 1) << 4);
+          }
+          const n = p + 1;
+          if (n >= minN && n < paddedLength && !sink.term(buf, s, k + 1, hash, k0, k1, k2)) break;
         }
       }
-      if (maxN >= paddedLength) sink.term(buf, from, to, hashCodePoints(buf, from, to));
+      if (maxN >= paddedLength) {
+        packSpan(buf, from, to, wholeKey);
+        sink.term(buf, from, to, hashCodePoints(buf, from, to), wholeKey[0], wholeKey[1], wholeKey[2]);
+      }
     }
   }
 }
@@ -137,8 +164,10 @@ class TokenBuffer {
     chars.reserve(end - start + 1);
     if (this.count > 0) chars.data[chars.length++] = SPACE;
     this.starts[this.count] = chars.length;
-    chars.data.set(source.subarray(start, end), chars.length);
-    chars.length += end - start;
+    const data = chars.data;
+    let n = chars.length;
+    for (let i = start; i < end; i++) data[n++] = source[i];
+    chars.length = n;
     this.ends[this.count++] = chars.length;
   }
 
@@ -157,11 +186,24 @@ class TokenBuffer {
     const { starts, ends, count } = this;
     for (let t = 0; t < count; t++) {
       let hash = TERM_HASH_SEED;
+      let k0 = 0;
+      let k1 = 0;
+      let k2 = 0;
+      let p = 0;
       const stop = Math.min(count, t + maxN);
       for (let u = t; u < stop; u++) {
-        if (u > t) hash = extendTermHash(hash, SPACE);
-        for (let k = starts[u]; k < ends[u]; k++) hash = extendTermHash(hash, buf[k]);
-        if (u - t + 1 >= minN && !sink.term(buf, starts[t], ends[u], hash)) break;
+        for (let k = u > t ? starts[u] - 1 : starts[u]; k < ends[u]; k++, p++) {
+          // starts[u] - 1 is the joining space before token u.
+          const c = buf[k];
+          hash = extendTermHash(hash, c);
+          if (p < PACKED_LENGTH) {
+            if (c >= PACK_LIMIT || c < 0) k0 = UNPACKABLE;
+            else if (p < 2) k0 |= (c + 1) << ((p & 1) << 4);
+            else if (p < 4) k1 |= (c + 1) << ((p & 1) << 4);
+            else k2 |= (c + 1) << ((p & 1) << 4);
+          }
+        }
+        if (u - t + 1 >= minN && !sink.term(buf, starts[t], ends[u], hash, k0, k1, k2)) break;
       }
     }
   }

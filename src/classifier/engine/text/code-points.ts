@@ -16,6 +16,32 @@ export function hashCodePoints(buffer: Int32Array, start: number, end: number): 
   return hash;
 }
 
+/**
+ * Terms of at most `PACKED_LENGTH` code points below `PACK_LIMIT` also get a packed key: three int32 words holding
+ * code point + 1 per 16 bits, zero padded, so a lookup compares three words instead of walking the code points.
+ * A term with a code point ≥ PACK_LIMIT has `UNPACKABLE` as its first word (no packed word is ever -1).
+ */
+export const PACKED_LENGTH = 6;
+export const PACK_LIMIT = 0xfffe;
+export const UNPACKABLE = -1;
+
+/** The packed key of a span, written to `out[0..3)`. */
+export function packSpan(buffer: Int32Array, start: number, end: number, out: Int32Array): void {
+  let k0 = 0;
+  let k1 = 0;
+  let k2 = 0;
+  for (let p = 0; p < end - start && p < PACKED_LENGTH; p++) {
+    const c = buffer[start + p];
+    if (c >= PACK_LIMIT || c < 0) k0 = UNPACKABLE;
+    else if (p < 2) k0 |= (c + 1) << ((p & 1) << 4);
+    else if (p < 4) k1 |= (c + 1) << ((p & 1) << 4);
+    else k2 |= (c + 1) << ((p & 1) << 4);
+  }
+  out[0] = k0;
+  out[1] = k1;
+  out[2] = k2;
+}
+
 /** A growable Int32Array of code points. */
 export class CodePointBuffer {
   data = new Int32Array(256);
