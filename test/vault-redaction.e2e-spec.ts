@@ -142,7 +142,10 @@ describe('Vault secret redaction', () => {
       new Error(`connect failed for postgres://${secrets.get(DATABASE_USERNAME)}:${dbPassword}@db.internal/spam`),
     );
     log.warn(`admin token was ${admin}, agent ${secrets.get('AGENT_SECRET')}, mlflow ${env.MLFLOW_TRACKING_PASSWORD}`);
-    log.info({ config: { database: { password: 'nested-password-1' }, token: 'some-token-2' } }, 'config');
+    log.info(
+      { config: { database: { password: dbPassword }, admin }, password: 'by-name-1', token: 'by-name-2' },
+      'cfg',
+    );
     await moduleRef.close();
 
     const output = captured.join('\n');
@@ -155,8 +158,8 @@ describe('Vault secret redaction', () => {
       'agent-secret-55aa91',
       'env-mlflow-password-c0ffee',
       'static-db-pass-19fd',
-      'nested-password-1',
-      'some-token-2',
+      'by-name-1',
+      'by-name-2',
       'hvs.header',
     ].filter((secret) => output.includes(secret));
     expect(leaks).toEqual([]);

@@ -19,7 +19,7 @@ describe(secretRedactionPinoOptions.name, () => {
 
   it('should mask fields by name and secret values anywhere', () => {
     const { log, output } = capture();
-    log.info({ req: { headers: { authorization: 'Bearer anything' } }, user: { password: 'by-name' } }, 'request');
+    log.info({ req: { headers: { authorization: 'Bearer anything' } }, password: 'by-name' }, 'request');
     log.info({ items: ['x admin-secret-123 y'], depth: { a: { b: { c: 'db-secret-456' } } } }, 'objects');
     log.error(new Error('failed with db-secret-456'), 'error');
     log.warn('template %s', 'admin-secret-123');
@@ -28,13 +28,19 @@ describe(secretRedactionPinoOptions.name, () => {
       expect(text).not.toContain(secret);
     expect(text).toContain('"authorization":"[REDACTED]"');
     expect(text).toContain('failed with [REDACTED]');
+    expect(text).toMatch(/"err":\{"type":"Error","message":"failed with \[REDACTED\]"/);
   });
 
   it('should expose path lists and plain helpers', () => {
     expect(SECRET_REDACTION_PATHS).toEqual(
-      expect.arrayContaining(['req.headers.authorization', '*.password', '*.client_token']),
+      expect.arrayContaining(['req.headers.authorization', 'password', 'client_token']),
     );
     expect(redactSecretValues('token admin-secret-123', secrets)).toBe('token [REDACTED]');
+    class Request {
+      url = '/admin-secret-123';
+    }
+    const request = new Request();
+    expect(redactDeep(request, secrets)).toBe(request);
     expect(redactDeep({ n: 1, s: null, list: [{ t: 'admin-secret-123' }] }, secrets)).toEqual({
       n: 1,
       s: null,

@@ -24,6 +24,8 @@ export class SecretsService {
   private readonly values = new Map<string, string>();
   private readonly listeners = new Set<SecretChangeListener>();
   private readonly retired = new Set<string>();
+  /** secretValues() runs for every log line; recomputed only after a change. */
+  private cachedSecretValues?: string[];
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -40,6 +42,7 @@ export class SecretsService {
    * reads DATABASE_USERNAME and DATABASE_PASSWORD together never sees a half-updated pair). */
   setMany(entries: Readonly<Record<string, string | undefined>>): string[] {
     const changed: string[] = [];
+    this.cachedSecretValues = undefined;
     for (const [name, value] of Object.entries(entries)) {
       const before = this.get(name);
       if (value === undefined) this.values.delete(name);
@@ -76,6 +79,11 @@ export class SecretsService {
    * Agent files and the environment, and passwords inside URLs. Longest first, so a value containing another is
    * masked whole. */
   secretValues(): string[] {
+    this.cachedSecretValues ??= this.collectSecretValues();
+    return this.cachedSecretValues;
+  }
+
+  private collectSecretValues(): string[] {
     const all = new Set<string>(this.retired);
     for (const source of [Object.entries(this.env), [...this.values.entries()]]) {
       for (const [name, value] of source) {
