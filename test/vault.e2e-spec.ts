@@ -82,6 +82,11 @@ describe(VaultSession.name, () => {
     expect(moduleRef.get(SecretsService)).toBe(secrets);
     expect(moduleRef.get(VaultHealthIndicator).isHealthy()).toMatchObject({ vault: { status: 'up', kvVersion: 1 } });
     await moduleRef.close();
+    // As app.module.ts imports it: the plain module finds the session loadSecretsBeforeBootstrap started.
+    const appRef = await Test.createTestingModule({ imports: [VaultModule] }).compile();
+    expect(appRef.get(SecretsService)).toBe(secrets);
+    expect(appRef.get(VaultSession)).toBe(session);
+    await appRef.close();
   });
 
   it('should authenticate with AppRole and with a token (looked up with lookup-self)', async () => {
