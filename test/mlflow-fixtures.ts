@@ -114,7 +114,7 @@ export class EngineCodec extends ArtifactCodec {
   }
 }
 
-const SPAM_TEXTS = [
+export const TINY_SPAM = [
   'WINNER!! You have won a £1000 cash prize, call 09061701461 now to claim',
   'FREE entry to win a brand new mobile, text WIN to 80086',
   'URGENT! Your account has a prize waiting, claim your free reward now',
@@ -122,7 +122,7 @@ const SPAM_TEXTS = [
   'Free ringtones! Text TONE to 87121 to get your free tones now',
   'You have been selected for a cash award, call our claims line now',
 ];
-const HAM_TEXTS = [
+export const TINY_HAM = [
   'Hey, are we still on for dinner tonight?',
   'I will call you when I get home from work',
   'Can you pick up some milk on the way back?',
@@ -133,8 +133,8 @@ const HAM_TEXTS = [
 
 /** A real engine artifact (TF-IDF + logistic regression on a tiny corpus) and its training-run input. */
 export function engineTrainingInput(C: number, test: EvaluationFigures, createdAt: Date): TrainingRunInput {
-  const texts = [...SPAM_TEXTS, ...HAM_TEXTS];
-  const y = Uint8Array.from(texts, (_, i) => (i < SPAM_TEXTS.length ? 1 : 0));
+  const texts = [...TINY_SPAM, ...TINY_HAM];
+  const y = Uint8Array.from(texts, (_, i) => (i < TINY_SPAM.length ? 1 : 0));
   const { vectorizer, matrix } = fitTfidfVectorizer(texts, DEFAULT_VECTORIZER_CONFIG);
   const model = fitModel('logistic_regression', matrix, y, { C, calibration: 'none' }, { seed: 1 });
   const artifact = createArtifact({
@@ -144,8 +144,8 @@ export function engineTrainingInput(C: number, test: EvaluationFigures, createdA
     training: {
       fingerprint: `sha256:tiny-${C}`,
       rows: texts.length,
-      spam: SPAM_TEXTS.length,
-      ham: HAM_TEXTS.length,
+      spam: TINY_SPAM.length,
+      ham: TINY_HAM.length,
       sources: ['tiny'],
     },
     createdAt,

@@ -120,7 +120,7 @@ describe('models CLI', () => {
     expect((await store.listArtifacts(tracked.run.runId, 'reports/charts')).map((f) => f.path)).toEqual([
       'reports/charts/roc_curve.png',
     ]);
-    expect((await store.getMetricHistory(tracked.run.runId, 'cv_f1')).map((p) => p.value)).toEqual([0.9, 0.92]);
+    expect((await store.getMetricHistory(tracked.run.runId, 'cv_f1_score')).map((p) => p.value)).toEqual([0.9, 0.92]);
     expect(logs.at(-1)).toBe('spam-classifier v1: champion (no champion yet)');
   });
 

@@ -11,7 +11,18 @@ import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
 import { GATE_TAGS, promoteIfBetter, promoteVersion, rollbackChampion } from '../src/mlflow/promotion';
 import { logTrainingRun, syncUnsyncedRuns, type RunLoggerOptions } from '../src/mlflow/run-logger';
 import { MlflowServerDouble } from './doubles/mlflow-server';
-import { EngineCodec, engineTrainingInput, figures, SyntheticArtifactCodec, trainingInput } from './mlflow-fixtures';
+import { trainModel, type TrainingResult } from '../src/training/trainer';
+import { trackTrainingResult } from '../src/mlflow/track-training';
+import { SecretsService } from '../src/vault/secrets.service';
+import {
+  EngineCodec,
+  engineTrainingInput,
+  figures,
+  SyntheticArtifactCodec,
+  TINY_HAM,
+  TINY_SPAM,
+  trainingInput,
+} from './mlflow-fixtures';
 
 describe('MLflow train → register → promote (e2e against the double)', () => {
   let double: MlflowServerDouble;
@@ -63,10 +74,10 @@ describe('MLflow train → register → promote (e2e against the double)', () =>
       'hyperparameters.alpha': '0.1',
     });
     expect(run.metrics).toMatchObject({ f1_score: expect.closeTo(0.9589, 3), fp: 2, fn: 10, training_seconds: 2.35 });
-    for (const key of ['accuracy', 'precision', 'recall', 'mcc', 'roc_auc', 'eval/test/f1_score', 'cv_f1_mean']) {
+    for (const key of ['accuracy', 'precision', 'recall', 'mcc', 'roc_auc', 'eval/test/f1_score', 'cv_f1_score_mean']) {
       expect(run.metrics[key]).toEqual(expect.any(Number));
     }
-    expect((await store.getMetricHistory(logged.runId, 'cv_f1')).map((p) => p.step)).toEqual([0, 1, 2]);
+    expect((await store.getMetricHistory(logged.runId, 'cv_f1_score')).map((p) => p.step)).toEqual([0, 1, 2]);
     expect(run.tags).toMatchObject({
       'mlflow.user': 'ci',
       'mlflow.source.name': 'spam-classifier/train',
@@ -175,7 +186,7 @@ describe('MLflow train → register → promote (e2e against the double)', () =>
     expect(remote.params).toEqual(saved.params);
     expect(remote.tags['sync.local_run_id']).toBe(logged.runId);
     expect(remote.tags['sync.status']).toBeUndefined();
-    expect(await store.getMetricHistory(remote.runId, 'cv_f1')).toHaveLength(3);
+    expect(await store.getMetricHistory(remote.runId, 'cv_f1_score')).toHaveLength(3);
     expect((await store.downloadArtifact(remote.runId, 'model/model.json')).toString()).toBe(
       (await local.downloadArtifact(logged.runId, 'model/model.json')).toString(),
     );
@@ -257,5 +268,36 @@ describe('MLflow with a real engine artifact (e2e against the double)', () => {
       await follower.stop();
       jest.restoreAllMocks();
     }
+  });
+
+  it('should track what the real trainer produces: params, CV steps, its report charts and training_stats.json', async () => {
+    const rows = (texts: string[], label: 0 | 1) => texts.map((text) => ({ text, label, source: 'tiny' }));
+    const result: TrainingResult = await trainModel({
+      algorithm: 'logistic_regression',
+      train: [...rows(TINY_SPAM, 1), ...rows(TINY_HAM, 0)],
+      evaluationSets: { test: [...rows(TINY_SPAM.slice(0, 3), 1), ...rows(TINY_HAM.slice(0, 3), 0)] },
+      outDir: join(dir, 'out'),
+      cvFolds: 3,
+      params: { C: 10, calibration: 'none' },
+    });
+    const env = { MLFLOW_TRACKING_URI: double.url, MLFLOW_LOCAL_REGISTRY_DIR: join(dir, 'registry'), USER: 'ci' };
+    const tracked = await trackTrainingResult(result, { promote: true, env, secrets: new SecretsService(env) });
+    expect(tracked.run).toMatchObject({ store: 'mlflow', synced: true, version: { version: '1' } });
+    expect(tracked.promotion?.decision).toBe('champion');
+    const run = await store.getRun(tracked.run.runId);
+    expect(run.params).toMatchObject({ algorithm: 'logistic_regression', 'model.C': '10', seed: '42', n_train: '12' });
+    expect(run.metrics).toMatchObject({ f1_score: result.evaluation.test.f1, fp: result.evaluation.test.fp });
+    expect(run.metrics.cv_oof_f1_score).toBe(result.cv?.metrics.f1);
+    expect((await store.getMetricHistory(run.runId, 'cv_f1_score')).map((p) => p.step)).toEqual([0, 1, 2]);
+    const reports = (await store.listArtifacts(run.runId, 'reports')).map((f) => f.path);
+    expect(reports).toEqual(expect.arrayContaining(['reports/roc_curve.png', 'reports/confusion_matrix_test.png']));
+    expect(reports).not.toContain('reports/confusion_matrix.png');
+    const stats = JSON.parse((await store.downloadArtifact(run.runId, 'training_stats.json')).toString()) as object;
+    expect(stats).toMatchObject({ model_version: result.artifact.metadata.version, cross_validation: { folds: 3 } });
+    const served = new EngineCodec().parse(
+      await store.downloadModelVersionFile(tracked.run.version!, 'model.json'),
+      'v1',
+    );
+    expect(served.checksum).toBe(result.artifact.checksum);
   });
 });

@@ -15,7 +15,7 @@ describe(flattenParams.name, () => {
       max_features: '5000',
       ngram_range: '[1,2]',
       class_weight: 'null',
-      'hyperparameters.c': '0.5',
+      'hyperparameters.C': '0.5',
       'hyperparameters.nested.max_iter': '100',
       name: 'svm',
     });

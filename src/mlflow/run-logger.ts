@@ -56,8 +56,10 @@ export interface TrainingRunInput {
   /** Figures per evaluation set; the first (or `primaryEvaluation`) is also logged without prefix. */
   readonly evaluation: Readonly<Record<string, EvaluationFigures>>;
   readonly primaryEvaluation?: string;
-  /** Cross-validation figures per fold, logged as steps (`cv_f1_score` at step 0, 1, …). */
+  /** Cross-validation figures per fold, logged as steps (`cv_f1_score` at step 0, 1, …), and their means. */
   readonly cvFolds?: ReadonlyArray<Readonly<Record<string, number | null>>>;
+  /** Out-of-fold figures over all training rows, logged as `cv_oof_<name>`. */
+  readonly cvSummary?: Readonly<Record<string, number | null>>;
   readonly durationMs: number;
   /** Charts and reports to upload under `reports/` (file name → bytes), e.g. confusion matrix and ROC PNGs. */
   readonly reportFiles?: Readonly<Record<string, Buffer | string>>;
@@ -247,9 +249,13 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
   }
   point('training_seconds', input.durationMs / 1000);
   const cvTotals = new Map<string, number[]>();
+  for (const [name, value] of Object.entries(input.cvSummary ?? {})) {
+    if (name !== 'threshold') point(`cv_oof_${figureName(name)}`, value);
+  }
   (input.cvFolds ?? []).forEach((fold, step) => {
     for (const [name, value] of Object.entries(fold)) {
-      const key = `cv_${metricName(name)}`;
+      if (name === 'threshold') continue;
+      const key = `cv_${figureName(name)}`;
       point(key, value, step);
       if (value !== null && Number.isFinite(value)) cvTotals.set(key, [...(cvTotals.get(key) ?? []), value]);
     }
@@ -416,12 +422,16 @@ export function flattenParams(values: Readonly<Record<string, unknown>>, prefix 
   return out;
 }
 
-/** camelCase → snake_case, and anything MLflow refuses in a key → `_`. */
+/** camelCase → snake_case (`maxIter` → `max_iter`, `C` stays), and anything MLflow refuses in a key → `_`. */
 function metricName(name: string): string {
   return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
+    .replace(/([a-z0-9])([A-Z])/g, (_, before: string, capital: string) => `${before}_${capital.toLowerCase()}`)
     .replace(/[^/\w.\- ]/g, '_');
+}
+
+/** Figures named as the run's own metrics (`f1` → `f1_score`, `rocAuc` → `roc_auc`). */
+function figureName(name: string): string {
+  return name === 'f1' ? 'f1_score' : metricName(name);
 }
 
 function keyPart(name: string): string {

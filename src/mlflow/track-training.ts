@@ -24,14 +24,19 @@ export interface TrainingResultLike {
 }
 
 export async function trainingRunInputFromResult(result: TrainingResultLike): Promise<TrainingRunInput> {
+  const reportFiles = result.reportDir ? await readReportDir(result.reportDir).catch(() => ({})) : undefined;
+  const stats = reportFiles?.['training_stats.json'];
+  const { folds, summary } = crossValidation(result.cv);
   return {
     artifactBytes: await readFile(result.artifactPath),
     artifact: result.artifact,
     params: result.params,
     evaluation: result.evaluation,
-    cvFolds: cvFolds(result.cv),
+    ...(folds ? { cvFolds: folds } : {}),
+    ...(summary ? { cvSummary: summary } : {}),
     durationMs: result.durationMs,
-    ...(result.reportDir ? { reportFiles: await readReportDir(result.reportDir).catch(() => ({})) } : {}),
+    ...(reportFiles ? { reportFiles } : {}),
+    ...(stats ? { trainingStats: JSON.parse(stats.toString('utf8')) as unknown } : {}),
   };
 }
 
@@ -73,19 +78,26 @@ export async function trackTrainingResult(
   return { run, promotion, config };
 }
 
-function cvFolds(cv: unknown): Array<Record<string, number | null>> | undefined {
-  const list = Array.isArray(cv)
-    ? cv
-    : cv && typeof cv === 'object'
-      ? ((cv as { folds?: unknown; perFold?: unknown }).folds ?? (cv as { perFold?: unknown }).perFold)
-      : undefined;
-  if (!Array.isArray(list)) return undefined;
-  return list.map((fold) => {
-    const source = (fold as { metrics?: unknown }).metrics ?? fold;
-    const out: Record<string, number | null> = {};
-    for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
-      if (typeof value === 'number' || value === null) out[key] = value;
-    }
-    return out;
-  });
+/** The trainer's `{ folds, metrics, perFold }`, or a bare array of per-fold figures. */
+function crossValidation(cv: unknown): {
+  folds?: Array<Record<string, number | null>>;
+  summary?: Record<string, number | null>;
+} {
+  if (Array.isArray(cv)) return { folds: cv.map(numbersOf) };
+  if (!cv || typeof cv !== 'object') return {};
+  const { perFold, folds, metrics } = cv as { perFold?: unknown; folds?: unknown; metrics?: unknown };
+  const list = Array.isArray(perFold) ? perFold : Array.isArray(folds) ? folds : undefined;
+  return {
+    ...(list ? { folds: list.map(numbersOf) } : {}),
+    ...(metrics && typeof metrics === 'object' ? { summary: numbersOf(metrics) } : {}),
+  };
+}
+
+function numbersOf(value: unknown): Record<string, number | null> {
+  const source = ((value as { metrics?: unknown }).metrics ?? value) as Record<string, unknown>;
+  const out: Record<string, number | null> = {};
+  for (const [key, item] of Object.entries(source)) {
+    if (typeof item === 'number' || item === null) out[key] = item;
+  }
+  return out;
 }
