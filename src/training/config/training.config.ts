@@ -101,6 +101,21 @@ export class TrainingEnvironment {
   @Max(100_000_000)
   RETRAIN_MIN_NEW_FEEDBACK = 50;
 
+  /** Base corpora of a retrain: sms, email, all, or the path of a labelled file (CSV/JSONL/TSV). */
+  @IsString()
+  RETRAIN_DATA = 'all';
+
+  /** The retrain's model: a fixed algorithm, or best (chosen by cross-validation on the training rows; slower). */
+  @IsIn(['naive_bayes', 'svm', 'logistic_regression', 'random_forest', 'best'])
+  RETRAIN_ALGORITHM = 'logistic_regression';
+
+  /** Cross-validation folds for the logged CV figures of a retrain (0 = none, faster). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  RETRAIN_CV_FOLDS = 5;
+
   /** in-process (a worker thread of the leader; `worker` is the same) or job (a Kubernetes Job per run). */
   @IsIn(['in-process', 'worker', 'job'])
   TRAINING_MODE: 'in-process' | 'worker' | 'job' = 'in-process';
@@ -201,6 +216,9 @@ export interface TrainingConfig {
   /** undefined = the schedule is off. */
   retrainCron: string | undefined;
   retrainMinNewFeedback: number;
+  retrainData: string;
+  retrainAlgorithm: string;
+  retrainCvFolds: number;
   mode: 'worker' | 'job';
   outDir: string;
   timeoutMs: number;
@@ -251,6 +269,9 @@ export function trainingConfigFrom(env: Record<string, unknown> = process.env): 
     feedbackHoldoutFraction: e.FEEDBACK_HOLDOUT_FRACTION,
     retrainCron: cronOff ? undefined : e.RETRAIN_CRON.trim(),
     retrainMinNewFeedback: e.RETRAIN_MIN_NEW_FEEDBACK,
+    retrainData: e.RETRAIN_DATA,
+    retrainAlgorithm: e.RETRAIN_ALGORITHM,
+    retrainCvFolds: e.RETRAIN_CV_FOLDS,
     mode: e.TRAINING_MODE === 'job' ? 'job' : 'worker',
     outDir: resolve(e.TRAINING_OUT_DIR),
     timeoutMs: e.TRAINING_TIMEOUT_MS,

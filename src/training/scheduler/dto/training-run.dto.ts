@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import type { TrainingRunRecord } from '../../feedback/feedback.types';
+
+export class StartTrainingRunDto {
+  @ApiPropertyOptional({
+    default: false,
+    example: true,
+    description: 'Train even when fewer than RETRAIN_MIN_NEW_FEEDBACK new labels arrived.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+export class TrainingRunAcceptedDto {
+  @ApiPropertyOptional({ example: '20261127T140512Z-3f9a1c', description: 'Absent when skipped.' })
+  id?: string;
+
+  @ApiProperty({ enum: ['queued', 'skipped'], example: 'queued' })
+  state: 'queued' | 'skipped';
+
+  @ApiPropertyOptional({ example: 'skipped: 3 new labels, 50 needed' })
+  skipped?: string;
+
+  @ApiPropertyOptional({ example: 3 })
+  new_labels?: number;
+
+  @ApiPropertyOptional({ example: 50 })
+  needed?: number;
+}
+
+export class TrainingRunDto {
+  @ApiProperty({ example: '20261127T140512Z-3f9a1c' })
+  id: string;
+
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'], example: 'running' })
+  state: TrainingRunRecord['state'];
+
+  @ApiProperty({ example: 0.42, description: 'From 0 to 1.' })
+  progress: number;
+
+  @ApiProperty({ nullable: true, type: String, example: 'training' })
+  stage: string | null;
+
+  @ApiProperty({ enum: ['api', 'cron'] })
+  trigger: 'api' | 'cron';
+
+  @ApiProperty()
+  forced: boolean;
+
+  @ApiProperty({ enum: ['worker', 'job'] })
+  mode: 'worker' | 'job';
+
+  @ApiProperty({ example: '2026-11-27T14:05:12.000Z' })
+  requested_at: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  started_at: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  finished_at: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: 120, description: 'Feedback rows the run read.' })
+  feedback_rows: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    example: {
+      promoted: true,
+      decision: 'champion',
+      registeredVersion: '4',
+      reason: 'v4 beats the champion on sms: F1 0.93 vs 0.91 …',
+    },
+    description:
+      'Set when succeeded: the tracking run, the registered version, the gate decision and its reason, the figures.',
+  })
+  result: Record<string, unknown> | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why the run failed.' })
+  reason: string | null;
+}
+
+export function toTrainingRunDto(run: TrainingRunRecord): TrainingRunDto {
+  return {
+    id: run.id,
+    state: run.state,
+    progress: run.progress,
+    stage: run.stage,
+    trigger: run.trigger,
+    forced: run.forced,
+    mode: run.mode,
+    requested_at: run.requestedAt.toISOString(),
+    started_at: run.startedAt?.toISOString() ?? null,
+    finished_at: run.finishedAt?.toISOString() ?? null,
+    feedback_rows: run.feedbackRows,
+    result: run.result,
+    reason: run.reason,
+  };
+}

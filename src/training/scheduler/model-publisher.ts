@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { ArtifactCodec } from '../../classifier/model-artifact.port';
+import { ModelHolder } from '../../classifier/model-holder.service';
+import { ChampionFollower } from '../../mlflow/champion-follower';
+import { mlflowConfig, type MlflowConfig } from '../../mlflow/config/mlflow.config';
+import { promoteIfBetter, type PromotionDecision } from '../../mlflow/promotion';
+import { logTrainingRun, readReportDir, type TrainingRunInput } from '../../mlflow/run-logger';
+import { TrackingStore } from '../../mlflow/tracking-store';
+import { createLocalTrackingStore } from '../../mlflow/tracking-store.factory';
+import type { RetrainTaskResult } from './retrain-task.types';
+
+export interface PublicationResult {
+  readonly trackingRunId: string;
+  readonly trackingStore: string;
+  readonly synced: boolean;
+  readonly registeredVersion: string | undefined;
+  readonly promoted: boolean;
+  readonly decision: PromotionDecision['decision'] | 'not_registered';
+  readonly reason: string;
+  /** Set when this replica now serves the new model. */
+  readonly servingSource: string | undefined;
+  readonly warning?: string;
+}
+
+/**
+ * After training: log the run (params, metrics per evaluation set, artifacts) and register a version through the
+ * MLflow module, let its quality gate decide, and only when the version became champion swap it into this
+ * replica's `ModelHolder` (the other replicas follow the champion alias). Nothing here touches the feedback.
+ */
+@Injectable()
+export class ModelPublisher {
+  private readonly logger = new Logger(ModelPublisher.name);
+
+  constructor(
+    private readonly tracking: TrackingStore,
+    private readonly holder: ModelHolder,
+    private readonly codec: ArtifactCodec,
+    @Inject(mlflowConfig.KEY) private readonly config: MlflowConfig,
+    @Optional() private readonly follower?: ChampionFollower,
+  ) {}
+
+  async publish(runId: string, result: RetrainTaskResult): Promise<PublicationResult> {
+    const bytes = await readFile(result.artifactPath);
+    // Parsed (schema and checksum verified) before anything is logged: a broken artifact fails the run here.
+    const artifact = this.codec.parse(bytes, result.artifactPath);
+    const input: TrainingRunInput = {
+      artifactBytes: bytes,
+      artifact: artifact as TrainingRunInput['artifact'],
+      params: { ...result.params, retrain_run_id: runId, feedback_rows: result.feedbackRows },
+      evaluation: result.evaluation,
+      primaryEvaluation: result.primaryEvaluation,
+      cvFolds: result.cvFolds,
+      durationMs: result.durationMs,
+      reportFiles: result.reportDir ? await readReportDir(result.reportDir).catch(() => ({})) : undefined,
+      runName: `retrain-${runId}`,
+    };
+    const fallback = this.tracking.kind === 'local' ? undefined : createLocalTrackingStore(this.config);
+    const logged = await logTrainingRun(this.tracking, input, {
+      experimentName: this.config.experimentName,
+      modelName: this.config.modelName,
+      register: true,
+      fallback,
+      logger: this.logger,
+    });
+    const base = {
+      trackingRunId: logged.runId,
+      trackingStore: logged.store,
+      synced: logged.synced,
+      warning: logged.warning,
+    };
+    if (!logged.version) {
+      return {
+        ...base,
+        registeredVersion: undefined,
+        promoted: false,
+        decision: 'not_registered',
+        reason: 'the run was saved locally (tracking server unreachable) and not registered, so it was not promoted',
+        servingSource: undefined,
+      };
+    }
+    const decision = await promoteIfBetter(this.tracking, {
+      modelName: this.config.modelName,
+      version: logged.version.version,
+      rule: this.config.gate,
+    });
+    let servingSource: string | undefined;
+    if (decision.decision === 'champion') {
+      servingSource = `${logged.store === 'mlflow' ? 'mlflow' : 'registry'}:models:/${this.config.modelName}@champion (v${logged.version.version})`;
+      this.holder.swap(artifact, servingSource);
+      this.logger.log(`retrain ${runId}: v${logged.version.version} promoted and now serving`);
+    } else {
+      this.logger.log(`retrain ${runId}: v${logged.version.version} not promoted: ${decision.reason}`);
+    }
+    return {
+      ...base,
+      registeredVersion: logged.version.version,
+      promoted: decision.decision === 'champion',
+      decision: decision.decision,
+      reason: decision.reason,
+      servingSource,
+    };
+  }
+
+  /** After a Job published a model itself: check the champion alias at once instead of at the next poll. */
+  async refreshFromRegistry(): Promise<string | undefined> {
+    if (!this.follower) return undefined;
+    const state = await this.follower.pollOnce();
+    return state.version;
+  }
+}

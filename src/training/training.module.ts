@@ -1,0 +1,146 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  Optional,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { AuthModule } from '../auth/auth.module';
+import { ReadinessRegistry } from '../health/readiness.registry';
+import { mlflowConfig } from '../mlflow/config/mlflow.config';
+import { MlflowModule } from '../mlflow/mlflow.module';
+import { SecretsService } from '../vault/secrets.service';
+import { trainingConfig, type TrainingConfig } from './config/training.config';
+import { FeedbackController } from './feedback/feedback.controller';
+import { FeedbackService } from './feedback/feedback.service';
+import { FeedbackStore } from './feedback/feedback.store';
+import { PgliteFeedbackStore } from './feedback/pglite-feedback.store';
+import { PostgresFeedbackStore } from './feedback/postgres-feedback.store';
+import { inClusterKubeConfig, kubernetesClients } from './scheduler/kubernetes-client';
+import { KubernetesJobTrainingRunner } from './scheduler/kubernetes-job.runner';
+import { Leadership, LeaseLeaderElector, SingleInstanceLeadership } from './scheduler/leadership';
+import { ModelPublisher } from './scheduler/model-publisher';
+import { RetrainingService } from './scheduler/retraining.service';
+import { TrainingRunner } from './scheduler/training-runner';
+import { TrainingRunsController } from './scheduler/training-runs.controller';
+import { DEFAULT_TASK_MODULE, WorkerThreadTrainingRunner } from './scheduler/worker-thread.runner';
+
+export interface TrainingModuleOptions {
+  /** The Kubernetes API to use for the Lease and Jobs; default: in-cluster (`KubeConfig.loadFromCluster()`). */
+  readonly kubeConfig?: () => KubeConfig;
+  /** The module a training worker runs (`runRetrainTask`); default the real retraining task. */
+  readonly taskModule?: string;
+  /** Leave the tracking store to the caller's module graph instead of importing MlflowModule here. */
+  readonly withoutMlflowModule?: boolean;
+}
+
+const KUBE_CONFIG = Symbol('KUBE_CONFIG');
+
+/**
+ * Feedback API and store, scheduled retraining on the elected leader, training runs API. Needs the global
+ * SecretsService, ModelHolder/ArtifactCodec (ClassifierCoreModule), ThrottlerModule; imports MlflowModule for the
+ * tracking store and ScheduleModule for the cron.
+ */
+@Module({})
+export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(TrainingModule.name);
+  private unregister: (() => void) | undefined;
+
+  constructor(
+    private readonly store: FeedbackStore,
+    @Inject(trainingConfig.KEY) private readonly config: TrainingConfig,
+    @Optional() private readonly readiness?: ReadinessRegistry,
+  ) {}
+
+  static forRoot(options: TrainingModuleOptions = {}): DynamicModule {
+    return {
+      module: TrainingModule,
+      imports: [
+        ConfigModule.forFeature(trainingConfig),
+        ConfigModule.forFeature(mlflowConfig),
+        ScheduleModule.forRoot(),
+        AuthModule,
+        ...(options.withoutMlflowModule ? [] : [MlflowModule.forRoot()]),
+      ],
+      controllers: [FeedbackController, TrainingRunsController],
+      providers: [
+        {
+          provide: FeedbackStore,
+          inject: [trainingConfig.KEY, SecretsService],
+          useFactory: async (config: TrainingConfig, secrets: SecretsService): Promise<FeedbackStore> => {
+            const store = secrets.get('DATABASE_URL')
+              ? new PostgresFeedbackStore(secrets)
+              : new PgliteFeedbackStore(config.feedbackDbDir);
+            await store.open();
+            return store;
+          },
+        },
+        { provide: KUBE_CONFIG, useValue: options.kubeConfig ?? inClusterKubeConfig },
+        {
+          provide: Leadership,
+          inject: [trainingConfig.KEY, KUBE_CONFIG],
+          useFactory: (config: TrainingConfig, kubeConfig: () => KubeConfig): Leadership => {
+            const election = config.leaderElection;
+            if (!election.enabled) return new SingleInstanceLeadership(election.identity);
+            return new LeaseLeaderElector(kubernetesClients(kubeConfig()).coordination, {
+              leaseName: election.leaseName,
+              namespace: election.namespace,
+              identity: election.identity,
+              leaseDurationSeconds: election.leaseDurationSeconds,
+              renewDeadlineSeconds: election.renewDeadlineSeconds,
+              retrySeconds: election.retrySeconds,
+              logger: new Logger(LeaseLeaderElector.name),
+            });
+          },
+        },
+        {
+          provide: TrainingRunner,
+          inject: [trainingConfig.KEY, KUBE_CONFIG],
+          useFactory: (config: TrainingConfig, kubeConfig: () => KubeConfig): TrainingRunner =>
+            config.mode === 'job'
+              ? new KubernetesJobTrainingRunner(kubernetesClients(kubeConfig()).batch, {
+                  ...config.job,
+                  timeoutMs: config.timeoutMs,
+                  feedbackWeight: config.feedbackWeight,
+                  feedbackHoldoutFraction: config.feedbackHoldoutFraction,
+                })
+              : new WorkerThreadTrainingRunner(options.taskModule ?? DEFAULT_TASK_MODULE),
+        },
+        FeedbackService,
+        ModelPublisher,
+        RetrainingService,
+      ],
+      exports: [FeedbackStore, FeedbackService, RetrainingService, Leadership],
+    };
+  }
+
+  onModuleInit(): void {
+    const kind = this.store instanceof PostgresFeedbackStore ? 'postgresql' : 'pglite';
+    this.unregister = this.readiness?.register({
+      name: 'feedback-db',
+      required: false,
+      check: async () => {
+        try {
+          await this.store.countNewSinceLastRun();
+          return { up: true, details: { store: kind } };
+        } catch (error) {
+          return { up: false, details: { store: kind, error: (error as Error).message } };
+        }
+      },
+    });
+    this.logger.log(
+      `feedback store: ${kind === 'pglite' ? `PGlite at ${this.config.feedbackDbDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+    );
+  }
+
+  /** After RetrainingService's beforeApplicationShutdown stopped the run and released the lease. */
+  async onApplicationShutdown(): Promise<void> {
+    this.unregister?.();
+    await this.store.close();
+  }
+}

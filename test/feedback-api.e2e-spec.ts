@@ -1,0 +1,146 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FeedbackController } from '../src/training/feedback/feedback.controller';
+import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
+
+describe(FeedbackController.name, () => {
+  let harness: TrainingTestApp;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    harness = await createTrainingTestApp({ FEEDBACK_MAX_TEXT_CHARS: '1000', RETRAIN_MIN_NEW_FEEDBACK: '3' });
+    app = harness.app;
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const post = (payload: unknown) =>
+    app.inject({ method: 'POST', url: '/api/v1/feedback', payload: payload as object });
+
+  it('should store new feedback (201 created), then answer unchanged and relabelled (200) for the same text', async () => {
+    const created = await post({
+      text: 'Free entry in 2 a wkly comp',
+      label: 'spam',
+      channel: 'sms',
+      request_id: 'req-1',
+      source: 'web',
+    });
+    expect(created.statusCode).toBe(201);
+    const body = created.json();
+    expect(body).toMatchObject({
+      outcome: 'created',
+      feedback: {
+        text: 'Free entry in 2 a wkly comp',
+        label: 'spam',
+        channel: 'sms',
+        request_id: 'req-1',
+        source: 'web',
+        relabel_count: 0,
+      },
+    });
+    expect(body.feedback.content_hash).toMatch(/^[0-9a-f]{64}$/u);
+
+    const again = await post({ text: 'Free  entry in 2 a wkly comp ', label: 'spam' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ outcome: 'unchanged', feedback: { id: body.feedback.id } });
+
+    const relabelled = await post({ text: 'Free entry in 2 a wkly comp', label: 'not_spam' });
+    expect(relabelled.statusCode).toBe(200);
+    expect(relabelled.json()).toMatchObject({
+      outcome: 'relabelled',
+      feedback: { id: body.feedback.id, label: 'not_spam', relabel_count: 1 },
+    });
+  });
+
+  it.each([
+    ['an unknown label', { text: 'x', label: 'ham' }, 'label', 'label must be one of: spam, not_spam'],
+    ['a missing text', { label: 'spam' }, 'text', 'text'],
+    ['an empty text', { text: '', label: 'spam' }, 'text', 'text should not be empty'],
+    ['a white-space text', { text: '   \n ', label: 'spam' }, 'text', 'text must not be empty or only white space'],
+    [
+      'an oversized text',
+      { text: 'a'.repeat(1001), label: 'spam' },
+      'text',
+      'text must be at most 1000 characters (FEEDBACK_MAX_TEXT_CHARS), got 1001',
+    ],
+    ['a number as text', { text: 42, label: 'spam' }, 'text', 'text must be a string'],
+    [
+      'an unknown channel',
+      { text: 'x', label: 'spam', channel: 'fax' },
+      'channel',
+      'channel must be one of: sms, email, auto',
+    ],
+    ['an unknown key', { text: 'x', label: 'spam', extra: 1 }, 'extra', 'extra'],
+  ])('should refuse %s with 400 naming the field', async (_case, payload, field, message) => {
+    const response = await post(payload);
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(body.message).toContain(message);
+    expect(JSON.stringify(body.details)).toContain(field);
+    expect(body.request_id).toEqual(expect.any(String));
+  });
+
+  it('should require the admin token to list and delete', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/v1/feedback' })).statusCode).toBe(401);
+    const wrong = await app.inject({
+      method: 'GET',
+      url: '/api/v1/feedback',
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(wrong.statusCode).toBe(403);
+    const del = await app.inject({ method: 'DELETE', url: '/api/v1/feedback/00000000-0000-4000-8000-000000000000' });
+    expect(del.statusCode).toBe(401);
+  });
+
+  it('should list paginated and filtered by label and date, newest label first', async () => {
+    const before = new Date().toISOString();
+    for (const [i, label] of ['spam', 'not_spam', 'spam'].entries()) {
+      expect((await post({ text: `listed message ${i}`, label })).statusCode).toBe(201);
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    const list = (query: string) =>
+      app.inject({ method: 'GET', url: `/api/v1/feedback?${query}`, headers: harness.admin });
+
+    const firstPage = await list(`from=${encodeURIComponent(before)}&limit=2`);
+    expect(firstPage.statusCode).toBe(200);
+    expect(firstPage.json()).toMatchObject({ total: 3, limit: 2, offset: 0 });
+    expect(firstPage.json().items.map((i: { text: string }) => i.text)).toEqual([
+      'listed message 2',
+      'listed message 1',
+    ]);
+    const secondPage = await list(`from=${encodeURIComponent(before)}&limit=2&offset=2`);
+    expect(secondPage.json().items.map((i: { text: string }) => i.text)).toEqual(['listed message 0']);
+
+    const spam = await list(`label=spam&from=${encodeURIComponent(before)}`);
+    expect(spam.json().items.map((i: { text: string }) => i.text)).toEqual(['listed message 2', 'listed message 0']);
+    const none = await list(`to=${encodeURIComponent(before)}&label=spam`);
+    expect(none.json().items.every((i: { labelled_at: string }) => i.labelled_at < before)).toBe(true);
+
+    for (const [query, message] of [
+      ['limit=0', 'limit must not be less than 1'],
+      ['limit=501', 'limit must not be greater than 500'],
+      ['offset=-1', 'offset must not be less than 0'],
+      ['label=ham', 'label must be one of'],
+      ['from=yesterday', 'from must be an ISO 8601 date'],
+      ['from=2026-12-01&to=2026-11-01', 'from must not be after to'],
+    ]) {
+      const bad = await list(query);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toContain(message);
+    }
+  });
+
+  it('should delete by id (unlearn): 204, then 404 for the same id, 400 for a malformed one', async () => {
+    const { feedback } = (await post({ text: 'to be unlearned', label: 'spam' })).json();
+    const del = () => app.inject({ method: 'DELETE', url: `/api/v1/feedback/${feedback.id}`, headers: harness.admin });
+    expect((await del()).statusCode).toBe(204);
+    const gone = await del();
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json()).toMatchObject({ statusCode: 404, message: `feedback ${feedback.id} not found` });
+    const malformed = await app.inject({ method: 'DELETE', url: '/api/v1/feedback/42', headers: harness.admin });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().message).toContain('id must be a UUID');
+  });
+});

@@ -1,0 +1,104 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import pino from 'pino';
+import { join } from 'node:path';
+import { ClassifierCoreModule } from '../../src/classifier/classifier-core.module';
+import { classifierConfig } from '../../src/classifier/config/classifier.config';
+import { httpConfig } from '../../src/config/http.config';
+import { EngineArtifactCodec } from '../../src/classifier/production-wiring';
+import { AllExceptionsFilter } from '../../src/common/all-exceptions.filter';
+import { ROOT_LOGGER } from '../../src/common/logging';
+import { TrainingModule, type TrainingModuleOptions } from '../../src/training/training.module';
+import { SecretsService } from '../../src/vault/secrets.service';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+
+export interface TrainingTestApp {
+  readonly app: NestFastifyApplication;
+  readonly secrets: SecretsService;
+  readonly dir: string;
+  readonly admin: { authorization: string };
+  close(): Promise<void>;
+}
+
+@Global()
+@Module({})
+class TestSecretsModule {
+  static with(secrets: SecretsService): DynamicModule {
+    return {
+      module: TestSecretsModule,
+      providers: [
+        { provide: SecretsService, useValue: secrets },
+        { provide: ROOT_LOGGER, useValue: pino({ level: 'silent' }) },
+      ],
+      exports: [SecretsService, ROOT_LOGGER],
+    };
+  }
+}
+
+/**
+ * The TrainingModule in a Nest testing app on Fastify with what it needs around it (secrets, the classifier core
+ * with the engine's codec, throttling, the one error shape); configuration through process.env as in production,
+ * every folder in a temp dir removed on close.
+ */
+export async function createTrainingTestApp(
+  env: Record<string, string>,
+  options: TrainingModuleOptions & { secrets?: Record<string, string> } = {},
+): Promise<TrainingTestApp> {
+  const dir = await mkdtemp(join(tmpdir(), 'training-app-'));
+  const settings: Record<string, string> = {
+    FEEDBACK_DB_DIR: join(dir, 'feedback-db'),
+    TRAINING_OUT_DIR: join(dir, 'retrain'),
+    MLFLOW_LOCAL_REGISTRY_DIR: join(dir, 'registry'),
+    MLFLOW_CHAMPION_CACHE_DIR: join(dir, 'champion'),
+    MODEL_DIR: join(dir, 'models'),
+    RETRAIN_CRON: '',
+    ...env,
+  };
+  const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, settings);
+  const secrets = new SecretsService({ ADMIN_API_TOKEN: ADMIN_TOKEN, ...options.secrets });
+  const restore = async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [httpConfig, classifierConfig] }),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'api', ttl: 60_000, limit: 1_000_000 }] }),
+        TestSecretsModule.with(secrets),
+        ClassifierCoreModule.forRoot({ codec: new EngineArtifactCodec() }),
+        TrainingModule.forRoot(options),
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter({ ajv: { customOptions: { coerceTypes: false, removeAdditional: false } } }),
+      { logger: false },
+    );
+    app.useGlobalFilters(new AllExceptionsFilter());
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return {
+      app,
+      secrets,
+      dir,
+      admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      close: async () => {
+        await app.close();
+        await restore();
+      },
+    };
+  } catch (error) {
+    await restore();
+    throw error;
+  }
+}
