@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { ReadinessRegistry } from '../src/health/readiness.registry';
 import { VaultConfigError } from '../src/vault/config/vault.config';
 import { loadSecretsBeforeBootstrap } from '../src/vault/load-secrets';
 import { SecretsService } from '../src/vault/secrets.service';
@@ -19,6 +21,11 @@ import {
 } from './vault-fixtures';
 
 const POLICY = readFileSync(POLICY_FILE, 'utf8');
+
+/** Stands in for the service's global HealthModule, which provides the ReadinessRegistry. */
+@Global()
+@Module({ providers: [ReadinessRegistry], exports: [ReadinessRegistry] })
+class ReadinessTestModule {}
 
 describe('Vault failures', () => {
   let fixture: VaultFixture;
@@ -164,7 +171,16 @@ describe('Vault failures', () => {
         logger: new CapturingLogger(),
       },
     );
-    const moduleRef = await Test.createTestingModule({ imports: [VaultModule.forRoot(session)] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ReadinessTestModule, VaultModule.forRoot(session)],
+    }).compile();
+    await moduleRef.init();
+    const registry = moduleRef.get(ReadinessRegistry);
+    const ready = (): unknown => registry.all().map((c) => [c.name, (c.check() as { up: boolean }).up]);
+    expect(ready()).toEqual([
+      ['vault', true],
+      ['vault_database_lease', true],
+    ]);
     const secrets = moduleRef.get(SecretsService);
     const health = moduleRef.get(VaultHealthIndicator);
     const user = secrets.get(DATABASE_USERNAME);
@@ -177,6 +193,11 @@ describe('Vault failures', () => {
     expect(health.isHealthy()).toMatchObject({
       vault: { status: 'degraded', vault: 'unavailable', lastError: expect.stringContaining('ECONNREFUSED') },
     });
+    // Degraded, still ready: the non-required check is down, the required lease check is up.
+    expect(ready()).toEqual([
+      ['vault', false],
+      ['vault_database_lease', true],
+    ]);
 
     double.putSecret(SECRET_PATH, { ADMIN_API_TOKEN: 'admin-token-2' });
     await double.comeBack();
@@ -205,8 +226,16 @@ describe('Vault failures', () => {
 
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
     expect(session!.health()).toMatchObject({ status: 'down', lastError: expect.stringContaining('Vault is sealed') });
-    const moduleRef = await Test.createTestingModule({ imports: [VaultModule.forRoot(session)] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ReadinessTestModule, VaultModule.forRoot(session)],
+    }).compile();
+    await moduleRef.init();
     expect(moduleRef.get(VaultHealthIndicator).isHealthy()).toMatchObject({ vault: { status: 'down' } });
+    const readiness = moduleRef.get(ReadinessRegistry).all();
+    expect(readiness.map((c) => [c.name, c.required, c.check()])).toEqual([
+      ['vault', false, expect.objectContaining({ up: false })],
+      ['vault_database_lease', true, { up: false, details: expect.objectContaining({ reason: expect.any(String) }) }],
+    ]);
 
     double.unseal();
     await waitFor(() => session!.health().status === 'up', 'new credentials after unseal', 20_000);

@@ -23,4 +23,5 @@ export {
   type VaultHealthDetails,
   type VaultLogger,
 } from './vault-session';
+export { VaultReadiness } from './vault-readiness';
 export { VaultModule } from './vault.module';

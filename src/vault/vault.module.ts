@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { currentVaultSession, processSecrets } from './load-secrets';
 import { SecretsService } from './secrets.service';
 import { VaultHealthIndicator } from './vault-health.indicator';
+import { VaultReadiness } from './vault-readiness';
 import { VaultSession } from './vault-session';
 
 function providersFor(session: () => VaultSession | undefined): Provider[] {
@@ -10,13 +11,14 @@ function providersFor(session: () => VaultSession | undefined): Provider[] {
     { provide: VaultSession, useFactory: () => session() ?? null },
     { provide: SecretsService, useFactory: () => session()?.secrets ?? processSecrets() },
     VaultHealthIndicator,
+    VaultReadiness,
   ];
 }
 
 /**
  * Global module that provides the one SecretsService (the instance loadSecretsBeforeBootstrap filled), the
- * VaultSession (or null without Vault) and VaultHealthIndicator, and stops the session's background work at
- * shutdown. `imports: [VaultModule]` uses the session from loadSecretsBeforeBootstrap; `VaultModule.forRoot(s)`
+ * VaultSession (or null without Vault) and VaultHealthIndicator, registers Vault with the ReadinessRegistry when
+ * the HealthModule provides one, and stops the session's background work at shutdown. `imports: [VaultModule]` uses the session from loadSecretsBeforeBootstrap; `VaultModule.forRoot(s)`
  * takes one explicitly (tests).
  */
 @Global()
