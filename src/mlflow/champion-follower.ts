@@ -135,17 +135,24 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
       if (!champion) {
         throw new Error(`${this.current.following} is not set in the registry yet`);
       }
+      let saved: { bytes: Buffer; checksum: string } | undefined;
       if (champion.version !== this.current.version || this.current.fromLocalCopy) {
-        await this.activate(champion);
+        saved = await this.activate(champion);
       }
       this.succeeded();
+      // After the swap and the state change, so both are seen together; a failed copy only costs the restart path.
+      if (saved) {
+        await this.saveLocalCopy(champion, saved.bytes, saved.checksum).catch((error: unknown) =>
+          this.logger.warn(`could not keep a local copy of champion v${champion.version}: ${messageOf(error)}`),
+        );
+      }
     } catch (error) {
       this.failed(error);
     }
     return this.state();
   }
 
-  private async activate(champion: ModelVersionRecord): Promise<void> {
+  private async activate(champion: ModelVersionRecord): Promise<{ bytes: Buffer; checksum: string }> {
     const bytes = await this.store.downloadModelVersionFile(champion, MODEL_FILE);
     const source = this.sourceName(champion.version);
     let artifact: ServedArtifact;
@@ -156,9 +163,6 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     }
     const same = this.holder.active()?.artifact.checksum === artifact.checksum && this.current.version !== undefined;
     if (!same) this.holder.swap(artifact, source);
-    await this.saveLocalCopy(champion, bytes, artifact.checksum).catch((error: unknown) =>
-      this.logger.warn(`could not keep a local copy of champion v${champion.version}: ${messageOf(error)}`),
-    );
     const previous = this.current.version;
     Object.assign(this.current, {
       version: champion.version,
@@ -171,6 +175,7 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
         ? `serving ${this.current.following} v${champion.version} (artifact ${artifact.metadata.version})`
         : `champion moved v${previous} → v${champion.version}: swapped to artifact ${artifact.metadata.version}`,
     );
+    return { bytes, checksum: artifact.checksum };
   }
 
   private async loadLocalCopy(): Promise<void> {
