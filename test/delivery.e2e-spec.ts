@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { predictionLogLine } from '../src/classifier/prediction-log';
+import { createRootLogger } from '../src/common/logging';
 
 const ROOT = join(__dirname, '..');
 const ELK_FILES = join(ROOT, 'ansible/roles/elk-stack/files');
@@ -124,6 +125,24 @@ function kqlFields(query: string): string[] {
   return [...query.matchAll(/([A-Za-z_@][\w.@]*)\s*(?::|>=|<=|>|<)/g)].map((m) => m[1]);
 }
 
+interface MappingNode {
+  type?: string;
+  properties?: Record<string, MappingNode>;
+}
+
+/** The Elasticsearch type a dotted field maps to in an index template's properties, if any. */
+function mappedType(properties: Record<string, MappingNode>, field: string): string | undefined {
+  let node: Record<string, MappingNode> | undefined = properties;
+  const parts = field.split('.');
+  for (const [i, part] of parts.entries()) {
+    const entry: MappingNode | undefined = node?.[part];
+    if (!entry) return undefined;
+    if (i === parts.length - 1) return entry.type;
+    node = entry.properties;
+  }
+  return undefined;
+}
+
 interface SavedObject {
   id: string;
   type: string;
@@ -171,43 +190,50 @@ function fieldsUsedBy(objects: SavedObject[]): Map<string, string[]> {
   return used;
 }
 
-// One prediction line as the service logs it: pino's envelope around the service's own predictionLogLine().
-// The request line carries pino-http's fields. Replace or extend with lines captured from a running pod.
-const PINO_ENVELOPE = {
-  level: 30,
-  time: 1764252312345,
-  pid: 1,
-  hostname: 'spam-classifier-7d9f5c-abcde',
-  msg: 'prediction',
-};
-const PREDICTION_LINE = {
-  ...PINO_ENVELOPE,
-  ...predictionLogLine({
+const POD_NAME = 'spam-classifier-7d9f5c-abcde';
+
+/**
+ * Real log lines: the service's root logger (its pino options: base fields, ISO time, level labels, redaction)
+ * writing the service's own prediction line, and a request line with pino-http's fields.
+ */
+function serviceLogLines(): Record<string, unknown>[] {
+  const written: string[] = [];
+  const logger = createRootLogger('info', POD_NAME, { write: (chunk: string) => void written.push(chunk) });
+  const input = {
     requestId: '6f1c3e0a-2b7d-4c9e-9a51-1f0e2d3c4b5a',
-    prediction: 'spam',
+    prediction: 'spam' as const,
     spamProbability: 0.97,
     modelVersion: '20261127T140512Z-3f9a1c2b',
-    podName: 'spam-classifier-7d9f5c-abcde',
+    podName: POD_NAME,
     channel: 'sms',
-    startedAt: 0,
+    startedAt: performance.now(),
     text: 'WINNER!! Claim your free prize now',
     previewChars: 0,
-  }),
-};
-const REQUEST_LINE = {
-  ...PINO_ENVELOPE,
-  msg: 'request completed',
-  req: { id: '6f1c3e0a-2b7d-4c9e-9a51-1f0e2d3c4b5a', method: 'POST', url: '/api/v1/predictions' },
-  res: { statusCode: 200 },
-  responseTime: 1.7,
-};
+  };
+  logger.info(predictionLogLine(input as Parameters<typeof predictionLogLine>[0]), 'prediction');
+  logger.info(
+    {
+      req: { id: input.requestId, method: 'POST', url: '/api/v1/predictions' },
+      res: { statusCode: 200 },
+      responseTime: 1.7,
+    },
+    'request completed',
+  );
+  return written
+    .join('')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 // Added by Filebeat and the ingest pipeline, not by the service.
 const PIPELINE_FIELDS = ['@timestamp', 'log.level', 'event.kind'];
 
 describe('Kibana dashboard (ansible/roles/elk-stack/files)', () => {
   const objects = dashboardObjects();
   const used = fieldsUsedBy(objects);
-  const documented = new Set([...flattenKeys(PREDICTION_LINE), ...flattenKeys(REQUEST_LINE), ...PIPELINE_FIELDS]);
+  const lines = serviceLogLines();
+  const documented = new Set([...lines.flatMap((line) => flattenKeys(line)), ...PIPELINE_FIELDS]);
 
   it('should build every panel only on fields of the service log lines', () => {
     const unknown = [...used.keys()].filter((f) => !documented.has(f));
@@ -220,25 +246,39 @@ describe('Kibana dashboard (ansible/roles/elk-stack/files)', () => {
 
   it('should map every field it aggregates on to an aggregatable type in the index template', () => {
     const template = JSON.parse(readFileSync(join(ELK_FILES, 'index-template.json'), 'utf8')) as {
-      template: { mappings: { properties: Record<string, { type?: string; properties?: Record<string, unknown> }> } };
+      template: { mappings: { properties: Record<string, MappingNode> } };
     };
-    const typeOf = (field: string): string | undefined => {
-      let node: Record<string, { type?: string; properties?: Record<string, unknown> }> | undefined =
-        template.template.mappings.properties;
-      const parts = field.split('.');
-      for (const [i, part] of parts.entries()) {
-        const entry = node?.[part];
-        if (!entry) return undefined;
-        if (i === parts.length - 1) return entry.type;
-        node = entry.properties as typeof node;
-      }
-      return undefined;
-    };
+    const typeOf = (field: string) => mappedType(template.template.mappings.properties, field);
     const aggregatable = new Set(['keyword', 'integer', 'long', 'float', 'double', 'date', 'boolean']);
 
     const wrong = [...used.keys()].filter((f) => !aggregatable.has(typeOf(f) ?? 'missing'));
 
     expect(wrong).toEqual([]);
+  });
+
+  it('should map every field of the real log lines to a type that accepts its value', () => {
+    const template = JSON.parse(readFileSync(join(ELK_FILES, 'index-template.json'), 'utf8')) as {
+      template: { mappings: { properties: Record<string, MappingNode> } };
+    };
+    const accepts: Record<string, (v: unknown) => boolean> = {
+      keyword: (v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
+      text: (v) => typeof v === 'string',
+      integer: (v) => Number.isInteger(v),
+      long: (v) => Number.isInteger(v),
+      float: (v) => typeof v === 'number',
+      double: (v) => typeof v === 'number',
+      date: (v) => typeof v === 'number' || (typeof v === 'string' && !Number.isNaN(Date.parse(v))),
+    };
+    const mismatches: string[] = [];
+    for (const line of lines) {
+      for (const field of flattenKeys(line)) {
+        const type = mappedType(template.template.mappings.properties, field);
+        const value = field.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], line);
+        if (type && !accepts[type]?.(value)) mismatches.push(`${field}: ${JSON.stringify(value)} is not ${type}`);
+      }
+    }
+
+    expect(mismatches).toEqual([]);
   });
 
   it('should hold the seed panels and resolve every reference inside the export', () => {
@@ -267,7 +307,9 @@ describe('Kibana dashboard (ansible/roles/elk-stack/files)', () => {
     const json = pipeline.processors.find((p) => 'json' in p)!.json;
 
     expect(json).toMatchObject({ field: 'message', add_to_root: true });
-    expect(pipeline.processors.some((p) => p.date?.field === 'time')).toBe(true);
+    const date = pipeline.processors.find((p) => p.date?.field === 'time')!.date as { formats: string[] };
+    const time = lines[0].time;
+    expect(date.formats).toContain(typeof time === 'string' ? 'ISO8601' : 'UNIX_MS');
   });
 });
 
