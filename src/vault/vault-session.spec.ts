@@ -47,7 +47,7 @@ describe(VaultSession.name, () => {
     );
     expect(error).toBeInstanceOf(VaultStartupError);
     expect((error as Error).message).toBe(
-      `Vault Agent files in ${dir} is configured but loading the secrets failed: ${join(dir, 'config')}:1: ` +
+      `Vault Agent folder ${dir} is configured but loading the secrets failed: ${join(dir, 'config')}:1: ` +
         'expected KEY=value or export KEY="value". Not starting without its secrets.',
     );
   });

@@ -136,7 +136,7 @@ export class VaultSession {
         }
       });
     } catch (error) {
-      const where = this.api ? `Vault at ${this.api.address}` : `Vault Agent files in ${this.settings.agentSecretsDir}`;
+      const where = this.api ? `Vault at ${this.api.address}` : `Vault Agent folder ${this.settings.agentSecretsDir}`;
       const text =
         error instanceof TaskCancelledError
           ? `${where} is configured but could not be used within VAULT_STARTUP_TIMEOUT_MS=${bound} ` +
