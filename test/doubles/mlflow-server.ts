@@ -126,7 +126,10 @@ export class MlflowServerDouble {
 
   static async start(options: MlflowDoubleOptions = {}): Promise<MlflowServerDouble> {
     const double = new MlflowServerDouble(options);
-    double.server = createServer((req, res) => void double.handle(req, res));
+    double.server = createServer((req, res) => {
+      // A client that gave up (timeout, reset) leaves a broken request behind: drop it quietly.
+      double.handle(req, res).catch(() => res.destroy());
+    });
     double.server.on('connection', (socket) => {
       double.sockets.add(socket);
       socket.on('close', () => double.sockets.delete(socket));
