@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { AdminTokenGuard } from '../src/auth/admin-token.guard';
 import { databaseConnectionString, onDatabaseCredentialsChange } from '../src/vault/database-url';
 import { loadSecretsBeforeBootstrap } from '../src/vault/load-secrets';
 import { SecretsService } from '../src/vault/secrets.service';
@@ -19,6 +22,16 @@ import {
 } from './vault-fixtures';
 
 const POLICY = readFileSync(POLICY_FILE, 'utf8');
+
+/** An admin route guarded as the service's admin routes are. */
+@Controller('admin')
+class AdminProbeController {
+  @Get('ping')
+  @UseGuards(AdminTokenGuard)
+  ping(): { ok: true } {
+    return { ok: true };
+  }
+}
 
 describe(VaultSession.name, () => {
   let fixture: VaultFixture;
@@ -126,7 +139,7 @@ describe(VaultSession.name, () => {
     expect(session?.health().tokenExpiresAt).toBeDefined();
   });
 
-  it('should show a rotated admin token to a consumer reading through SecretsService, without a restart', async () => {
+  it('should let an admin endpoint accept a rotated admin token without a restart', async () => {
     vault = await VaultDouble.start({
       kubernetes: { role: 'spam-classifier', jwt: fixture.jwt },
       policyHcl: POLICY,
@@ -135,25 +148,38 @@ describe(VaultSession.name, () => {
     session = await loadSecretsBeforeBootstrap(kubernetesEnv({ VAULT_REFRESH_INTERVAL_MS: '1000' }), {
       logger: new CapturingLogger(),
     });
-    const moduleRef = await Test.createTestingModule({ imports: [VaultModule.forRoot(session)] }).compile();
-    const secrets = moduleRef.get(SecretsService);
-    // The admin guard's rule: compare the bearer token with the value read per request.
-    const adminAccepts = (bearer: string): boolean => bearer === secrets.get('ADMIN_API_TOKEN');
+    const moduleRef = await Test.createTestingModule({
+      imports: [VaultModule.forRoot(session)],
+      controllers: [AdminProbeController],
+      providers: [AdminTokenGuard],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    const ping = async (token: string): Promise<number> =>
+      (await app.inject({ method: 'GET', url: '/admin/ping', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode;
+    const secrets = app.get(SecretsService);
     const changes: string[] = [];
     secrets.onChange((name) => changes.push(name));
-    expect(adminAccepts('admin-token-v1')).toBe(true);
+    try {
+      expect(await ping('admin-token-v1')).toBe(200);
+      expect(await ping('admin-token-v2')).toBe(403);
 
-    vault.putSecret(SECRET_PATH, {
-      ADMIN_API_TOKEN: 'admin-token-v2',
-      DATABASE_URL: 'postgres://app:pw-v1@db:5432/spam',
-    });
-    await waitFor(() => adminAccepts('admin-token-v2'), 'the rotated admin token');
+      vault.putSecret(SECRET_PATH, {
+        ADMIN_API_TOKEN: 'admin-token-v2',
+        DATABASE_URL: 'postgres://app:pw-v1@db:5432/spam',
+      });
+      await waitFor(() => secrets.get('ADMIN_API_TOKEN') === 'admin-token-v2', 'the rotated admin token');
 
-    expect(adminAccepts('admin-token-v1')).toBe(false);
-    expect(changes).toEqual(['ADMIN_API_TOKEN']);
-    expect(session?.health()).toMatchObject({ status: 'up', kvVersion: 2 });
-    expect(secrets.redact('old admin-token-v1 new admin-token-v2')).toBe('old [REDACTED] new [REDACTED]');
-    await moduleRef.close();
+      expect(await ping('admin-token-v2')).toBe(200);
+      expect(await ping('admin-token-v1')).toBe(403);
+      expect(changes).toEqual(['ADMIN_API_TOKEN']);
+      expect(session?.health()).toMatchObject({ status: 'up', kvVersion: 2 });
+      expect(secrets.redact('old admin-token-v1 new admin-token-v2')).toBe('old [REDACTED] new [REDACTED]');
+    } finally {
+      await app.close();
+    }
   });
 
   it('should renew the token before its TTL ends and log in again when max TTL is near', async () => {
