@@ -1,0 +1,76 @@
+import { tinyRows } from '../../test/fixtures/training/tiny-corpus';
+import { evaluate } from './evaluation/metrics';
+import {
+  describeCandidate,
+  FP_PENALTY,
+  LARGE_CORPUS_CHARS,
+  objectiveOf,
+  SEARCH_VECTORIZERS,
+  searchFolds,
+  searchHyperparameters,
+  searchSpace,
+  type SearchCandidate,
+} from './hyperparameter-search';
+
+describe(searchHyperparameters.name, () => {
+  const rows = tinyRows(60);
+  const texts = rows.map((r) => r.text);
+  const y = Uint8Array.from(rows, (r) => r.label);
+  const nb: SearchCandidate = {
+    algorithm: 'naive_bayes',
+    vectorizerName: 'word 1-2',
+    vectorizer: SEARCH_VECTORIZERS['word 1-2'],
+    params: { alpha: 0.1 },
+  };
+  const svm: SearchCandidate = {
+    algorithm: 'svm',
+    vectorizerName: 'char_wb 2-5',
+    vectorizer: SEARCH_VECTORIZERS['char_wb 2-5'],
+    params: { C: 1 },
+  };
+
+  it('should score every candidate on out-of-fold predictions and rank them, earlier first on ties', () => {
+    const progress: number[] = [];
+    const result = searchHyperparameters(texts, y, {
+      candidates: [nb, svm],
+      folds: 3,
+      seed: 7,
+      onProgress: (p) => progress.push(p.done),
+    });
+    expect(result.ranking.map((s) => s.candidate)).toEqual([nb, svm]);
+    expect(result.best.cv.n).toBe(60);
+    expect(result.best.folds).toHaveLength(3);
+    expect(result.best.folds.reduce((sum, f) => sum + f.n, 0)).toBe(60);
+    expect(result.best.objective).toBe(objectiveOf(result.best.cv));
+    expect(progress[progress.length - 1]).toBe(4);
+  });
+
+  it('should be deterministic for a seed', () => {
+    const a = searchHyperparameters(texts, y, { candidates: [svm], folds: 3, seed: 1 });
+    const b = searchHyperparameters(texts, y, { candidates: [svm], folds: 3, seed: 1 });
+    expect(b.best.cv).toEqual(a.best.cv);
+  });
+});
+
+describe(objectiveOf.name, () => {
+  it('should subtract the false-positive rate times the penalty from F1', () => {
+    const m = evaluate([1, 1, 0, 0, 0, 0], [0.9, 0.2, 0.8, 0.1, 0.1, 0.1]);
+    expect(objectiveOf(m)).toBeCloseTo(m.f1 - FP_PENALTY * 0.25, 12);
+  });
+});
+
+describe(searchSpace.name, () => {
+  it('should use the full grid and 5 folds for SMS-sized data, a small one and 3 folds above the limit', () => {
+    const small = searchSpace(100_000);
+    expect(small.length).toBeGreaterThan(10);
+    expect(new Set(small.map((c) => c.algorithm))).toEqual(new Set(['svm', 'logistic_regression', 'naive_bayes']));
+    expect(searchSpace(LARGE_CORPUS_CHARS + 1).length).toBeLessThan(small.length);
+    expect(searchFolds(100)).toBe(5);
+    expect(searchFolds(LARGE_CORPUS_CHARS + 1)).toBe(3);
+    expect(searchSpace(100, ['naive_bayes']).every((c) => c.algorithm === 'naive_bayes')).toBe(true);
+  });
+
+  it('should describe a candidate for reports', () => {
+    expect(describeCandidate(searchSpace(1)[0])).toMatch(/^svm \(char_wb 2-5, C=\d/);
+  });
+});
