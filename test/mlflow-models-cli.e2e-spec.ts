@@ -127,7 +127,7 @@ describe('models CLI', () => {
   it('should work on the local registry when MLFLOW_TRACKING_URI is unset', async () => {
     delete env.MLFLOW_TRACKING_URI;
     const local = new LocalTrackingStore(join(dir, 'registry'));
-    await logTrainingRun(local, trainingInput('v-local', figures(140, 3, 962, 10)), options());
+    await logTrainingRun(local, trainingInput('v-local', figures(140, 3, 962, 10)));
     expect(await run('gate', '1')).toBe(0);
     expect(await run('list')).toBe(0);
     expect(out.at(-2)).toBe(`spam-classifier in local ${join(dir, 'registry')}: 1 version(s)`);

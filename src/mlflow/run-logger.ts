@@ -114,6 +114,9 @@ export interface RunPlan {
   registerAs?: string;
 }
 
+/** MLFLOW_EXPERIMENT_NAME and MLFLOW_MODEL_NAME defaults. */
+export const DEFAULT_RUN_LOGGER_OPTIONS = { experimentName: 'spam-classifier-training', modelName: 'spam-classifier' };
+
 export const MODEL_ARTIFACT_PATH = 'model';
 export const MODEL_FILE = 'model.json';
 
@@ -125,8 +128,9 @@ export const MODEL_FILE = 'model.json';
 export async function logTrainingRun(
   store: TrackingStore,
   input: TrainingRunInput,
-  options: RunLoggerOptions,
+  given: Partial<RunLoggerOptions> = {},
 ): Promise<LoggedRun> {
+  const options: RunLoggerOptions = { ...DEFAULT_RUN_LOGGER_OPTIONS, ...given };
   const plan = await buildRunPlan(input, options);
   try {
     const result = await executeRunPlan(store, plan);
