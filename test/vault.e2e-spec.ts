@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -137,6 +138,52 @@ describe(VaultSession.name, () => {
       'GET /v1/secret/data/spam-classifier/config 200',
     ]);
     expect(session?.health().tokenExpiresAt).toBeDefined();
+  });
+
+  it('should talk TLS to Vault with the CA from VAULT_CACERT, and refuse an untrusted certificate at once', async () => {
+    const key = join(fixture.dir, 'vault.key');
+    const cert = join(fixture.dir, 'vault.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    vault = await VaultDouble.start({
+      tls: { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') },
+      kubernetes: { role: 'spam-classifier', jwt: fixture.jwt },
+      policyHcl: POLICY,
+      kv: { [SECRET_PATH]: { ADMIN_API_TOKEN: 'over-tls' } },
+    });
+    expect(vault.url).toMatch(/^https:/);
+
+    session = await loadSecretsBeforeBootstrap(kubernetesEnv({ VAULT_CACERT: cert }), {
+      logger: new CapturingLogger(),
+      background: false,
+    });
+    expect(session?.secrets.get('ADMIN_API_TOKEN')).toBe('over-tls');
+
+    const started = Date.now();
+    const error = (await loadSecretsBeforeBootstrap(kubernetesEnv(), { logger: new CapturingLogger() }).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toMatch(/kubernetes login failed: TLS certificate not trusted \(\w+\); set VAULT_CACERT/);
+    expect(Date.now() - started).toBeLessThan(4_000);
   });
 
   it('should let an admin endpoint accept a rotated admin token without a restart', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import nodeVault from 'node-vault';
 import type { VaultSettings } from './config/vault.config';
@@ -70,7 +71,10 @@ export class VaultApi {
       endpoint: settings.address,
       namespace: settings.namespace,
       token: settings.authMethod === 'token' ? settings.token : undefined,
-      requestOptions: { timeout: settings.requestTimeoutMs },
+      requestOptions: {
+        timeout: settings.requestTimeoutMs,
+        ...(settings.caCertPath === undefined ? {} : { ca: readFileSync(settings.caCertPath) }),
+      },
       // node-vault's debug output prints request bodies (JWT, secret id) when DEBUG=node-vault is set.
       debug: () => undefined,
     });
@@ -200,6 +204,15 @@ function toVaultRequestError(operation: string, error: unknown): VaultRequestErr
     return new VaultRequestError(operation, status, detail.replace(/\s+/g, ' ').trim());
   }
   if (typeof failure?.code === 'string') {
+    // A certificate Vault's CA does not vouch for will not fix itself: fail at once and say what to set.
+    if (/CERT|SSL|TLS|SELF_SIGNED/.test(failure.code)) {
+      return new VaultRequestError(
+        operation,
+        undefined,
+        `TLS certificate not trusted (${failure.code}); set VAULT_CACERT`,
+        false,
+      );
+    }
     const reason = failure.code === 'ECONNABORTED' ? 'request timed out' : 'Vault unreachable';
     return new VaultRequestError(operation, undefined, `${reason} (${failure.code})`);
   }

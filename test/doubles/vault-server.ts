@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
@@ -30,6 +31,8 @@ export interface VaultDoubleOptions {
   database?: { role: string; mount?: string; leaseDurationSeconds: number; maxTtlSeconds: number; renewable?: boolean };
   /** Policy applied to every token (login or static); without it tokens may do anything. */
   policyHcl?: string;
+  /** Serve HTTPS with this PEM key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedRequest {
@@ -84,8 +87,9 @@ export class VaultDouble {
   private down = false;
 
   private constructor(private readonly options: VaultDoubleOptions) {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (socket) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    this.server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
+    this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -103,7 +107,7 @@ export class VaultDouble {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   seal(): void {

@@ -14,6 +14,7 @@ describe(VaultEnvironment.name, () => {
       approleSecretIdFile: undefined,
       approleMount: 'approle',
       namespace: undefined,
+      caCertPath: undefined,
       kvMount: 'secret',
       secretPath: 'spam-classifier/config',
       dbRole: undefined,
@@ -53,6 +54,7 @@ describe(VaultEnvironment.name, () => {
         VAULT_REFRESH_INTERVAL_MS: '10',
         VAULT_STARTUP_TIMEOUT_MS: 'later',
         VAULT_SECRET_PATH: '/leading/slash',
+        VAULT_CACERT: '/nonexistent/ca.pem',
       });
     expect(read).toThrow(VaultConfigError);
     try {
@@ -63,6 +65,7 @@ describe(VaultEnvironment.name, () => {
       expect(message).toContain('VAULT_REFRESH_INTERVAL_MS=10: ');
       expect(message).toContain('VAULT_STARTUP_TIMEOUT_MS=later: ');
       expect(message).toContain('VAULT_SECRET_PATH=/leading/slash: VAULT_SECRET_PATH must be a Vault path');
+      expect(message).toContain('VAULT_CACERT=/nonexistent/ca.pem: no readable file there');
       // An all-blank token counts as unset, which token auth needs.
       expect(message).toContain('VAULT_TOKEN=<hidden>: ');
     }

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { registerAs } from '@nestjs/config';
 import { Transform, plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
@@ -69,6 +70,11 @@ export class VaultEnvironment {
   @IsString()
   VAULT_NAMESPACE?: string;
 
+  /** PEM file of the CA that signed Vault's TLS certificate (Vault's own variable name). */
+  @IsOptional()
+  @IsString()
+  VAULT_CACERT?: string;
+
   @IsOptional()
   @Matches(VAULT_PATH, { message: `VAULT_KV_MOUNT ${VAULT_PATH_MESSAGE}` })
   VAULT_KV_MOUNT?: string;
@@ -125,6 +131,7 @@ export interface VaultSettings {
   approleSecretIdFile?: string;
   approleMount: string;
   namespace?: string;
+  caCertPath?: string;
   kvMount: string;
   secretPath: string;
   dbRole?: string;
@@ -173,6 +180,9 @@ export function readVaultSettings(env: NodeJS.ProcessEnv = process.env): VaultSe
       );
     }
   }
+  if (parsed.VAULT_CACERT !== undefined && !isReadableFile(parsed.VAULT_CACERT)) {
+    problems.push(`VAULT_CACERT=${parsed.VAULT_CACERT}: no readable file there (a PEM CA certificate is expected)`);
+  }
   if (problems.length > 0) {
     throw new VaultConfigError(`Invalid Vault configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -188,6 +198,7 @@ export function readVaultSettings(env: NodeJS.ProcessEnv = process.env): VaultSe
     approleSecretIdFile: parsed.VAULT_APPROLE_SECRET_ID_FILE,
     approleMount: parsed.VAULT_APPROLE_MOUNT ?? VAULT_DEFAULTS.approleMount,
     namespace: parsed.VAULT_NAMESPACE,
+    caCertPath: parsed.VAULT_CACERT,
     kvMount: parsed.VAULT_KV_MOUNT ?? VAULT_DEFAULTS.kvMount,
     secretPath: parsed.VAULT_SECRET_PATH ?? VAULT_DEFAULTS.secretPath,
     dbRole: parsed.VAULT_DB_ROLE,
@@ -212,6 +223,7 @@ class VaultEnvironmentKeys implements Required<Record<keyof VaultEnvironment, un
   VAULT_APPROLE_SECRET_ID_FILE = undefined;
   VAULT_APPROLE_MOUNT = undefined;
   VAULT_NAMESPACE = undefined;
+  VAULT_CACERT = undefined;
   VAULT_KV_MOUNT = undefined;
   VAULT_SECRET_PATH = undefined;
   VAULT_DB_ROLE = undefined;
@@ -227,3 +239,12 @@ export const vaultConfig = registerAs('vault', () => {
   const { token: _token, approleSecretId: _secretId, ...visible } = readVaultSettings(process.env);
   return visible;
 });
+
+function isReadableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
