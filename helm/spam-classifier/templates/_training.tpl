@@ -4,7 +4,10 @@
 - --algorithm
 - {{ .Values.training.algorithm | quote }}
 - --data
+- {{ .Values.training.data | default (ternary "all" "email" (not (empty .Values.trainingData.existingClaim))) | quote }}
+- --data-dir
 - /data
+- --no-progress
 - --out
 - /app/var/models
 {{- if gt (int .Values.training.maxFeatures) 0 }}
