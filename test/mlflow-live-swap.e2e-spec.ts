@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,10 +65,14 @@ describe('live champion swap under load (service + MLflow double)', () => {
     const store = new MlflowTrackingStore(new MlflowClient({ trackingUri: double.url }));
     await registerChampion(store, 'champion-v1');
 
+    @Module({ imports: [MlflowModule.forRoot()] })
+    class RegistryConsumer {}
+
     @Module({
       imports: [
         AppModule.register({ codec: new KeywordArtifactCodec(), logStream: { write: () => undefined } }),
         MlflowModule.forRoot(),
+        RegistryConsumer,
       ],
     })
     class ServiceWithRegistry {}
@@ -142,6 +146,11 @@ describe('live champion swap under load (service + MLflow double)', () => {
     expect(counts.byVersion['champion-v2']).toBeGreaterThan(0);
     expect(swaps.map((s) => s.source)).toEqual(['mlflow:models:/spam-classifier@champion (v2)']);
     expect(app.get(ChampionFollower).state()).toMatchObject({ version: '2', consecutiveFailures: 0 });
+    // MlflowModule imported by two modules is still one module: one follower polling the registry.
+    const followers = [...app.get(ModulesContainer).values()].flatMap((m) =>
+      [...m.providers.values()].filter((p) => p.metatype === ChampionFollower),
+    );
+    expect(followers).toHaveLength(1);
     expect(app.get(MlflowHealthIndicator).isHealthy().mlflow).toMatchObject({ status: 'up', version: '2' });
   });
 });

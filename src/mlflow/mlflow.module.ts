@@ -15,8 +15,11 @@ import { createTrackingStore } from './tracking-store.factory';
  */
 @Module({})
 export class MlflowModule {
+  private static instance: DynamicModule | undefined;
+
+  /** One shared definition, so importing it from several modules still makes one follower (one poller). */
   static forRoot(): DynamicModule {
-    return {
+    return (MlflowModule.instance ??= {
       module: MlflowModule,
       imports: [ConfigModule.forFeature(mlflowConfig), TerminusModule.forRoot({ logger: false })],
       providers: [
@@ -30,6 +33,6 @@ export class MlflowModule {
         MlflowHealthIndicator,
       ],
       exports: [TrackingStore, ChampionFollower, MlflowHealthIndicator],
-    };
+    });
   }
 }
