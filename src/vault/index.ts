@@ -23,5 +23,6 @@ export {
   type VaultHealthDetails,
   type VaultLogger,
 } from './vault-session';
+export { pinoVaultLogger } from './vault-logger';
 export { VaultReadiness } from './vault-readiness';
 export { VaultModule } from './vault.module';
