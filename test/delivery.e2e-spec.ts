@@ -367,3 +367,78 @@ describe('Jenkinsfile check (scripts/check-jenkinsfile.groovy)', () => {
     expect(bad.stderr).toContain('Groovy interpolation of credential variable(s) TOKEN');
   });
 });
+
+describe('Training gate (scripts/training-gate.mjs)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'delivery-gate-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const gate = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts/training-gate.mjs'), ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const write = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+  const summary = (smsF1: number) => ({
+    version: '20261127T140512Z-3f9a1c2b',
+    algorithm: 'svm',
+    params: { C: 1 },
+    evaluation: { sms: { f1: smsF1, precision: 0.97 }, spamassassin: { f1: 0.95 } },
+  });
+
+  it('should fail a model whose F1 on any held-out set is below the minimum, naming the set', () => {
+    const result = gate('--min-f1', '0.9', write('result.json', summary(0.85)));
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('F1 0.8500 on sms is below the minimum 0.9');
+  });
+
+  it('should refuse a registration that was not tracked, and one that is not the evaluated model', () => {
+    const candidate = write('candidate.json', summary(0.93));
+    const untracked = write(
+      'untracked.log',
+      'warning: the model is trained but tracking failed: connect ECONNREFUSED\n',
+    );
+    const tracked = write('tracked.log', 'tracked: mlflow run 4f2a, version 7, champion (f1 better than v6)\n');
+
+    const lost = gate('--min-f1', '0.9', '--tracking-log', untracked, candidate);
+    const other = gate('--same-as', candidate, '--tracking-log', tracked, write('registered.json', summary(0.94)));
+
+    expect(lost.status).toBe(2);
+    expect(lost.stderr).toContain(
+      'the run was not tracked (the model is trained but tracking failed: connect ECONNREFUSED)',
+    );
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('F1 on sms is 0.94, the evaluated model had 0.93');
+  });
+
+  it('should print the version only when the quality gate made it champion', () => {
+    const result = write('registered.json', summary(0.93));
+    const champion = gate(
+      '--promotion',
+      '--tracking-log',
+      write('a.log', 'tracked: mlflow run 1, version 7, champion (better)\n'),
+      result,
+    );
+    const challenger = gate(
+      '--promotion',
+      '--tracking-log',
+      write('b.log', 'tracked: mlflow run 2, version 8, challenger (worse f1)\n'),
+      result,
+    );
+
+    expect(champion.status).toBe(0);
+    expect(champion.stdout).toBe('20261127T140512Z-3f9a1c2b\n');
+    expect(challenger.status).toBe(0);
+    expect(challenger.stdout).toBe('');
+    expect(challenger.stderr).toContain('promotion: challenger (worse f1)');
+  });
+});
