@@ -140,7 +140,8 @@ export class VaultSession {
       const text =
         error instanceof TaskCancelledError
           ? `${where} is configured but could not be used within VAULT_STARTUP_TIMEOUT_MS=${bound} ` +
-            `(${attempts} attempt${attempts === 1 ? '' : 's'}); last error: ${message(lastError)}`
+            `(${attempts} attempt${attempts === 1 ? '' : 's'}); last error: ` +
+            (lastError === undefined ? 'no answer within the bound' : message(lastError))
           : `${where} is configured but loading the secrets failed: ${message(error)}`;
       throw new VaultStartupError(this.safe(`${text}. Not starting without its secrets.`));
     }
