@@ -16,6 +16,8 @@ function mix(hash: number): number {
   return h ^ (h >>> 16);
 }
 
+const SPACE = 0x20;
+
 /** Marks a slot whose term is compared against the pool (a packed key word is never -1). */
 const POOLED = UNPACKABLE;
 
@@ -111,6 +113,50 @@ export class TermTable {
     packSpan(data, 0, length, this.packed);
     const [k0, k1, k2] = this.packed;
     return this.intern(data, 0, length, hashCodePoints(data, 0, length), k0, k1, k2);
+  }
+
+  /** The id of a term given as a string, or -1. */
+  findString(term: string, scratch: CodePointBuffer): number {
+    scratch.reset();
+    scratch.pushString(term);
+    const { data, length } = scratch;
+    packSpan(data, 0, length, this.packed);
+    const [k0, k1, k2] = this.packed;
+    return this.find(data, 0, length, hashCodePoints(data, 0, length), k0, k1, k2);
+  }
+
+  /**
+   * Whether every term longer than `minN` units has its one-unit-shorter prefix in the table too; a unit is a code
+   * point, or with `byTokens` a space-separated token. Then, when an n-gram is missing, no longer n-gram from the
+   * same start can be present, and transform may stop extending it. True of any vocabulary cut by minDf (a prefix
+   * occurs wherever its extension does) or by maxFeatures with ties to the smaller term (a prefix is as frequent
+   * as its extensions); checked here rather than assumed.
+   */
+  isPrefixClosed(minN: number, byTokens: boolean): boolean {
+    const pool = this.pool;
+    for (let id = 0; id < this.size; id++) {
+      const start = this.keyStarts[id];
+      const end = start + this.keyLengths[id];
+      let prefixEnd: number;
+      if (byTokens) {
+        let units = 1;
+        prefixEnd = -1;
+        for (let i = start; i < end; i++) {
+          if (pool[i] === SPACE) {
+            units++;
+            prefixEnd = i;
+          }
+        }
+        if (units <= minN) continue;
+      } else {
+        if (end - start <= minN) continue;
+        prefixEnd = end - 1;
+      }
+      packSpan(pool, start, prefixEnd, this.packed);
+      const [k0, k1, k2] = this.packed;
+      if (this.find(pool, start, prefixEnd, hashCodePoints(pool, start, prefixEnd), k0, k1, k2) < 0) return false;
+    }
+    return true;
   }
 
   term(id: number): string {

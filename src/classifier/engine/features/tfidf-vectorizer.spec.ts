@@ -151,6 +151,8 @@ describe('fitTfidfVectorizer', () => {
           offset += columns[b];
         });
         expect(dense(vectorizer.transform(probe), names.length)).toEqual(expected);
+        // Again, now with the probe's words in the word cache.
+        expect(dense(vectorizer.transform(probe), names.length)).toEqual(expected);
       }),
       { numRuns: 200, seed: 11 },
     );
@@ -211,6 +213,25 @@ describe('tfidfVectorizerFromState', () => {
     for (const text of [...fixtures.train, ...fixtures.test])
       expect(rebuilt.transform(text)).toEqual(vectorizer.transform(text));
     expect(rebuilt.featureName(3)).toBe(vectorizer.featureName(3));
+  });
+
+  it('should find every term of a vocabulary that lacks some prefixes', () => {
+    const config = { ...WORDS, analyzers: [{ kind: 'char_wb', ngramRange: [2, 3], lowercase: true }] };
+    const holes = tfidfVectorizerFromState({
+      config,
+      vocabulary: ['abc', 'bc '],
+      idf: [1, 1],
+      columnsPerAnalyzer: [2],
+    });
+    expect(Array.from(holes.transform('xabc abc').indices)).toEqual([0, 1]);
+    const words = { ...WORDS, analyzers: [{ ...WORDS.analyzers[0], ngramRange: [1, 2] }] };
+    const pairs = tfidfVectorizerFromState({
+      config: words,
+      vocabulary: ['free prize'],
+      idf: [1],
+      columnsPerAnalyzer: [1],
+    });
+    expect(Array.from(pairs.transform('a free prize').indices)).toEqual([0]);
   });
 
   it('should refuse bad state with an ArtifactError naming the field', () => {

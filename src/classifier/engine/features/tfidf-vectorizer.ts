@@ -1,6 +1,6 @@
 import { ArtifactError } from '../artifact/artifact-error';
-import { createAnalyzer, type TermSink, type TextAnalyzer } from '../text/analyzers';
-import { CodePointBuffer, compareCodePointOrder } from '../text/code-points';
+import { createAnalyzer, type TermSink, type TextAnalyzer, type WordLevelSink } from '../text/analyzers';
+import { CodePointBuffer, compareCodePointOrder, hashCodePoints } from '../text/code-points';
 import type {
   AnalyzerConfig,
   SparseMatrix,
@@ -10,6 +10,7 @@ import type {
   VectorizerState,
 } from '../types';
 import { TermTable } from './term-table';
+import { MAX_CACHED_WORD, WordCache } from './word-cache';
 import { checkVectorizerConfig, describe, minDocumentCount, VectorizerConfigError } from './vectorizer-config';
 
 /**
@@ -52,14 +53,26 @@ interface Block {
   readonly size: number;
   readonly prefix: string;
   readonly prefixClosed: boolean;
+  readonly cache: WordCache | null;
 }
 
-/** Counts a block's term occurrences into the vectorizer's scratch (the hot path's only per-term work). */
-class CountingSink implements TermSink {
+/**
+ * Counts a block's term occurrences into the vectorizer's scratch (the hot path's only per-term work). For char_wb
+ * blocks it also memoises whole words in a WordCache: a cached word replays its ids; a new one is recorded.
+ */
+class CountingSink implements WordLevelSink {
   table!: TermTable;
   offset = 0;
   prefixClosed = false;
+  cache: WordCache | null = null;
   touchedCount = 0;
+  private recording = false;
+  private recorded = new Int32Array(256);
+  private recordedCount = 0;
+  private wordBuffer: Int32Array = new Int32Array(0);
+  private wordFrom = 0;
+  private wordTo = 0;
+  private wordHash = 0;
 
   constructor(
     readonly counts: Int32Array,
@@ -69,32 +82,46 @@ class CountingSink implements TermSink {
   term(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): boolean {
     const id = this.table.find(buffer, start, end, hash, k0, k1, k2);
     if (id < 0) return !this.prefixClosed;
-    const column = this.offset + id;
-    if (this.counts[column] === 0) this.touched[this.touchedCount++] = column;
-    this.counts[column]++;
+    this.count(this.offset + id);
+    if (this.recording) {
+      if (this.recordedCount === this.recorded.length) this.recording = false;
+      else this.recorded[this.recordedCount++] = id;
+    }
     return true;
   }
-}
 
-/**
- * Whether every term longer than the smallest n has its one-shorter prefix (one code point less for char_wb, one
- * token less for words) in the vocabulary too. Then, when an n-gram is missing, no longer n-gram from the same start
- * can be present, and transform stops extending it. True of any vocabulary cut by minDf alone (a prefix occurs
- * wherever its extension does); usually true under maxFeatures too, and checked rather than assumed.
- */
-function isPrefixClosed(terms: readonly string[], config: AnalyzerConfig): boolean {
-  const minN = config.ngramRange[0];
-  const present = new Set(terms);
-  for (const term of terms) {
-    if (config.kind === 'char_wb') {
-      const chars = [...term];
-      if (chars.length > minN && !present.has(chars.slice(0, -1).join(''))) return false;
-    } else {
-      const cut = term.lastIndexOf(' ');
-      if (cut >= 0 && term.split(' ').length > minN && !present.has(term.slice(0, cut))) return false;
-    }
+  private count(column: number): void {
+    if (this.counts[column] === 0) this.touched[this.touchedCount++] = column;
+    this.counts[column]++;
   }
-  return true;
+
+  beginWord(buffer: Int32Array, from: number, to: number): boolean {
+    const cache = this.cache;
+    this.recording = false;
+    if (cache === null || to - from > MAX_CACHED_WORD) return false;
+    const hash = hashCodePoints(buffer, from, to);
+    const entry = cache.find(buffer, from, to, hash);
+    if (entry >= 0) {
+      const ids = cache.ids;
+      const offset = this.offset;
+      const end = cache.idStart(entry) + cache.idCount(entry);
+      for (let i = cache.idStart(entry); i < end; i++) this.count(offset + ids[i]);
+      return true;
+    }
+    this.recording = true;
+    this.recordedCount = 0;
+    this.wordBuffer = buffer;
+    this.wordFrom = from;
+    this.wordTo = to;
+    this.wordHash = hash;
+    return false;
+  }
+
+  endWord(): void {
+    if (!this.recording) return;
+    this.recording = false;
+    this.cache!.add(this.wordBuffer, this.wordFrom, this.wordTo, this.wordHash, this.recorded, this.recordedCount);
+  }
 }
 
 /** 1 + ln(tf) for the small counts almost every term has. */
@@ -169,8 +196,7 @@ class TfidfVectorizer implements Vectorizer {
             `vectorizer.vocabulary[${offset + i}]: duplicate term ${describe(vocabulary[offset + i])}`,
           );
       }
-      const terms = vocabulary.slice(offset, offset + size);
-      const prefixClosed = isPrefixClosed(terms, analyzerConfig);
+      const prefixClosed = table.isPrefixClosed(analyzerConfig.ngramRange[0], analyzerConfig.kind !== 'char_wb');
       const block = {
         analyzer: createAnalyzer(analyzerConfig),
         table,
@@ -178,6 +204,7 @@ class TfidfVectorizer implements Vectorizer {
         size,
         prefix: prefixes[b],
         prefixClosed,
+        cache: analyzerConfig.kind === 'char_wb' ? new WordCache() : null,
       };
       offset += size;
       return block;
@@ -197,6 +224,7 @@ class TfidfVectorizer implements Vectorizer {
       sink.table = block.table;
       sink.offset = block.offset;
       sink.prefixClosed = block.prefixClosed;
+      sink.cache = block.cache;
       block.analyzer.analyze(text, sink);
       const to = sink.touchedCount;
       if (to === from) continue;
@@ -274,6 +302,8 @@ function idfOf(df: number, documents: number, config: VectorizerConfig): number 
   return config.smoothIdf ? Math.log((1 + documents) / (1 + df)) + 1 : Math.log(documents / df) + 1;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Learns the vocabulary and idf from the training texts, and returns their TF-IDF rows too. */
 export function fitTfidfVectorizer(
   texts: readonly string[],
@@ -292,25 +322,31 @@ export function fitTfidfVectorizer(
       counter.document = d;
       analyzer.analyze(text, counter);
     });
+    const table = counter.table;
     const kept: number[] = [];
-    for (let id = 0; id < counter.table.size; id++) if (counter.documentFrequency[id] >= minCount) kept.push(id);
-    const terms = kept.map((id) => counter.table.term(id));
-    const byTerm = (a: number, b: number): number => compareCodePointOrder(terms[a], terms[b]);
-    let order = kept.map((_, i) => i);
+    for (let id = 0; id < table.size; id++) if (counter.documentFrequency[id] >= minCount) kept.push(id);
+    // rank[id] = position of the term in code-point order; numeric compares from here on.
+    const rank = new Int32Array(table.size);
+    const sorted = kept.map((id) => table.term(id));
+    if (sorted.some((t) => SURROGATE.test(t))) sorted.sort(compareCodePointOrder);
+    else sorted.sort();
+    const scratch = new CodePointBuffer();
+    sorted.forEach((term, r) => (rank[table.findString(term, scratch)] = r));
+    let order = kept;
     if (checked.maxFeatures !== null && order.length > checked.maxFeatures) {
-      order.sort((a, b) => counter.totals[kept[b]] - counter.totals[kept[a]] || byTerm(a, b));
+      order.sort((a, b) => counter.totals[b] - counter.totals[a] || rank[a] - rank[b]);
       order = order.slice(0, checked.maxFeatures);
     }
-    order.sort(byTerm);
+    order.sort((a, b) => rank[a] - rank[b]);
     if (order.length === 0) {
       throw new VectorizerConfigError(
         `analyzers[${b}]`,
         `empty vocabulary: no term of this analyzer appears in ≥ ${checked.minDf} document(s); lower minDf or check the texts`,
       );
     }
-    for (const i of order) {
-      vocabulary.push(terms[i]);
-      idf.push(idfOf(counter.documentFrequency[kept[i]], texts.length, checked));
+    for (const id of order) {
+      vocabulary.push(table.term(id));
+      idf.push(idfOf(counter.documentFrequency[id], texts.length, checked));
     }
     columnsPerAnalyzer.push(order.length);
   });

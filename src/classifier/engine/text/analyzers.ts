@@ -39,6 +39,15 @@ export interface TermSink {
   term(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): boolean;
 }
 
+/**
+ * A sink that can account for a whole char_wb word itself (e.g. from a cache of earlier words): `beginWord` returns
+ * true when it did; otherwise the analyzer emits the word's n-grams to `term` and then calls `endWord`.
+ */
+export interface WordLevelSink extends TermSink {
+  beginWord(buffer: Int32Array, from: number, to: number): boolean;
+  endWord(): void;
+}
+
 const wholeKey = new Int32Array(3);
 
 /**
@@ -87,7 +96,6 @@ class CharWbAnalyzer implements TextAnalyzer {
   constructor(readonly config: CharWbConfig) {}
 
   analyze(text: string, sink: TermSink): void {
-    const [minN, maxN] = this.config.ngramRange;
     const chars = this.chars;
     chars.reset();
     chars.push(SPACE);
@@ -97,6 +105,7 @@ class CharWbAnalyzer implements TextAnalyzer {
     const last = chars.length - 1;
     for (let i = 1; i < last; i++) if (isPythonWhitespace(buf[i])) buf[i] = SPACE;
 
+    const words = typeof (sink as Partial<WordLevelSink>).beginWord === 'function' ? (sink as WordLevelSink) : null;
     let i = 1;
     while (i < last) {
       if (buf[i] === SPACE) {
@@ -106,33 +115,42 @@ class CharWbAnalyzer implements TextAnalyzer {
       const wordStart = i;
       while (i < last && buf[i] !== SPACE) i++;
       // The padded word is buf[wordStart - 1 .. i + 1): the surrounding spaces are already in the buffer.
-      const from = wordStart - 1;
-      const to = i + 1;
-      const paddedLength = to - from;
-      for (let s = from; s < to; s++) {
-        let hash = TERM_HASH_SEED;
-        let k0 = 0;
-        let k1 = 0;
-        let k2 = 0;
-        const stop = Math.min(to, s + maxN);
-        for (let k = s; k < stop; k++) {
-          const c = buf[k];
-          hash = extendTermHash(hash, c);
-          const p = k - s;
-          if (p < PACKED_LENGTH) {
-            if (c >= PACK_LIMIT || c < 0) k0 = UNPACKABLE;
-            else if (p < 2) k0 |= (c + 1) << ((p & 1) << 4);
-            else if (p < 4) k1 |= (c + 1) << ((p & 1) << 4);
-            else k2 |= (c + 1) << ((p & 1) << 4);
-          }
-          const n = p + 1;
-          if (n >= minN && n < paddedLength && !sink.term(buf, s, k + 1, hash, k0, k1, k2)) break;
+      if (words === null) {
+        this.emitWord(buf, wordStart - 1, i + 1, sink);
+      } else if (!words.beginWord(buf, wordStart - 1, i + 1)) {
+        this.emitWord(buf, wordStart - 1, i + 1, sink);
+        words.endWord();
+      }
+    }
+  }
+
+  /** The n-grams of one padded word `buf[from..to)`. */
+  private emitWord(buf: Int32Array, from: number, to: number, sink: TermSink): void {
+    const [minN, maxN] = this.config.ngramRange;
+    const paddedLength = to - from;
+    for (let s = from; s < to; s++) {
+      let hash = TERM_HASH_SEED;
+      let k0 = 0;
+      let k1 = 0;
+      let k2 = 0;
+      const stop = Math.min(to, s + maxN);
+      for (let k = s; k < stop; k++) {
+        const c = buf[k];
+        hash = extendTermHash(hash, c);
+        const p = k - s;
+        if (p < PACKED_LENGTH) {
+          if (c >= PACK_LIMIT || c < 0) k0 = UNPACKABLE;
+          else if (p < 2) k0 |= (c + 1) << ((p & 1) << 4);
+          else if (p < 4) k1 |= (c + 1) << ((p & 1) << 4);
+          else k2 |= (c + 1) << ((p & 1) << 4);
         }
+        const n = p + 1;
+        if (n >= minN && n < paddedLength && !sink.term(buf, s, k + 1, hash, k0, k1, k2)) break;
       }
-      if (maxN >= paddedLength) {
-        packSpan(buf, from, to, wholeKey);
-        sink.term(buf, from, to, hashCodePoints(buf, from, to), wholeKey[0], wholeKey[1], wholeKey[2]);
-      }
+    }
+    if (maxN >= paddedLength) {
+      packSpan(buf, from, to, wholeKey);
+      sink.term(buf, from, to, hashCodePoints(buf, from, to), wholeKey[0], wholeKey[1], wholeKey[2]);
     }
   }
 }
