@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import pino from 'pino';
 import { join } from 'node:path';
 import { ClassifierCoreModule } from '../../src/classifier/classifier-core.module';
+import { ClassifierModule } from '../../src/classifier/classifier.module';
 import { classifierConfig } from '../../src/classifier/config/classifier.config';
+import { HealthModule } from '../../src/health/health.module';
 import { httpConfig } from '../../src/config/http.config';
 import { EngineArtifactCodec } from '../../src/classifier/production-wiring';
 import { AllExceptionsFilter } from '../../src/common/all-exceptions.filter';
@@ -48,7 +50,7 @@ class TestSecretsModule {
  */
 export async function createTrainingTestApp(
   env: Record<string, string>,
-  options: TrainingModuleOptions & { secrets?: Record<string, string> } = {},
+  options: TrainingModuleOptions & { secrets?: Record<string, string>; classifierRoutes?: boolean } = {},
 ): Promise<TrainingTestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'training-app-'));
   const settings: Record<string, string> = {
@@ -78,6 +80,7 @@ export async function createTrainingTestApp(
         TestSecretsModule.with(secrets),
         ClassifierCoreModule.forRoot({ codec: new EngineArtifactCodec() }),
         TrainingModule.forRoot(options),
+        ...(options.classifierRoutes ? [HealthModule, ClassifierModule] : []),
       ],
     }).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { ArtifactCodec } from '../../classifier/model-artifact.port';
 import { ModelHolder } from '../../classifier/model-holder.service';
 import { ChampionFollower } from '../../mlflow/champion-follower';
@@ -21,6 +23,8 @@ export interface PublicationResult {
   /** Set when this replica now serves the new model. */
   readonly servingSource: string | undefined;
   readonly warning?: string;
+  /** Main-thread time of each step, to keep an eye on what could delay serving. */
+  readonly timingsMs: Readonly<Record<string, number>>;
 }
 
 /**
@@ -31,6 +35,7 @@ export interface PublicationResult {
 @Injectable()
 export class ModelPublisher {
   private readonly logger = new Logger(ModelPublisher.name);
+  private commit: Promise<string> | undefined;
 
   constructor(
     private readonly tracking: TrackingStore,
@@ -41,9 +46,17 @@ export class ModelPublisher {
   ) {}
 
   async publish(runId: string, result: RetrainTaskResult): Promise<PublicationResult> {
+    const timingsMs: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (name: string): void => {
+      const now = performance.now();
+      timingsMs[name] = Math.round(now - mark);
+      mark = now;
+    };
     const bytes = await readFile(result.artifactPath);
     // Parsed (schema and checksum verified) before anything is logged: a broken artifact fails the run here.
     const artifact = this.codec.parse(bytes, result.artifactPath);
+    lap('parse');
     const input: TrainingRunInput = {
       artifactBytes: bytes,
       artifact: artifact as TrainingRunInput['artifact'],
@@ -62,12 +75,15 @@ export class ModelPublisher {
       register: true,
       fallback,
       logger: this.logger,
+      env: { ...process.env, GIT_COMMIT: await this.gitCommit() },
     });
+    lap('log');
     const base = {
       trackingRunId: logged.runId,
       trackingStore: logged.store,
       synced: logged.synced,
       warning: logged.warning,
+      timingsMs,
     };
     if (!logged.version) {
       return {
@@ -84,10 +100,12 @@ export class ModelPublisher {
       version: logged.version.version,
       rule: this.config.gate,
     });
+    lap('gate');
     let servingSource: string | undefined;
     if (decision.decision === 'champion') {
       servingSource = `${logged.store === 'mlflow' ? 'mlflow' : 'registry'}:models:/${this.config.modelName}@champion (v${logged.version.version})`;
       this.holder.swap(artifact, servingSource);
+      lap('swap');
       this.logger.log(`retrain ${runId}: v${logged.version.version} promoted and now serving`);
     } else {
       this.logger.log(`retrain ${runId}: v${logged.version.version} not promoted: ${decision.reason}`);
@@ -100,6 +118,16 @@ export class ModelPublisher {
       reason: decision.reason,
       servingSource,
     };
+  }
+
+  /** The git commit tag, looked up once without blocking (the run logger would otherwise run git synchronously). */
+  private gitCommit(): Promise<string> {
+    this.commit ??= process.env.GIT_COMMIT
+      ? Promise.resolve(process.env.GIT_COMMIT)
+      : promisify(execFile)('git', ['rev-parse', 'HEAD'], { timeout: 5000 })
+          .then(({ stdout }) => stdout.trim() || 'unknown')
+          .catch(() => 'unknown');
+    return this.commit;
   }
 
   /** After a Job published a model itself: check the champion alias at once instead of at the next poll. */
