@@ -90,14 +90,15 @@ export async function createTrainingTestApp(
     app.useGlobalFilters(new AllExceptionsFilter());
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    let closing: Promise<void> | undefined;
     return {
       app,
       secrets,
       dir,
       admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
       close: async () => {
-        await app.close();
-        await restore();
+        closing ??= app.close().then(restore);
+        await closing;
       },
     };
   } catch (error) {
