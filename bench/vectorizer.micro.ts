@@ -5,7 +5,15 @@
  */
 import { fitTfidfVectorizer } from '../src/classifier/engine/features/tfidf-vectorizer';
 import { DEFAULT_VECTORIZER_CONFIG } from '../src/classifier/engine/features/vectorizer-config';
+import {
+  createArtifact,
+  parseArtifact,
+  pipelineFromArtifact,
+  serializeArtifact,
+} from '../src/classifier/engine/artifact';
+import { fitModel } from '../src/classifier/engine/models';
 import type { SparseVector } from '../src/classifier/engine/types';
+import type { LabelledText } from '../src/training/datasets/labelled-text';
 import { loadEmailCorpus, loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';
 
@@ -35,24 +43,68 @@ async function measure(name: string, train: readonly string[], test: readonly st
   }
   times.sort();
   t = performance.now();
+  const cpu = process.cpuUsage();
   let batch = 0;
   while (performance.now() - t < 1000) {
     for (const text of test) sink += score(vectorizer.transform(text), weights);
     batch += test.length;
   }
   const perSecond = (batch / (performance.now() - t)) * 1000;
+  const cpuPerSecond = (batch / process.cpuUsage(cpu).user) * 1e6;
   const chars = test.reduce((a, s) => a + s.length, 0) / test.length;
   console.log(
     `${name}: ${vectorizer.nFeatures} columns, fit ${fitMs.toFixed(0)} ms on ${train.length} texts; ` +
       `mean ${chars.toFixed(0)} chars; transform+score median ${percentile(times, 0.5).toFixed(1)} µs, ` +
-      `p99 ${percentile(times, 0.99).toFixed(1)} µs; batch ${perSecond.toFixed(0)} /s` +
+      `p99 ${percentile(times, 0.99).toFixed(1)} µs; batch ${perSecond.toFixed(0)} /s wall, ` +
+      `${cpuPerSecond.toFixed(0)} /s of CPU time` +
       (sink === 42 ? ' ' : ''),
+  );
+}
+
+/** Artifact load time and heap of a loaded model (run with --expose-gc for the heap figure). */
+function measureLoad(train: readonly LabelledText[]): void {
+  const { vectorizer, matrix } = fitTfidfVectorizer(
+    train.map((r) => r.text),
+    DEFAULT_VECTORIZER_CONFIG,
+  );
+  const y = Uint8Array.from(train, (r) => r.label);
+  const model = fitModel('svm', matrix, y, { C: 1, classWeight: 'balanced' }, { seed: 42 });
+  const bytes = serializeArtifact(
+    createArtifact({
+      vectorizer,
+      model,
+      metrics: {},
+      training: {
+        fingerprint: 'bench',
+        rows: y.length,
+        spam: y.filter((v) => v === 1).length,
+        ham: y.filter((v) => v === 0).length,
+        sources: ['sms'],
+      },
+    }),
+  );
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage();
+  const t = performance.now();
+  const pipeline = pipelineFromArtifact(parseArtifact(bytes));
+  const loadMs = performance.now() - t;
+  gc?.();
+  const after = process.memoryUsage();
+  const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
+  console.log(
+    `artifact: ${mb(bytes.length)} MB, ${vectorizer.nFeatures} features; parse + build ${loadMs.toFixed(0)} ms; ` +
+      (gc
+        ? `heap +${mb(after.heapUsed - before.heapUsed)} MB, external +${mb(after.external + after.arrayBuffers - before.external - before.arrayBuffers)} MB`
+        : 'run with --expose-gc for heap') +
+      (pipeline.classify('x').label === 1 ? ' ' : ''),
   );
 }
 
 async function main(): Promise<void> {
   const dataDir = resolveDataDir();
   const sms = await loadSmsCorpus(dataDir);
+  measureLoad(sms.train);
   await measure(
     'sms',
     sms.train.map((r) => r.text),

@@ -108,6 +108,12 @@ describe('model artifact', () => {
     expect(Date.parse(artifact.metadata.createdAt)).toBeGreaterThan(Date.parse('2026-01-01'));
   });
 
+  it('should accept an artifact that was re-formatted but not changed', () => {
+    const artifact = artifactFor('naive_bayes');
+    const pretty = JSON.stringify(JSON.parse(serializeArtifact(artifact)), null, 2);
+    expect(parseArtifact(pretty).checksum).toBe(artifact.checksum);
+  });
+
   it('should build a pipeline from an artifact it did not parse itself', () => {
     const copy = JSON.parse(serializeArtifact(artifactFor('naive_bayes'))) as ModelArtifact;
     expect(pipelineFromArtifact(copy, { maxChars: 100 }).maxChars).toBe(100);
