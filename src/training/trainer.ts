@@ -126,7 +126,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
   const y = Uint8Array.from(request.train, (row) => row.label);
   const weighted = request.train.some((row) => row.weight !== undefined && row.weight !== 1);
   const sampleWeight = weighted ? Float64Array.from(request.train, (row) => row.weight ?? 1) : undefined;
-  const evaluationSets = Object.entries(request.evaluationSets ?? {});
+  const evaluationSets = Object.entries(request.evaluationSets ?? {}).filter(([, rows]) => rows.length > 0);
   const totalChars = texts.reduce((sum, text) => sum + text.length, 0);
 
   let chosen: SearchCandidate;

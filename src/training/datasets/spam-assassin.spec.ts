@@ -42,6 +42,7 @@ describe(loadSpamAssassin.name, () => {
     expect(rows.map((r) => [r.id, r.label, r.source])).toEqual([
       ['easy-ham-1/00001.aaaa.txt', 0, 'email'],
       ['hard-ham-1/00002.bbbb.txt', 0, 'email'],
+      ['spam-1/00004.dddd.txt', 1, 'email'],
       ['spam-2/00003.cccc.txt', 1, 'email'],
     ]);
     expect(readdirSync(cache)).toHaveLength(1);
@@ -56,7 +57,7 @@ describe(loadSpamAssassin.name, () => {
       await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache });
       writeFileSync(join(corpus, 'spam-2/00003.cccc.txt'), 'Subject: changed\r\n\r\nnew text\r\n');
       const rows = await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache });
-      expect(rows[2].text).toBe('changed\nnew text\n');
+      expect(rows[3].text).toBe('changed\nnew text\n');
     } finally {
       rmSync(corpus, { recursive: true, force: true });
     }
@@ -68,7 +69,7 @@ describe(loadSpamAssassin.name, () => {
       mkdirSync(join(dataDir, 'spamassassin'));
       cpSync(MINI_CORPUS, join(dataDir, 'spamassassin', 'corpus'), { recursive: true });
       const rows = await loadSpamAssassin(dataDir, { cache: false, cacheDir: cache });
-      expect(rows).toHaveLength(3);
+      expect(rows).toHaveLength(4);
       expect(readdirSync(cache)).toHaveLength(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
