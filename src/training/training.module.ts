@@ -35,8 +35,11 @@ export interface TrainingModuleOptions {
   readonly kubeConfig?: () => KubeConfig;
   /** The module a training worker runs (`runRetrainTask`); default the real retraining task. */
   readonly taskModule?: string;
-  /** Leave the tracking store to the caller's module graph instead of importing MlflowModule here. */
-  readonly withoutMlflowModule?: boolean;
+  /**
+   * The MlflowModule instance the application already imports (`const mlflow = MlflowModule.forRoot()`), so both
+   * modules share one TrackingStore and one ChampionFollower; default: this module imports its own.
+   */
+  readonly mlflowModule?: DynamicModule;
 }
 
 const KUBE_CONFIG = Symbol('KUBE_CONFIG');
@@ -54,6 +57,7 @@ export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly store: FeedbackStore,
     @Inject(trainingConfig.KEY) private readonly config: TrainingConfig,
+    private readonly leadership: Leadership,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
@@ -65,7 +69,7 @@ export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
         ConfigModule.forFeature(mlflowConfig),
         ScheduleModule.forRoot(),
         AuthModule,
-        ...(options.withoutMlflowModule ? [] : [MlflowModule.forRoot()]),
+        options.mlflowModule ?? MlflowModule.forRoot(),
       ],
       controllers: [FeedbackController, TrainingRunsController],
       providers: [
