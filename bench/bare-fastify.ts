@@ -65,7 +65,6 @@ async function serve(): Promise<void> {
           prediction,
           spamProbability: p,
           modelVersion: model.version,
-          podName,
           channel: resolved,
           startedAt: started,
           text,

@@ -29,6 +29,8 @@ interface Options {
   skipSeed: boolean;
   strict: boolean;
   seedDir: string;
+  /** An artifact to serve; without it the service starts on an empty MODEL_DIR and trains the default model. */
+  model: string | undefined;
 }
 
 interface RunResult {
@@ -58,6 +60,7 @@ function parseArgs(argv: string[]): Options {
     warmup: Number(value('warmup', '3')),
     skipSeed: argv.includes('--skip-seed'),
     strict: argv.includes('--strict'),
+    model: argv.includes('--model') ? resolve(value('model', '')) : undefined,
     seedDir: resolve(value('seed-dir', process.env.SEED_PEER_DIR ?? join(ROOT, '..', 'shared', 'seed-peer'))),
   };
 }
@@ -263,6 +266,7 @@ async function main(): Promise<void> {
               HOST: '127.0.0.1',
               WEB_CONCURRENCY: workers,
               MODEL_DIR: modelDir,
+              ...(options.model ? { MODEL_PATH: options.model } : {}),
               THROTTLE_LIMIT: '1000000000',
               SHUTDOWN_DRAIN_MS: '0',
               LOG_LEVEL: 'info',

@@ -6,7 +6,6 @@ export interface PredictionLogInput {
   readonly prediction: 'spam' | 'not_spam';
   readonly spamProbability: number;
   readonly modelVersion: string;
-  readonly podName: string;
   readonly channel: string;
   readonly startedAt: number;
   readonly text: string;
@@ -18,7 +17,7 @@ export interface PredictionLogInput {
 
 /**
  * The one JSON log line per prediction. Field names are stable (the ELK dashboards read them): request_id,
- * prediction, spam_probability, model_version, pod_name, channel, latency_ms, text_length, text_sha256, and
+ * prediction, spam_probability, model_version, pod_name (from the root logger's base, on every line), channel, latency_ms, text_length, text_sha256, and
  * text_preview only when a preview length is configured. Used by the service and by the benchmark's bare app.
  */
 export function predictionLogLine(input: PredictionLogInput): Record<string, unknown> {
@@ -27,7 +26,6 @@ export function predictionLogLine(input: PredictionLogInput): Record<string, unk
     prediction: input.prediction,
     spam_probability: input.spamProbability,
     model_version: input.modelVersion,
-    pod_name: input.podName,
     channel: input.channel,
     latency_ms: Math.round((performance.now() - input.startedAt) * 1000) / 1000,
     text_length: input.text.length,

@@ -176,7 +176,6 @@ export class PredictionService {
       prediction,
       spamProbability,
       modelVersion: model.artifact.metadata.version,
-      podName: this.http.podName,
       channel,
       startedAt: started,
       text,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
@@ -65,11 +65,11 @@ export class PredictionsController {
   })
   @ApiOkResponse({ type: PredictionResponseDto })
   predict(
-    @Body() body: PredictionRequest,
-    @Query('explain') explain: string | undefined,
-    @Req() req: FastifyRequest,
+    @Req() req: FastifyRequest<{ Body: PredictionRequest; Querystring: { explain?: string } }>,
   ): PredictionResult {
-    return this.predictions.predict(body.text, body.channel, req.id, explain === 'true' || explain === '1');
+    // One parameter (the request) instead of @Body/@Query/@Req: each Nest parameter decorator costs per request.
+    const { text, channel } = req.body;
+    return this.predictions.predict(text, channel, req.id, req.query.explain === 'true' || req.query.explain === '1');
   }
 
   @Post('batch')

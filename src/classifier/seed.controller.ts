@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
@@ -38,8 +38,8 @@ export class SeedController {
   @ApiOkResponse({ type: SeedPredictResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
-  predict(@Body() body: { text: string }, @Req() req: FastifyRequest): SeedPredictResponseDto {
-    const r = this.predictions.predict(body.text, undefined, req.id);
+  predict(@Req() req: FastifyRequest<{ Body: { text: string } }>): SeedPredictResponseDto {
+    const r = this.predictions.predict(req.body.text, undefined, req.id);
     return {
       prediction: r.prediction === 'spam' ? 'spam' : 'ham',
       confidence: r.confidence,

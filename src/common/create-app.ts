@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import handlebars from 'handlebars';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -17,19 +16,7 @@ import { AllExceptionsFilter } from './all-exceptions.filter';
 import { ErrorResponseDto, FieldErrorDto } from './error-response';
 import { ROOT_LOGGER } from './logging';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
-
-export const CONTENT_SECURITY_POLICY = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  fontSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
+import { helmetHeaders } from './security-headers';
 
 /**
  * Builds the application (not listening yet): Fastify with strict Ajv (no type coercion, no silent key removal)
@@ -65,7 +52,9 @@ export async function createApp(
 async function configureFastify(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+  const securityHeaders = await helmetHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
@@ -77,10 +66,6 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
       reply.elapsedTime / 1000,
     );
     done();
-  });
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
-    crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'public'),

@@ -66,10 +66,22 @@ export class MetricsService {
     );
   }
 
+  /** Label children per (method, route, status), so a request costs one map lookup instead of hashing labels twice. */
+  private readonly requestSeries = new Map<
+    string,
+    { count: { inc(): void }; duration: { observe(v: number): void } }
+  >();
+
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.httpRequests.inc(labels);
-    this.httpDuration.observe(labels, seconds);
+    const id = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(id);
+    if (!series) {
+      const labels = { method, route, status: String(status) };
+      series = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
+      this.requestSeries.set(id, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   private modelChanged(metadata: { version: string; algorithm: string }, source: string, loadMs: number): void {
