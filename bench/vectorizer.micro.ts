@@ -95,7 +95,7 @@ function measureLoad(train: readonly LabelledText[]): void {
   console.log(
     `artifact: ${mb(bytes.length)} MB, ${vectorizer.nFeatures} features; parse + build ${loadMs.toFixed(0)} ms; ` +
       (gc
-        ? `heap +${mb(after.heapUsed - before.heapUsed)} MB, external +${mb(after.external + after.arrayBuffers - before.external - before.arrayBuffers)} MB`
+        ? `heap +${mb(after.heapUsed - before.heapUsed)} MB, array buffers +${mb(after.arrayBuffers - before.arrayBuffers)} MB`
         : 'run with --expose-gc for heap') +
       (pipeline.classify('x').label === 1 ? ' ' : ''),
   );

@@ -1,5 +1,5 @@
 import { ArtifactError } from '../artifact/artifact-error';
-import { createAnalyzer, type TermSink, type TextAnalyzer, type WordLevelSink } from '../text/analyzers';
+import { createAnalyzer, type TextAnalyzer, type WordLevelSink } from '../text/analyzers';
 import { CodePointBuffer, compareCodePointOrder, hashCodePoints } from '../text/code-points';
 import type {
   AnalyzerConfig,
@@ -57,15 +57,14 @@ interface Block {
 }
 
 /**
- * Counts a block's term occurrences into the vectorizer's scratch (the hot path's only per-term work). For char_wb
- * blocks it also memoises whole words in a WordCache: a cached word replays its ids; a new one is recorded.
+ * A sink that memoises whole char_wb words in a WordCache (when given one): a word seen before replays its term
+ * ids; a new word's ids are recorded as its n-grams are looked up. Ids never change while a table is in use, so the
+ * result is the same with or without the cache.
  */
-class CountingSink implements WordLevelSink {
-  table!: TermTable;
-  offset = 0;
-  prefixClosed = false;
+abstract class WordMemoSink implements WordLevelSink {
   cache: WordCache | null = null;
-  touchedCount = 0;
+  /** What `term` returns for a term that is not in the table (false: stop extending this n-gram). */
+  protected continueOnMiss = true;
   private recording = false;
   private recorded = new Int32Array(256);
   private recordedCount = 0;
@@ -74,25 +73,27 @@ class CountingSink implements WordLevelSink {
   private wordTo = 0;
   private wordHash = 0;
 
-  constructor(
-    readonly counts: Int32Array,
-    readonly touched: Int32Array,
-  ) {}
+  /** The term's id, or -1 when it is not (and will not be) in the table. */
+  protected abstract lookup(
+    buffer: Int32Array,
+    start: number,
+    end: number,
+    hash: number,
+    k0: number,
+    k1: number,
+    k2: number,
+  ): number;
+  protected abstract accept(id: number): void;
 
   term(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): boolean {
-    const id = this.table.find(buffer, start, end, hash, k0, k1, k2);
-    if (id < 0) return !this.prefixClosed;
-    this.count(this.offset + id);
+    const id = this.lookup(buffer, start, end, hash, k0, k1, k2);
+    if (id < 0) return this.continueOnMiss;
+    this.accept(id);
     if (this.recording) {
       if (this.recordedCount === this.recorded.length) this.recording = false;
       else this.recorded[this.recordedCount++] = id;
     }
     return true;
-  }
-
-  private count(column: number): void {
-    if (this.counts[column] === 0) this.touched[this.touchedCount++] = column;
-    this.counts[column]++;
   }
 
   beginWord(buffer: Int32Array, from: number, to: number): boolean {
@@ -103,9 +104,8 @@ class CountingSink implements WordLevelSink {
     const entry = cache.find(buffer, from, to, hash);
     if (entry >= 0) {
       const ids = cache.ids;
-      const offset = this.offset;
       const end = cache.idStart(entry) + cache.idCount(entry);
-      for (let i = cache.idStart(entry); i < end; i++) this.count(offset + ids[i]);
+      for (let i = cache.idStart(entry); i < end; i++) this.accept(ids[i]);
       return true;
     }
     this.recording = true;
@@ -121,6 +121,43 @@ class CountingSink implements WordLevelSink {
     if (!this.recording) return;
     this.recording = false;
     this.cache!.add(this.wordBuffer, this.wordFrom, this.wordTo, this.wordHash, this.recorded, this.recordedCount);
+  }
+}
+
+/** Counts a block's term occurrences into the vectorizer's scratch: the hot path's only per-term work. */
+class CountingSink extends WordMemoSink {
+  table!: TermTable;
+  offset = 0;
+  touchedCount = 0;
+
+  constructor(
+    readonly counts: Int32Array,
+    readonly touched: Int32Array,
+  ) {
+    super();
+  }
+
+  /** A prefix-closed vocabulary lets the analyzer stop extending an n-gram that is missing. */
+  set prefixClosed(closed: boolean) {
+    this.continueOnMiss = !closed;
+  }
+
+  protected lookup(
+    buffer: Int32Array,
+    start: number,
+    end: number,
+    hash: number,
+    k0: number,
+    k1: number,
+    k2: number,
+  ): number {
+    return this.table.find(buffer, start, end, hash, k0, k1, k2);
+  }
+
+  protected accept(id: number): void {
+    const column = this.offset + id;
+    if (this.counts[column] === 0) this.touched[this.touchedCount++] = column;
+    this.counts[column]++;
   }
 }
 
@@ -265,22 +302,32 @@ class TfidfVectorizer implements Vectorizer {
 }
 
 /** Term statistics of one analyzer over the training texts. */
-class TermCounter implements TermSink {
+class TermCounter extends WordMemoSink {
   readonly table = new TermTable(4096);
   totals = new Float64Array(4096);
   documentFrequency = new Int32Array(4096);
   lastDocument = new Int32Array(4096).fill(-1);
   document = 0;
 
-  term(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): boolean {
-    const id = this.table.intern(buffer, start, end, hash, k0, k1, k2);
+  protected lookup(
+    buffer: Int32Array,
+    start: number,
+    end: number,
+    hash: number,
+    k0: number,
+    k1: number,
+    k2: number,
+  ): number {
+    return this.table.intern(buffer, start, end, hash, k0, k1, k2);
+  }
+
+  protected accept(id: number): void {
     if (id >= this.totals.length) this.grow();
     this.totals[id]++;
     if (this.lastDocument[id] !== this.document) {
       this.lastDocument[id] = this.document;
       this.documentFrequency[id]++;
     }
-    return true;
   }
 
   private grow(): void {
@@ -318,6 +365,7 @@ export function fitTfidfVectorizer(
   checked.analyzers.forEach((analyzerConfig, b) => {
     const analyzer = createAnalyzer(analyzerConfig);
     const counter = new TermCounter();
+    if (analyzerConfig.kind === 'char_wb') counter.cache = new WordCache();
     texts.forEach((text, d) => {
       counter.document = d;
       analyzer.analyze(text, counter);
@@ -345,7 +393,7 @@ export function fitTfidfVectorizer(
       );
     }
     for (const id of order) {
-      vocabulary.push(table.term(id));
+      vocabulary.push(sorted[rank[id]]);
       idf.push(idfOf(counter.documentFrequency[id], texts.length, checked));
     }
     columnsPerAnalyzer.push(order.length);
