@@ -1,6 +1,7 @@
 import { tinyRows } from '../../test/fixtures/training/tiny-corpus';
 import { evaluate } from './evaluation/metrics';
 import {
+  candidateWeights,
   describeCandidate,
   FP_PENALTY,
   LARGE_CORPUS_CHARS,
@@ -72,5 +73,39 @@ describe(searchSpace.name, () => {
 
   it('should describe a candidate for reports', () => {
     expect(describeCandidate(searchSpace(1)[0])).toMatch(/^svm \(char_wb 2-5, C=\d/);
+  });
+});
+
+describe(candidateWeights.name, () => {
+  it('should multiply ham rows by the ham weight and keep row weights', () => {
+    const y = Uint8Array.from([1, 0, 0]);
+    expect(candidateWeights(y, undefined)).toBeUndefined();
+    expect(candidateWeights(y, undefined, 3)).toEqual(Float64Array.from([1, 3, 3]));
+    expect(candidateWeights(y, Float64Array.from([2, 2, 0.5]), 2)).toEqual(Float64Array.from([2, 4, 1]));
+  });
+
+  it('should lower the out-of-fold false positives of a candidate with a higher ham weight', () => {
+    const rows = tinyRows(60);
+    // a few ham rows that look like spam make false positives possible
+    const texts = rows.map((r, i) =>
+      r.label === 0 && i % 10 === 1 ? `${r.text} call now to claim your prize` : r.text,
+    );
+    const y = Uint8Array.from(rows, (r) => r.label);
+    const base: SearchCandidate = {
+      algorithm: 'logistic_regression',
+      vectorizerName: 'word 1-2',
+      vectorizer: SEARCH_VECTORIZERS['word 1-2'],
+      params: { C: 10 },
+    };
+    const result = searchHyperparameters(texts, y, {
+      candidates: [base, { ...base, hamWeight: 8 }],
+      folds: 3,
+      seed: 3,
+    });
+    const [plain, weighted] = [base, { ...base, hamWeight: 8 }].map((c) =>
+      result.ranking.find((s) => s.candidate.hamWeight === c.hamWeight)!,
+    );
+    expect(weighted.cv.fp).toBeLessThanOrEqual(plain.cv.fp);
+    expect(describeCandidate(weighted.candidate)).toContain('ham_weight=8');
   });
 });

@@ -16,6 +16,7 @@ import {
   rocCurve,
 } from './evaluation/metrics';
 import {
+  candidateWeights,
   type CandidateScore,
   describeCandidate,
   type SearchCandidate,
@@ -181,7 +182,10 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
   progress('fit', `fitting ${describeCandidate(chosen)} on ${texts.length} rows`);
   mark = Date.now();
   const { vectorizer, matrix } = fitTfidfVectorizer(texts, chosen.vectorizer);
-  const model = fitModel(chosen.algorithm, matrix, y, chosen.params, { seed, sampleWeight });
+  const model = fitModel(chosen.algorithm, matrix, y, chosen.params, {
+    seed,
+    sampleWeight: candidateWeights(y, sampleWeight, chosen.hamWeight),
+  });
   const pipeline = new SpamPipeline(vectorizer, model, { maxChars });
   timings.fitMs = Date.now() - mark;
   done++;
@@ -290,6 +294,7 @@ function trackingParams(
     n_features: nFeatures,
     seed,
     max_chars: maxChars,
+    ham_weight: chosen.hamWeight ?? 1,
     n_train: request.train.length,
     n_train_spam: spam,
     n_train_ham: request.train.length - spam,
