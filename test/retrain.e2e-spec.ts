@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -148,6 +149,8 @@ describe(`${RetrainingService.name} end to end`, () => {
       registeredVersion: '1',
     });
     expect(app.get(ModelHolder).active()?.artifact.metadata.version).toBe(run.result!.artifactVersion);
+    // no MLflow: the promoted model is also put where the model loader looks after a restart
+    expect(await readdir(join(harness.dir, 'models'))).toEqual(['retrained-v1.json']);
     expect(
       (await app.inject({ method: 'GET', url: '/api/v1/training/runs/nope', headers: harness.admin })).statusCode,
     ).toBe(404);

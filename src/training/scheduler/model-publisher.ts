@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { classifierConfig, type ClassifierConfig } from '../../classifier/config/classifier.config';
 import { ArtifactCodec } from '../../classifier/model-artifact.port';
 import { ModelHolder } from '../../classifier/model-holder.service';
+import { writeFileAtomic } from '../../mlflow/atomic-file';
 import { ChampionFollower } from '../../mlflow/champion-follower';
 import { mlflowConfig, type MlflowConfig } from '../../mlflow/config/mlflow.config';
 import { promoteIfBetter, type PromotionDecision } from '../../mlflow/promotion';
@@ -43,6 +46,7 @@ export class ModelPublisher {
     private readonly codec: ArtifactCodec,
     @Inject(mlflowConfig.KEY) private readonly config: MlflowConfig,
     @Optional() private readonly follower?: ChampionFollower,
+    @Optional() @Inject(classifierConfig.KEY) private readonly classifier?: ClassifierConfig,
   ) {}
 
   async publish(runId: string, result: RetrainTaskResult): Promise<PublicationResult> {
@@ -106,6 +110,7 @@ export class ModelPublisher {
       servingSource = `${logged.store === 'mlflow' ? 'mlflow' : 'registry'}:models:/${this.config.modelName}@champion (v${logged.version.version})`;
       this.holder.swap(artifact, servingSource);
       lap('swap');
+      await this.keepForRestart(bytes, logged.version.version);
       this.logger.log(`retrain ${runId}: v${logged.version.version} promoted and now serving`);
     } else {
       this.logger.log(`retrain ${runId}: v${logged.version.version} not promoted: ${decision.reason}`);
@@ -118,6 +123,21 @@ export class ModelPublisher {
       reason: decision.reason,
       servingSource,
     };
+  }
+
+  /**
+   * Without MLflow no champion follower reloads the promoted model after a restart: put it in MODEL_DIR, where the
+   * model loader takes the newest artifact (only promoted models go there).
+   */
+  private async keepForRestart(bytes: Buffer, version: string): Promise<void> {
+    if (this.tracking.kind !== 'local' || !this.classifier) return;
+    const path = join(this.classifier.modelDir, `retrained-v${version}.json`);
+    try {
+      await mkdir(this.classifier.modelDir, { recursive: true });
+      await writeFileAtomic(path, bytes);
+    } catch (error) {
+      this.logger.warn(`promoted model not copied to ${path}: ${(error as Error).message}`);
+    }
   }
 
   /** The git commit tag, looked up once without blocking (the run logger would otherwise run git synchronously). */
