@@ -16,7 +16,7 @@ import {
 } from '../src/classifier/dto/prediction.dto';
 import { predictionLogLine } from '../src/classifier/prediction-log';
 import { resolveChannel } from '../src/classifier/prediction.service';
-import { EngineArtifactCodec } from '../src/classifier/production-wiring';
+import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
 import { createRootLogger } from '../src/common/logging';
 import { REQUEST_ID_HEADER, requestIdFor } from '../src/common/request-id';
 

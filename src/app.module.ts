@@ -1,4 +1,4 @@
-import { Global, Module, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { Global, Module, RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -22,6 +22,10 @@ export interface AppOptions {
   readonly trainer?: DefaultModelTrainer;
   /** Where JSON logs go (stdout by default); tests pass a stream to read them. */
   readonly logStream?: DestinationStream;
+  /** The global module providing SecretsService (production: VaultModule); default: secrets from the environment. */
+  readonly secretsModule?: Type | DynamicModule;
+  /** The other rooms of the application (production: MLflow, feedback and retraining). */
+  readonly platformModules?: ReadonlyArray<Type | DynamicModule>;
 }
 
 /**
@@ -111,13 +115,14 @@ export class AppModule {
             storage: new FixedWindowThrottlerStorage(),
           }),
         }),
-        SecretsModule,
+        options.secretsModule ?? SecretsModule,
         ClassifierCoreModule.forRoot({ codec: options.codec, trainer: options.trainer }),
         AuthModule,
         HealthModule,
         MetricsModule,
         ClassifierModule,
         WebModule,
+        ...(options.platformModules ?? []),
       ],
     };
   }

@@ -3,11 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { classifierConfigFrom } from './classifier/config/classifier.config';
 import { ensureModelArtifact } from './classifier/model-loader.service';
+import { EngineDefaultModelTrainer } from './classifier/engine-adapters';
 import { productionAppOptions } from './classifier/production-wiring';
 import { createApp } from './common/create-app';
 import { httpConfigFrom } from './config/http.config';
 import { InvalidEnvironmentError, validateEnvironment } from './config/validate-environment';
 import { ReadinessRegistry } from './health/readiness.registry';
+import { loadSecretsBeforeBootstrap } from './vault/load-secrets';
 
 /**
  * Starts the service: validates the environment (one message listing every bad key), then either one server or,
@@ -27,9 +29,15 @@ async function main(): Promise<void> {
   }
   const http = httpConfigFrom(process.env);
   if (http.webConcurrency > 1 && cluster.isPrimary) {
-    const wiring = productionAppOptions();
-    await ensureModelArtifact(classifierConfigFrom(process.env), wiring.trainer);
+    await ensureModelArtifact(classifierConfigFrom(process.env), new EngineDefaultModelTrainer());
     return runPrimary(http.webConcurrency);
+  }
+  try {
+    // Vault (or Vault Agent files) fill SecretsService before any module is built.
+    await loadSecretsBeforeBootstrap(process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(78);
   }
   const app = await createApp(productionAppOptions());
   await app.listen({ port: http.port, host: http.host });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { mkdirSync } from 'node:fs';
-import { EngineArtifactCodec } from '../src/classifier/production-wiring';
+import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
 import { trainSmallRealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { EngineArtifactCodec } from '../src/classifier/production-wiring';
+import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
 import { trainSmallRealModel, type RealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { EngineArtifactCodec } from '../src/classifier/production-wiring';
+import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
 import { trainSmallRealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 

@@ -1,37 +1,23 @@
 import type { AppOptions } from '../app.module';
-import { parseArtifact, pipelineFromArtifact, type ModelArtifact } from './engine/artifact';
-import type { SpamClassifier } from './engine/types';
-import {
-  ArtifactCodec,
-  DefaultModelTrainer,
-  type ClassifierBuildOptions,
-  type ServedArtifact,
-} from './model-artifact.port';
+import { MlflowModule } from '../mlflow/mlflow.module';
+import { TrainingModule } from '../training/training.module';
+import { VaultModule } from '../vault/vault.module';
+import { EngineArtifactCodec, EngineDefaultModelTrainer } from './engine-adapters';
 
-/** The engine's artifact code behind the service's port: checksum-verified parsing, pipelines with CLASSIFY_MAX_CHARS. */
-export class EngineArtifactCodec extends ArtifactCodec {
-  parse(bytes: string | Buffer, source: string): ServedArtifact {
-    return parseArtifact(bytes, source) as unknown as ServedArtifact;
-  }
+export { EngineArtifactCodec, EngineDefaultModelTrainer } from './engine-adapters';
 
-  toClassifier(artifact: ServedArtifact, options: ClassifierBuildOptions): SpamClassifier {
-    return pipelineFromArtifact(artifact as unknown as ModelArtifact, { maxChars: options.maxChars });
-  }
-}
-
-type TrainDefaultModel = (options: { outDir: string }) => Promise<{ artifactPath: string }>;
-
-/** The TRAINING owner's default model (SpamAssassin + SMS when present, fixed hyperparameters). */
-export class EngineDefaultModelTrainer extends DefaultModelTrainer {
-  async train(outDir: string): Promise<{ artifactPath: string }> {
-    // Loaded only when a model must be trained: a normal start never pays for the training code.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
-    const { trainDefaultModel } = require('../training/default-model') as { trainDefaultModel: TrainDefaultModel };
-    const result = await trainDefaultModel({ outDir });
-    return { artifactPath: result.artifactPath };
-  }
-}
-
+/** The whole application: the engine, Vault-backed secrets, the MLflow registry follower, feedback and retraining. */
 export function productionAppOptions(): AppOptions {
+  const mlflow = MlflowModule.forRoot();
+  return {
+    codec: new EngineArtifactCodec(),
+    trainer: new EngineDefaultModelTrainer(),
+    secretsModule: VaultModule,
+    platformModules: [mlflow, TrainingModule.forRoot({ mlflowModule: mlflow })],
+  };
+}
+
+/** The classifier alone (engine + default-model trainer), for the benchmark's ceiling app and lean tests. */
+export function engineOnlyAppOptions(): AppOptions {
   return { codec: new EngineArtifactCodec(), trainer: new EngineDefaultModelTrainer() };
 }

@@ -1,4 +1,7 @@
 import { ClassifierEnvironment } from '../classifier/config/classifier.config';
+import { MlflowEnvironment } from '../mlflow/config/mlflow.config';
+import { TrainingEnvironment } from '../training/config/training.config';
+import { VaultEnvironment } from '../vault/config/vault.config';
 import { HttpEnvironment } from './http.config';
 import { environmentProblems, InvalidEnvironmentError } from './read-environment';
 
@@ -10,7 +13,13 @@ export type EnvironmentClass = new () => object;
  * Every module's environment class. A module that owns configuration adds its `<Module>Environment` here, so one
  * start-up check reports every bad key of the whole application at once.
  */
-export const ENVIRONMENT_CLASSES: EnvironmentClass[] = [HttpEnvironment, ClassifierEnvironment];
+export const ENVIRONMENT_CLASSES: EnvironmentClass[] = [
+  HttpEnvironment,
+  ClassifierEnvironment,
+  VaultEnvironment,
+  MlflowEnvironment,
+  TrainingEnvironment,
+];
 
 /**
  * Validates every module's environment at once and throws one error listing each bad `KEY=value`

@@ -1,0 +1,32 @@
+import { parseArtifact, pipelineFromArtifact, type ModelArtifact } from './engine/artifact';
+import type { SpamClassifier } from './engine/types';
+import {
+  ArtifactCodec,
+  DefaultModelTrainer,
+  type ClassifierBuildOptions,
+  type ServedArtifact,
+} from './model-artifact.port';
+
+/** The engine's artifact code behind the service's port: checksum-verified parsing, pipelines with CLASSIFY_MAX_CHARS. */
+export class EngineArtifactCodec extends ArtifactCodec {
+  parse(bytes: string | Buffer, source: string): ServedArtifact {
+    return parseArtifact(bytes, source) as unknown as ServedArtifact;
+  }
+
+  toClassifier(artifact: ServedArtifact, options: ClassifierBuildOptions): SpamClassifier {
+    return pipelineFromArtifact(artifact as unknown as ModelArtifact, { maxChars: options.maxChars });
+  }
+}
+
+type TrainDefaultModel = (options: { outDir: string }) => Promise<{ artifactPath: string }>;
+
+/** The TRAINING owner's default model (SpamAssassin + SMS when present, fixed hyperparameters). */
+export class EngineDefaultModelTrainer extends DefaultModelTrainer {
+  async train(outDir: string): Promise<{ artifactPath: string }> {
+    // Loaded only when a model must be trained: a normal start never pays for the training code.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+    const { trainDefaultModel } = require('../training/default-model') as { trainDefaultModel: TrainDefaultModel };
+    const result = await trainDefaultModel({ outDir });
+    return { artifactPath: result.artifactPath };
+  }
+}
