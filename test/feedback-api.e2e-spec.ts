@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FeedbackController } from '../src/training/feedback/feedback.controller';
+import { TrainingRunsController } from '../src/training/scheduler/training-runs.controller';
 import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
 
 describe(FeedbackController.name, () => {
@@ -7,7 +8,7 @@ describe(FeedbackController.name, () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    harness = await createTrainingTestApp({ FEEDBACK_MAX_TEXT_CHARS: '1000', RETRAIN_MIN_NEW_FEEDBACK: '3' });
+    harness = await createTrainingTestApp({ FEEDBACK_MAX_TEXT_CHARS: '1000', RETRAIN_MIN_NEW_FEEDBACK: '1000' });
     app = harness.app;
   }, 60_000);
 
@@ -142,5 +143,35 @@ describe(FeedbackController.name, () => {
     const malformed = await app.inject({ method: 'DELETE', url: '/api/v1/feedback/42', headers: harness.admin });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().message).toContain('id must be a UUID');
+  });
+
+  describe(TrainingRunsController.name, () => {
+    const runs = (method: 'GET' | 'POST', url = '/api/v1/training/runs', payload?: unknown, headers = harness.admin) =>
+      app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+
+    it('should require the admin token', async () => {
+      expect((await runs('POST', undefined, { force: true }, {} as typeof harness.admin)).statusCode).toBe(401);
+      expect(
+        (await runs('GET', '/api/v1/training/runs/x', undefined, { authorization: 'Bearer wrong' })).statusCode,
+      ).toBe(403);
+    });
+
+    it('should skip a run without a body when too few labels are new, naming both numbers', async () => {
+      const response = await runs('POST');
+      expect(response.statusCode).toBe(202);
+      const body = response.json();
+      expect(body).toMatchObject({ state: 'skipped', needed: 1000 });
+      expect(body.skipped).toBe(`skipped: ${body.new_labels} new labels, 1000 needed`);
+    });
+
+    it('should refuse a non-boolean force and answer 404 for an unknown run', async () => {
+      const bad = await runs('POST', undefined, { force: 'yes' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toContain('force must be a boolean value');
+      const unknown = await runs('GET', '/api/v1/training/runs/20261127T000000Z-000000');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json().message).toBe('training run 20261127T000000Z-000000 not found');
+      expect((await runs('GET')).json()).toEqual([]);
+    });
   });
 });
