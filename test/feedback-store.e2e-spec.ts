@@ -191,6 +191,8 @@ describe.each([
     await new Promise((r) => setTimeout(r, 3));
     const snapshot = await fresh.snapshot();
     expect(snapshot.rows.map((r) => r.text).sort()).toEqual(['one', 'two']);
+    const before = await fresh.snapshot(new Date(0)); // a Job reading what the leader's snapshot saw
+    expect(before).toEqual({ rows: [], takenAt: new Date(0) });
     const run = await fresh.createRun({ id: 'run-1', trigger: 'api', forced: false, mode: 'worker' });
     expect(run).toMatchObject({ id: 'run-1', state: 'queued', progress: 0, result: null });
 

@@ -25,8 +25,8 @@ export abstract class FeedbackStore {
   /** Returns false when no row had that id. */
   abstract delete(id: string): Promise<boolean>;
   abstract list(query: FeedbackQuery): Promise<FeedbackPage>;
-  /** Every current label, read in one statement so a run trains on a consistent set. */
-  abstract snapshot(): Promise<FeedbackSnapshot>;
+  /** Every current label given before `before` (default: now), read in one statement so a run trains on a consistent set. */
+  abstract snapshot(before?: Date): Promise<FeedbackSnapshot>;
   /** Labels given (created or relabelled) after the feedback cutoff of the last succeeded run (all when none). */
   abstract countNewSinceLastRun(): Promise<number>;
 

@@ -165,14 +165,17 @@ export abstract class SqlFeedbackStore extends FeedbackStore {
   /**
    * Truncated to milliseconds (a JS Date's precision): rows labelled before `takenAt` are in the snapshot, rows at or
    * after it count as new once `takenAt` is a succeeded run's cutoff, so no label falls between two runs.
+   * With `before`, the cutoff is that instant (a training Job reads what the leader's snapshot saw).
    */
-  async snapshot(): Promise<FeedbackSnapshot> {
+  async snapshot(before?: Date): Promise<FeedbackSnapshot> {
     const rows = await this.database().query<
       Pick<FeedbackRow, 'id' | 'text' | 'label' | 'content_hash'> & { taken_at: Date | string }
     >(
       `SELECT f.id, f.text, f.label, f.content_hash, t.taken_at
-       FROM (SELECT date_trunc('milliseconds', clock_timestamp()) AS taken_at) t LEFT JOIN feedback f ON f.labelled_at < t.taken_at
+       FROM (SELECT LEAST(date_trunc('milliseconds', clock_timestamp()), $1::timestamptz) AS taken_at) t
+       LEFT JOIN feedback f ON f.labelled_at < t.taken_at
        ORDER BY f.content_hash`,
+      [before?.toISOString() ?? null],
     );
     const takenAt = toDate(rows[0].taken_at);
     return {

@@ -124,6 +124,7 @@ export class KubernetesJobTrainingRunner extends TrainingRunner {
       String(this.options.feedbackWeight),
       '--feedback-holdout-fraction',
       String(this.options.feedbackHoldoutFraction),
+      ...(task.feedbackCutoff ? ['--feedback-until', task.feedbackCutoff] : []),
     );
     return base;
   }

@@ -26,6 +26,8 @@ export interface RetrainTask {
   readonly algorithm: string;
   /** Cross-validation folds for the logged CV figures (RETRAIN_CV_FOLDS; 0 = none). */
   readonly cvFolds: number;
+  /** ISO instant of the feedback snapshot: a Job reading the database itself takes labels given before it. */
+  readonly feedbackCutoff?: string;
 }
 
 /** One evaluation set's figures (the fields `logTrainingRun` and the quality gate read). */

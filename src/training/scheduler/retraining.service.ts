@@ -172,6 +172,7 @@ export class RetrainingService implements OnApplicationBootstrap, BeforeApplicat
         data: this.config.retrainData,
         algorithm: this.config.retrainAlgorithm,
         cvFolds: this.config.retrainCvFolds,
+        feedbackCutoff: snapshot.takenAt.toISOString(),
       };
       const outcome = await this.runner.run(task, {
         signal,
