@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -10,6 +11,7 @@ import { loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';
 import type { LabelledText } from '../src/training/datasets/labelled-text';
 import { FeedbackStore } from '../src/training/feedback/feedback.store';
+import { PgliteFeedbackStore } from '../src/training/feedback/pglite-feedback.store';
 import { feedbackContentHash } from '../src/training/feedback/feedback-text';
 import { RetrainingService, splitFeedback } from '../src/training/scheduler/retraining.service';
 import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
@@ -269,4 +271,31 @@ describe(`${RetrainingService.name} failures`, () => {
       await harness.close();
     }
   }, 120_000);
+
+  it('should mark a run left running by a stopped replica as failed when this replica leads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interrupted-'));
+    try {
+      const store = new PgliteFeedbackStore(join(dir, 'db'));
+      await store.open();
+      await store.createRun({ id: 'left-behind', trigger: 'cron', forced: false, mode: 'worker' });
+      await store.updateRun('left-behind', { state: 'running', startedAt: new Date() });
+      await store.close();
+      const harness = await createTrainingTestApp({ FEEDBACK_DB_DIR: join(dir, 'db') });
+      try {
+        const run = await harness.app.inject({
+          method: 'GET',
+          url: '/api/v1/training/runs/left-behind',
+          headers: harness.admin,
+        });
+        expect(run.json()).toMatchObject({
+          state: 'failed',
+          reason: 'interrupted: the replica running it stopped before it finished',
+        });
+      } finally {
+        await harness.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
