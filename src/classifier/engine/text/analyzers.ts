@@ -10,6 +10,7 @@ import {
   TERM_HASH_SEED,
   UNPACKABLE,
 } from './code-points';
+import { nltkWordTokenize } from './nltk-word-tokenizer';
 import { NLTK_ENGLISH_STOP_WORDS, SKLEARN_ENGLISH_STOP_WORDS } from './stop-words';
 import {
   ALPHANUMERIC_TOKEN,
@@ -19,11 +20,7 @@ import {
   WORD_TOKEN_REGEX,
 } from './text-semantics';
 
-// Deep imports: require('natural') prints to stdout, reads ./.env and takes ~550 ms.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const TreebankWordTokenizer = require('natural/lib/natural/tokenizers/treebank_word_tokenizer') as new () => {
-  tokenize(text: string): string[];
-};
+// Deep import: require('natural') prints to stdout, reads ./.env and takes ~550 ms.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as { stem(token: string): string };
 
@@ -304,13 +301,12 @@ class WordAnalyzer implements TextAnalyzer {
 }
 
 /**
- * The seed's preprocessing (its common.py `transform_text`): lowercase → Treebank word tokens (natural's
- * TreebankWordTokenizer) → alphanumeric tokens only → NLTK English stop words out → Porter stem (natural's). The seed
- * then fed the joined result to scikit-learn's default analyzer, whose token pattern drops one-character tokens;
- * we do the same, then word n-grams.
+ * The seed's preprocessing (its common.py `transform_text`): lowercase → NLTK's word_tokenize (Punkt sentences, then
+ * NLTKWordTokenizer; see nltk-word-tokenizer.ts for why not natural's TreebankWordTokenizer) → alphanumeric tokens
+ * only → NLTK English stop words out → Porter stem (natural's). The seed then fed the joined result to
+ * scikit-learn's default analyzer, whose token pattern drops one-character tokens; we do the same, then word n-grams.
  */
 class SeedAnalyzer implements TextAnalyzer {
-  private readonly tokenizer = new TreebankWordTokenizer();
   private readonly tokens = new TokenBuffer();
 
   constructor(readonly config: SeedConfig) {}
@@ -318,7 +314,7 @@ class SeedAnalyzer implements TextAnalyzer {
   /** The seed's `transform_text` tokens, before scikit-learn's token pattern. */
   seedTokens(text: string): string[] {
     const out: string[] = [];
-    for (const token of this.tokenizer.tokenize(text.toLowerCase())) {
+    for (const token of nltkWordTokenize(text.toLowerCase())) {
       if (!ALPHANUMERIC_TOKEN.test(token) || NLTK_STOP_WORDS.has(token)) continue;
       out.push(PorterStemmer.stem(token));
     }
