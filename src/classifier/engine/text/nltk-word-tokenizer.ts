@@ -9,6 +9,8 @@
  * spelled out with Unicode properties below. Every pattern is linear (no nested quantifiers).
  */
 
+import { isPythonWhitespace } from './text-semantics';
+
 const W = String.raw`[\p{L}\p{N}_]`;
 const NOT_WORD_BEFORE = `(?<!${W})`;
 const NOT_WORD_AFTER = `(?!${W})`;
@@ -68,7 +70,16 @@ function applyRules(text: string, rules: readonly Rule[]): string {
 
 /** Python's `str.split()`: runs of Python whitespace separate tokens. */
 function splitOnWhitespace(text: string): string[] {
-  return text.split(/[\s\u001c-\u001f\u0085]+/u).filter((t) => t.length > 0 && t !== '\ufeff');
+  const tokens: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const space = i === text.length || isPythonWhitespace(text.charCodeAt(i));
+    if (space && start >= 0) {
+      tokens.push(text.slice(start, i));
+      start = -1;
+    } else if (!space && start < 0) start = i;
+  }
+  return tokens;
 }
 
 /** NLTK's NLTKWordTokenizer.tokenize (convert_parentheses false). */
