@@ -96,6 +96,18 @@ describe('model artifact', () => {
     expect(strip(later)).toBe(strip(first));
   });
 
+  it('should store undefined figures in metrics as null', () => {
+    const pipeline = fitTinyPipeline('naive_bayes');
+    const metrics = { mcc: Number.NaN, rocAuc: Infinity, curve: Float64Array.of(0.5, 1), nested: [{ f1: 1 }] };
+    const artifact = createArtifact({
+      vectorizer: pipeline.vectorizer,
+      model: pipeline.model,
+      metrics,
+      training: TRAINING,
+    });
+    expect(artifact.metadata.metrics).toEqual({ mcc: null, rocAuc: null, curve: [0.5, 1], nested: [{ f1: 1 }] });
+  });
+
   it('should round-trip the seed configuration too', () => {
     const texts = [...SPAM, ...HAM];
     const { vectorizer, matrix } = fitTfidfVectorizer(texts, SEED_VECTORIZER_CONFIG);

@@ -89,7 +89,7 @@ export function createArtifact(input: CreateArtifactInput): ModelArtifact {
     throw new ArtifactError('vectorizer: its state does not hold one term per feature');
   }
   const training = checkTraining(JSON.parse(canonicalJson(input.training, 'training')));
-  const metrics = JSON.parse(canonicalJson(input.metrics, 'metrics')) as ArtifactMetrics;
+  const metrics = JSON.parse(canonicalJson(jsonSafeFigures(input.metrics), 'metrics')) as ArtifactMetrics;
   const contentHash = sha256(canonicalJson({ vectorizer, model, training }));
   const metadata: ArtifactMetadata = {
     version: `${compactTimestamp(createdAt)}-${contentHash.slice(0, 8)}`,
@@ -106,6 +106,21 @@ export function createArtifact(input: CreateArtifactInput): ModelArtifact {
   const artifact: ModelArtifact = { ...payload, checksum: sha256(canonicalJson(payload)) };
   built.set(artifact, { vectorizer: input.vectorizer, model: input.model });
   return artifact;
+}
+
+/**
+ * Metrics are figures for people: an undefined figure (NaN, e.g. MCC with one class) is stored as null and typed
+ * arrays as arrays, rather than refusing the whole artifact. Model and vectorizer state get no such leniency.
+ */
+function jsonSafeFigures(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>, jsonSafeFigures);
+  if (Array.isArray(value)) return value.map(jsonSafeFigures);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafeFigures(item)]));
+  }
+  return value;
 }
 
 /** The artifact's bytes: canonical JSON (one line) and a newline. */
