@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { tfidfVectorizerFromState, type TfidfVectorizerState } from '../features/tfidf-vectorizer';
-import { describe } from '../features/vectorizer-config';
+import { describeValue } from '../features/vectorizer-config';
 import { modelFromState } from '../models';
 import { SpamPipeline, type SpamPipelineOptions } from '../pipeline';
 import {
@@ -147,16 +147,16 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('expected a JSON object');
   const a = parsed as Record<string, unknown>;
-  if (a.format !== ARTIFACT_FORMAT) fail(`format: expected '${ARTIFACT_FORMAT}', got ${describe(a.format)}`);
+  if (a.format !== ARTIFACT_FORMAT) fail(`format: expected '${ARTIFACT_FORMAT}', got ${describeValue(a.format)}`);
   if (a.formatVersion !== ARTIFACT_FORMAT_VERSION) {
     fail(
-      `unsupported formatVersion ${describe(a.formatVersion)}: this build reads formatVersion ${ARTIFACT_FORMAT_VERSION} only`,
+      `unsupported formatVersion ${describeValue(a.formatVersion)}: this build reads formatVersion ${ARTIFACT_FORMAT_VERSION} only`,
     );
   }
   const unknown = Object.keys(a).filter((key) => !TOP_LEVEL_KEYS.includes(key));
   if (unknown.length > 0) fail(`unknown field(s) ${unknown.join(', ')}`);
   if (typeof a.checksum !== 'string' || !/^[0-9a-f]{64}$/.test(a.checksum)) {
-    fail(`checksum: expected 64 lowercase hex digits (sha256), got ${describe(a.checksum)}`);
+    fail(`checksum: expected 64 lowercase hex digits (sha256), got ${describeValue(a.checksum)}`);
   }
   const { checksum, ...payload } = a;
   let computed = canonicalPayloadChecksum(json, checksum as string);
@@ -180,7 +180,7 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
     const modelFeatures = (a.model as Record<string, unknown>).nFeatures;
     if (modelFeatures !== vectorizer.nFeatures || metadata.nFeatures !== vectorizer.nFeatures) {
       fail(
-        `the vectorizer has ${vectorizer.nFeatures} features but metadata.nFeatures is ${metadata.nFeatures} and model.nFeatures is ${describe(modelFeatures)}`,
+        `the vectorizer has ${vectorizer.nFeatures} features but metadata.nFeatures is ${metadata.nFeatures} and model.nFeatures is ${describeValue(modelFeatures)}`,
       );
     }
     const artifact = parsed as ModelArtifact;
@@ -228,7 +228,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function count(value: unknown, field: string): number {
   if (!Number.isInteger(value) || (value as number) < 0) {
-    throw new ArtifactError(`${field}: expected a whole number ≥ 0, got ${describe(value)}`);
+    throw new ArtifactError(`${field}: expected a whole number ≥ 0, got ${describeValue(value)}`);
   }
   return value as number;
 }
@@ -236,17 +236,17 @@ function count(value: unknown, field: string): number {
 function text(value: unknown, field: string, pattern?: RegExp): string {
   if (typeof value !== 'string' || value.length === 0 || (pattern && !pattern.test(value))) {
     throw new ArtifactError(
-      `${field}: expected ${pattern ? `a string matching ${pattern}` : 'a non-empty string'}, got ${describe(value)}`,
+      `${field}: expected ${pattern ? `a string matching ${pattern}` : 'a non-empty string'}, got ${describeValue(value)}`,
     );
   }
   return value;
 }
 
 function checkTraining(value: unknown, field = 'training'): TrainingProvenance {
-  if (!isRecord(value)) throw new ArtifactError(`${field}: expected an object, got ${describe(value)}`);
+  if (!isRecord(value)) throw new ArtifactError(`${field}: expected an object, got ${describeValue(value)}`);
   const sources = value.sources;
   if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string')) {
-    throw new ArtifactError(`${field}.sources: expected an array of strings, got ${describe(sources)}`);
+    throw new ArtifactError(`${field}.sources: expected an array of strings, got ${describeValue(sources)}`);
   }
   const training = {
     fingerprint: text(value.fingerprint, `${field}.fingerprint`),
@@ -264,22 +264,22 @@ function checkTraining(value: unknown, field = 'training'): TrainingProvenance {
 }
 
 function checkMetadata(value: unknown): ArtifactMetadata {
-  if (!isRecord(value)) throw new ArtifactError(`metadata: expected an object, got ${describe(value)}`);
+  if (!isRecord(value)) throw new ArtifactError(`metadata: expected an object, got ${describeValue(value)}`);
   text(value.version, 'metadata.version', /^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
   if (typeof value.algorithm !== 'string' || !ALGORITHMS.includes(value.algorithm as Algorithm)) {
     throw new ArtifactError(
-      `metadata.algorithm: expected one of ${ALGORITHMS.join(', ')}, got ${describe(value.algorithm)}`,
+      `metadata.algorithm: expected one of ${ALGORITHMS.join(', ')}, got ${describeValue(value.algorithm)}`,
     );
   }
   const createdAt = text(value.createdAt, 'metadata.createdAt');
   if (Number.isNaN(Date.parse(createdAt))) {
-    throw new ArtifactError(`metadata.createdAt: expected an ISO 8601 date, got ${describe(createdAt)}`);
+    throw new ArtifactError(`metadata.createdAt: expected an ISO 8601 date, got ${describeValue(createdAt)}`);
   }
   count(value.nFeatures, 'metadata.nFeatures');
   if (!isRecord(value.vectorizerConfig)) throw new ArtifactError('metadata.vectorizerConfig: expected an object');
   if (!isRecord(value.modelParams)) throw new ArtifactError('metadata.modelParams: expected an object');
   if (!isRecord(value.metrics))
-    throw new ArtifactError(`metadata.metrics: expected an object, got ${describe(value.metrics)}`);
+    throw new ArtifactError(`metadata.metrics: expected an object, got ${describeValue(value.metrics)}`);
   checkTraining(value.training, 'metadata.training');
   text(value.contentHash, 'metadata.contentHash', /^[0-9a-f]{64}$/);
   return value as unknown as ArtifactMetadata;

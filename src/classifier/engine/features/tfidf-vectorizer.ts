@@ -11,7 +11,7 @@ import type {
 } from '../types';
 import { TermTable } from './term-table';
 import { MAX_CACHED_WORD, WordCache } from './word-cache';
-import { checkVectorizerConfig, describe, minDocumentCount, VectorizerConfigError } from './vectorizer-config';
+import { checkVectorizerConfig, describeValue, minDocumentCount, VectorizerConfigError } from './vectorizer-config';
 
 /**
  * TF-IDF with scikit-learn's TfidfVectorizer semantics:
@@ -230,7 +230,7 @@ class TfidfVectorizer implements Vectorizer {
         const id = table.internString(vocabulary[offset + i], scratch);
         if (id !== i)
           throw new ArtifactError(
-            `vectorizer.vocabulary[${offset + i}]: duplicate term ${describe(vocabulary[offset + i])}`,
+            `vectorizer.vocabulary[${offset + i}]: duplicate term ${describeValue(vocabulary[offset + i])}`,
           );
       }
       const prefixClosed = table.isPrefixClosed(analyzerConfig.ngramRange[0], analyzerConfig.kind !== 'char_wb');
@@ -405,7 +405,7 @@ export function fitTfidfVectorizer(
 /** Rebuilds a fitted vectorizer from untrusted JSON state; throws ArtifactError naming the bad field. */
 export function tfidfVectorizerFromState(state: unknown): Vectorizer {
   if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-    throw new ArtifactError(`vectorizer: expected an object, got ${describe(state)}`);
+    throw new ArtifactError(`vectorizer: expected an object, got ${describeValue(state)}`);
   }
   const s = state as Record<string, unknown>;
   let config: VectorizerConfig;
@@ -416,22 +416,26 @@ export function tfidfVectorizerFromState(state: unknown): Vectorizer {
   }
   const { vocabulary, idf, columnsPerAnalyzer } = s;
   if (!Array.isArray(vocabulary) || vocabulary.length === 0) {
-    throw new ArtifactError(`vectorizer.vocabulary: expected a non-empty array of terms, got ${describe(vocabulary)}`);
+    throw new ArtifactError(
+      `vectorizer.vocabulary: expected a non-empty array of terms, got ${describeValue(vocabulary)}`,
+    );
   }
   const badTerm = vocabulary.findIndex((t) => typeof t !== 'string' || t.length === 0);
   if (badTerm >= 0) {
     throw new ArtifactError(
-      `vectorizer.vocabulary[${badTerm}]: expected a non-empty string, got ${describe(vocabulary[badTerm])}`,
+      `vectorizer.vocabulary[${badTerm}]: expected a non-empty string, got ${describeValue(vocabulary[badTerm])}`,
     );
   }
   if (!Array.isArray(idf) || idf.length !== vocabulary.length) {
     throw new ArtifactError(
-      `vectorizer.idf: expected ${vocabulary.length} numbers (one per term), got ${describe(idf)}`,
+      `vectorizer.idf: expected ${vocabulary.length} numbers (one per term), got ${describeValue(idf)}`,
     );
   }
   const badIdf = idf.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || v <= 0);
   if (badIdf >= 0) {
-    throw new ArtifactError(`vectorizer.idf[${badIdf}]: expected a finite number > 0, got ${describe(idf[badIdf])}`);
+    throw new ArtifactError(
+      `vectorizer.idf[${badIdf}]: expected a finite number > 0, got ${describeValue(idf[badIdf])}`,
+    );
   }
   if (
     !Array.isArray(columnsPerAnalyzer) ||
@@ -440,7 +444,7 @@ export function tfidfVectorizerFromState(state: unknown): Vectorizer {
     columnsPerAnalyzer.reduce((a: number, n: number) => a + n, 0) !== vocabulary.length
   ) {
     throw new ArtifactError(
-      `vectorizer.columnsPerAnalyzer: expected ${config.analyzers.length} column counts summing to ${vocabulary.length}, got ${describe(columnsPerAnalyzer)}`,
+      `vectorizer.columnsPerAnalyzer: expected ${config.analyzers.length} column counts summing to ${vocabulary.length}, got ${describeValue(columnsPerAnalyzer)}`,
     );
   }
   return new TfidfVectorizer(config, vocabulary as string[], idf as number[], columnsPerAnalyzer as number[]);

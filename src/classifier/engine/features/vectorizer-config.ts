@@ -50,11 +50,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function checkBoolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean')
-    throw new VectorizerConfigError(field, `expected true or false, got ${describe(value)}`);
+    throw new VectorizerConfigError(field, `expected true or false, got ${describeValue(value)}`);
   return value;
 }
 
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
@@ -69,14 +69,15 @@ function checkNgramRange(value: unknown, field: string): [number, number] {
   ) {
     throw new VectorizerConfigError(
       field,
-      `expected [min, max] with integers 1 ≤ min ≤ max ≤ ${MAX_NGRAM}, got ${describe(value)}`,
+      `expected [min, max] with integers 1 ≤ min ≤ max ≤ ${MAX_NGRAM}, got ${describeValue(value)}`,
     );
   }
   return [value[0], value[1]];
 }
 
 function checkAnalyzer(value: unknown, field: string): AnalyzerConfig {
-  if (!isRecord(value)) throw new VectorizerConfigError(field, `expected an analyzer object, got ${describe(value)}`);
+  if (!isRecord(value))
+    throw new VectorizerConfigError(field, `expected an analyzer object, got ${describeValue(value)}`);
   const ngramRange = checkNgramRange(value.ngramRange, `${field}.ngramRange`);
   switch (value.kind) {
     case 'seed':
@@ -87,7 +88,7 @@ function checkAnalyzer(value: unknown, field: string): AnalyzerConfig {
       if (value.stopWords !== null && value.stopWords !== 'english') {
         throw new VectorizerConfigError(
           `${field}.stopWords`,
-          `expected 'english' or null, got ${describe(value.stopWords)}`,
+          `expected 'english' or null, got ${describeValue(value.stopWords)}`,
         );
       }
       return {
@@ -101,18 +102,18 @@ function checkAnalyzer(value: unknown, field: string): AnalyzerConfig {
     default:
       throw new VectorizerConfigError(
         `${field}.kind`,
-        `expected 'seed', 'word' or 'char_wb', got ${describe(value.kind)}`,
+        `expected 'seed', 'word' or 'char_wb', got ${describeValue(value.kind)}`,
       );
   }
 }
 
 /** Checks an untrusted configuration field by field and returns a clean copy. */
 export function checkVectorizerConfig(value: unknown, field = 'config'): VectorizerConfig {
-  if (!isRecord(value)) throw new VectorizerConfigError(field, `expected an object, got ${describe(value)}`);
+  if (!isRecord(value)) throw new VectorizerConfigError(field, `expected an object, got ${describeValue(value)}`);
   if (!Array.isArray(value.analyzers) || value.analyzers.length === 0 || value.analyzers.length > 8) {
     throw new VectorizerConfigError(
       `${field}.analyzers`,
-      `expected 1 to 8 analyzers, got ${describe(value.analyzers)}`,
+      `expected 1 to 8 analyzers, got ${describeValue(value.analyzers)}`,
     );
   }
   const analyzers = value.analyzers.map((a, i) => checkAnalyzer(a, `${field}.analyzers[${i}]`));
@@ -120,18 +121,18 @@ export function checkVectorizerConfig(value: unknown, field = 'config'): Vectori
   if (maxFeatures !== null && !(Number.isInteger(maxFeatures) && (maxFeatures as number) >= 1)) {
     throw new VectorizerConfigError(
       `${field}.maxFeatures`,
-      `expected a positive integer or null, got ${describe(maxFeatures)}`,
+      `expected a positive integer or null, got ${describeValue(maxFeatures)}`,
     );
   }
   const minDf = value.minDf;
   if (typeof minDf !== 'number' || !(minDf > 0) || (minDf > 1 && !Number.isInteger(minDf))) {
     throw new VectorizerConfigError(
       `${field}.minDf`,
-      `expected a proportion in (0, 1] or a whole number of documents ≥ 1, got ${describe(minDf)}`,
+      `expected a proportion in (0, 1] or a whole number of documents ≥ 1, got ${describeValue(minDf)}`,
     );
   }
   if (value.norm !== 'l2' && value.norm !== null) {
-    throw new VectorizerConfigError(`${field}.norm`, `expected 'l2' or null, got ${describe(value.norm)}`);
+    throw new VectorizerConfigError(`${field}.norm`, `expected 'l2' or null, got ${describeValue(value.norm)}`);
   }
   return {
     analyzers,
