@@ -36,7 +36,8 @@ export class SingleInstanceLeadership extends Leadership {
     return { identity: this.identity, isLeader: true, leader: this.identity };
   }
 
-  onChange(): () => void {
+  /** Leadership never changes here: nothing to tell. */
+  onChange(_listener: LeadershipListener): () => void {
     return () => undefined;
   }
 }
