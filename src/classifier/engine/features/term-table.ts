@@ -18,11 +18,14 @@ function mix(hash: number): number {
 
 const SPACE = 0x20;
 
+/** Linear probing stays short up to this load; a smaller table keeps more of it in cache. */
+const MAX_LOAD = 0.7;
+
 /** Marks a slot whose term is compared against the pool (a packed key word is never -1). */
 const POOLED = UNPACKABLE;
 
 /**
- * An open-addressing hash table (linear probing, load ≤ 1/2) from terms — spans of code points — to dense ids.
+ * An open-addressing hash table (linear probing, load ≤ 0.7) from terms — spans of code points — to dense ids.
  * A slot is four int32s. A term of ≤ PACKED_LENGTH code points below PACK_LIMIT (every char_wb n-gram of
  * ordinary text) is stored as `[id, k0, k1, k2]`, its packed key, so a lookup reads one cache line and compares
  * exactly; a longer term is stored as `[id, POOLED, hash, 0]` and compared against its code points in a pool.
@@ -40,7 +43,7 @@ export class TermTable {
 
   constructor(expectedSize = 1024) {
     let capacity = 16;
-    while (capacity < expectedSize * 2) capacity *= 2;
+    while (capacity * MAX_LOAD < expectedSize) capacity *= 2;
     this.slots = new Int32Array(capacity * 4).fill(-1);
     this.mask = capacity - 1;
     const entries = Math.max(16, expectedSize);
@@ -86,7 +89,7 @@ export class TermTable {
   intern(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): number {
     const found = this.find(buffer, start, end, hash, k0, k1, k2);
     if (found >= 0) return found;
-    if ((this.size + 1) * 8 > this.slots.length) this.rehash(this.slots.length / 2);
+    if (this.size + 1 > (this.slots.length / 4) * MAX_LOAD) this.rehash(this.slots.length / 2);
     const id = this.size++;
     if (id === this.keyStarts.length) this.growEntries();
     const length = end - start;
