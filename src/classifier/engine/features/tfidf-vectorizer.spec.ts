@@ -3,7 +3,7 @@ import { ArtifactError } from '../artifact/artifact-error';
 import { analyzeToStrings, createAnalyzer } from '../text/analyzers';
 import type { SparseVector, VectorizerConfig } from '../types';
 import fixtures from './sklearn-fixtures.json';
-import { fitTfidfVectorizer, tfidfVectorizerFromState, type TfidfVectorizerState } from './tfidf-vectorizer';
+import { fitTfidfVectorizer, sortRange, tfidfVectorizerFromState, type TfidfVectorizerState } from './tfidf-vectorizer';
 import { DEFAULT_VECTORIZER_CONFIG, SEED_VECTORIZER_CONFIG, VectorizerConfigError } from './vectorizer-config';
 
 const WORDS: VectorizerConfig = {
@@ -200,6 +200,20 @@ describe('fitTfidfVectorizer', () => {
     for (const [config, message] of bad) {
       expect(() => fitTfidfVectorizer(['aa bb'], config as VectorizerConfig)).toThrow(message);
     }
+  });
+});
+
+describe(sortRange.name, () => {
+  it('should sort any range of an Int32Array in place', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 300 }), fc.nat(10), (values, pad) => {
+        const a = Int32Array.from([99, ...values, -99].concat(new Array(pad).fill(7)));
+        sortRange(a, 1, values.length + 1);
+        expect(Array.from(a.subarray(1, values.length + 1))).toEqual([...values].sort((x, y) => x - y));
+        expect([a[0], a[values.length + 1]]).toEqual([99, -99]);
+      }),
+      { numRuns: 200, seed: 9 },
+    );
   });
 });
 

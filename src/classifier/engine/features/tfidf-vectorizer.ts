@@ -17,7 +17,10 @@ import { checkVectorizerConfig, describeValue, minDocumentCount, VectorizerConfi
  * TF-IDF with scikit-learn's TfidfVectorizer semantics:
  * - vocabulary from the training texts, terms in code-point order (Python's `sorted`), terms seen in fewer than
  *   `minDf` documents dropped, then at most `maxFeatures` terms per analyzer kept by highest total count in the
- *   corpus; ties are broken by code-point order of the term (scikit-learn leaves them to numpy's unstable argsort);
+ *   corpus; ties are broken by code-point order of the term. scikit-learn leaves ties to numpy's argsort, whose
+ *   order depends on the CPU (the AVX-512 sort on these machines), so which tied terms survive the cut can differ:
+ *   for the seed's 3,000 SMS features (1,178 terms tied at the cut) the cross-validated F1 is the same (0.8768 vs
+ *   0.8769) and the test F1 0.8971 vs scikit-learn's 0.9011;
  * - `SMOOTH_IDF`: idf = ln((1 + n) / (1 + df)) + 1, or ln(n / df) + 1 unsmoothed (n = training documents);
  * - tf = raw count, or `SUBLINEAR_TF` 1 + ln(tf);
  * - `L2_NORM`: each analyzer's block of columns is divided by its Euclidean norm, as a scikit-learn FeatureUnion of
