@@ -1,4 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { FeedbackController } from '../src/training/feedback/feedback.controller';
 import { TrainingRunsController } from '../src/training/scheduler/training-runs.controller';
 import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
@@ -173,5 +175,23 @@ describe(FeedbackController.name, () => {
       expect(unknown.json().message).toBe('training run 20261127T000000Z-000000 not found');
       expect((await runs('GET')).json()).toEqual([]);
     });
+  });
+
+  it('should describe its routes in a valid OpenAPI document with examples', async () => {
+    const doc = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle('training').setVersion('1').addBearerAuth().build(),
+    );
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/feedback',
+      '/api/v1/feedback/{id}',
+      '/api/v1/training/runs',
+      '/api/v1/training/runs/{id}',
+    ]);
+    const schemas = doc.components?.schemas as Record<string, { properties: Record<string, { example?: unknown }> }>;
+    expect(schemas.CreateFeedbackDto.properties.label.example).toBe('spam');
+    expect(schemas.TrainingRunAcceptedDto.properties.skipped.example).toBe('skipped: 3 new labels, 50 needed');
   });
 });
