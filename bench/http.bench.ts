@@ -271,6 +271,10 @@ async function main(): Promise<void> {
               SHUTDOWN_DRAIN_MS: '0',
               LOG_LEVEL: 'info',
               POD_NAME: 'bench',
+              FEEDBACK_DB_DIR: join(dir, 'feedback-db'),
+              TRAINING_OUT_DIR: join(dir, 'training'),
+              MLFLOW_LOCAL_REGISTRY_DIR: join(dir, 'mlruns'),
+              MLFLOW_CHAMPION_CACHE_DIR: join(dir, 'champion'),
             },
             stdio: ['ignore', out, out],
           });

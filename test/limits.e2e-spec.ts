@@ -44,11 +44,28 @@ describe('rate limit', () => {
     expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(200);
   });
 
-  it('should send the security headers on every response', async () => {
-    const res = await t.app.inject({ url: '/health/live' });
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(res.headers['strict-transport-security']).toContain('max-age=');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  it('should send helmet headers on pages and the compact API set on API routes', async () => {
+    const page = await t.app.inject({ url: '/' });
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(page.headers['strict-transport-security']).toContain('max-age=');
+    const api = await t.app.inject({ url: '/health/live' });
+    expect(api.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(api.headers['x-frame-options']).toBe('DENY');
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['cache-control']).toContain('no-store');
+    const missing = await t.app.inject({ url: '/no/such/page' });
+    expect(missing.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it('should log one request line for other routes and none besides the prediction line for predictions', async () => {
+    const before = t.logs.length;
+    await t.app.inject({ url: '/health/live', headers: { 'x-request-id': 'req-line-1' } });
+    const lines = t.logs.slice(before).filter((l) => (l.req as { id?: string } | undefined)?.id === 'req-line-1');
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'request completed', context: 'HTTP', res: { statusCode: 200 } }),
+    ]);
+    expect(typeof lines[0].responseTime).toBe('number');
   });
 });

@@ -4,6 +4,7 @@ import { ArtifactCodec, type ServedArtifact } from './model-artifact.port';
 
 export interface ActiveModel {
   readonly classifier: SpamClassifier;
+  /** The artifact's metadata and checksum; its vectorizer and model state live on only inside `classifier`. */
   readonly artifact: ServedArtifact;
   /** Where it came from: a file path, `trained:<path>`, `mlflow:models:/spam-classifier@champion (v3)`. */
   readonly source: string;
@@ -41,7 +42,7 @@ export class ModelHolder {
     const classifier = this.codec.toClassifier(artifact, { maxChars: this.maxChars });
     const next: ActiveModel = {
       classifier,
-      artifact,
+      artifact: withoutModelState(artifact),
       source,
       loadedAt: new Date(),
       loadMs: performance.now() - started,
@@ -63,4 +64,13 @@ export class ModelHolder {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/**
+ * The artifact without its `vectorizer` and `model` state: once the classifier is built, holding the parsed state
+ * too would keep a second copy of the vocabulary and weights (about half the heap with the default model).
+ */
+export function withoutModelState(artifact: ServedArtifact): ServedArtifact {
+  const { vectorizer: _vectorizer, model: _model, ...rest } = artifact;
+  return rest as ServedArtifact;
 }

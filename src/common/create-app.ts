@@ -6,7 +6,7 @@ import handlebars from 'handlebars';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { AppModule, type AppOptions } from '../app.module';
+import { AppModule, PREDICTION_ROUTES, type AppOptions } from '../app.module';
 import { projectRoot } from '../classifier/config/classifier.config';
 import { httpConfigFrom } from '../config/http.config';
 import { validateEnvironment } from '../config/validate-environment';
@@ -16,7 +16,7 @@ import { AllExceptionsFilter } from './all-exceptions.filter';
 import { ErrorResponseDto, FieldErrorDto } from './error-response';
 import { ROOT_LOGGER } from './logging';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
-import { helmetHeaders } from './security-headers';
+import { API_SECURITY_HEADERS, helmetHeaders, isApiRoute } from './security-headers';
 
 /**
  * Builds the application (not listening yet): Fastify with strict Ajv (no type coercion, no silent key removal)
@@ -52,19 +52,35 @@ export async function createApp(
 async function configureFastify(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
-  const securityHeaders = await helmetHeaders();
+  const pageHeaders = await helmetHeaders();
+  // Decided once per route, when Nest registers it: API routes get the compact API set, pages the full helmet set.
+  fastify.addHook('onRoute', (route) => {
+    route.config = {
+      ...(route.config ?? {}),
+      securityHeaders: isApiRoute(route.url) ? API_SECURITY_HEADERS : pageHeaders,
+    };
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders);
+    const config = request.routeOptions.config as { securityHeaders?: Record<string, string> } | undefined;
+    reply.headers(config?.securityHeaders ?? pageHeaders);
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  const requestLog = app.get<Logger>(ROOT_LOGGER).child({ context: 'HTTP' });
   fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    );
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (!PREDICTION_ROUTES.has(`${request.method} ${route}`) || reply.statusCode >= 400) {
+      const responseTime = Math.round(reply.elapsedTime * 1000) / 1000;
+      requestLog.info(
+        {
+          req: { id: request.id, method: request.method, url: request.url },
+          res: { statusCode: reply.statusCode },
+          responseTime,
+        },
+        'request completed',
+      );
+    }
     done();
   });
   await app.register(fastifyStatic, {

@@ -35,3 +35,24 @@ export async function helmetHeaders(): Promise<Record<string, string>> {
   if (!headers['content-security-policy']) throw new Error('@fastify/helmet produced no Content-Security-Policy');
   return headers;
 }
+
+/**
+ * Headers for JSON API responses (OWASP REST Security cheat sheet): a deny-all CSP, no framing, no sniffing, HSTS,
+ * no caching. Browser-page headers (the full helmet set above) go to the page, its assets and the docs; sending
+ * them with every prediction tripled its response size (~8 % of the route's throughput in the benchmark).
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/** Routes machines call: JSON (or text) APIs, probes and metrics, which get API_SECURITY_HEADERS. */
+export function isApiRoute(url: string): boolean {
+  return /^\/(api\/v1\/|v2(\/|$)|predict$|health(\/|$)|ready$|info$|metrics$|api\/docs-json$|api\/docs-yaml$)/.test(
+    url,
+  );
+}
