@@ -40,7 +40,7 @@ describe('spam-classifier Vault policy', () => {
       headers: { 'X-Vault-Token': token ?? '', 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json().catch(() => undefined) };
+    return { status: response.status, body: (await response.json().catch(() => undefined)) as VaultBody };
   }
 
   it('should hold exactly the five rules the file declares', () => {
