@@ -85,14 +85,34 @@ export class TermTable {
     }
   }
 
-  /** The id of the term, added with the next id when new. */
+  /** The id of the term, added with the next id when new (one probe sequence either way). */
   intern(buffer: Int32Array, start: number, end: number, hash: number, k0: number, k1: number, k2: number): number {
-    const found = this.find(buffer, start, end, hash, k0, k1, k2);
-    if (found >= 0) return found;
     if (this.size + 1 > (this.slots.length / 4) * MAX_LOAD) this.rehash(this.slots.length / 2);
+    const slots = this.slots;
+    const mask = this.mask;
+    const length = end - start;
+    const inline = length <= PACKED_LENGTH && k0 !== UNPACKABLE;
+    let slot = mix(hash) & mask;
+    for (;;) {
+      const base = slot << 2;
+      const found = slots[base];
+      if (found < 0) break;
+      if (inline) {
+        if (slots[base + 1] === k0 && slots[base + 2] === k1 && slots[base + 3] === k2) return found;
+      } else if (slots[base + 1] === POOLED && slots[base + 2] === hash && this.keyLengths[found] === length) {
+        const pool = this.pool;
+        let k = this.keyStarts[found];
+        let i = start;
+        while (i < end && pool[k] === buffer[i]) {
+          i++;
+          k++;
+        }
+        if (i === end) return found;
+      }
+      slot = (slot + 1) & mask;
+    }
     const id = this.size++;
     if (id === this.keyStarts.length) this.growEntries();
-    const length = end - start;
     if (this.poolLength + length > this.pool.length) {
       let capacity = this.pool.length * 2;
       while (capacity < this.poolLength + length) capacity *= 2;
@@ -100,11 +120,17 @@ export class TermTable {
       pool.set(this.pool.subarray(0, this.poolLength));
       this.pool = pool;
     }
-    this.pool.set(buffer.subarray(start, end), this.poolLength);
+    const pool = this.pool;
+    let at = this.poolLength;
+    for (let i = start; i < end; i++) pool[at++] = buffer[i];
     this.keyStarts[id] = this.poolLength;
     this.keyLengths[id] = length;
-    this.poolLength += length;
-    this.place(id, hash);
+    this.poolLength = at;
+    const base = slot << 2;
+    slots[base] = id;
+    slots[base + 1] = inline ? k0 : POOLED;
+    slots[base + 2] = inline ? k1 : hash;
+    slots[base + 3] = inline ? k2 : 0;
     return id;
   }
 

@@ -26,6 +26,22 @@ const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as 
 
 const SPACE = NGRAM_JOINER.codePointAt(0) as number;
 
+/** Porter stems of recent tokens: words repeat, and stemming is most of the seed analyzer's time. */
+const STEM_CACHE_SIZE = 50_000;
+const stems = new Map<string, string>();
+
+function porterStem(token: string): string {
+  let stemmed = stems.get(token);
+  if (stemmed === undefined) {
+    stemmed = PorterStemmer.stem(token);
+    if (token.length <= 64) {
+      if (stems.size >= STEM_CACHE_SIZE) stems.clear();
+      stems.set(token, stemmed);
+    }
+  }
+  return stemmed;
+}
+
 /**
  * Receives every term occurrence: the code points `buffer[start..end)`, their hash (`hashCodePoints`) and, for
  * a term of ≤ PACKED_LENGTH code points, its packed key `k0, k1, k2` (`packSpan`; otherwise the words are unused).
@@ -275,7 +291,7 @@ class WordAnalyzer implements TextAnalyzer {
       for (const match of source.matchAll(WORD_TOKEN_REGEX)) {
         const token = match[0];
         if (stopWords === 'english' && SKLEARN_STOP_WORDS.has(token)) continue;
-        tokens.addString(PorterStemmer.stem(token));
+        tokens.addString(porterStem(token));
       }
     } else {
       const chars = this.chars;
@@ -316,7 +332,7 @@ class SeedAnalyzer implements TextAnalyzer {
     const out: string[] = [];
     for (const token of nltkWordTokenize(text.toLowerCase())) {
       if (!ALPHANUMERIC_TOKEN.test(token) || NLTK_STOP_WORDS.has(token)) continue;
-      out.push(PorterStemmer.stem(token));
+      out.push(porterStem(token));
     }
     return out;
   }
