@@ -148,11 +148,11 @@ export function punktSentences(text: string): string[] {
   };
   for (const match of text.matchAll(PERIOD_CONTEXT)) {
     const index = match.index;
-    const from = previous ? previous.stop : 0;
+    const from: number = previous ? previous.stop : 0;
     // Punkt's _get_last_whitespace_index: 0 both when none is found and when it is the first character.
     let lastSpace = index - 1;
     while (lastSpace >= from && !ASCII_WHITESPACE.has(text.charCodeAt(lastSpace))) lastSpace--;
-    const start = lastSpace > from ? lastSpace + 1 : previous ? previous.start : 0;
+    const start: number = lastSpace > from ? lastSpace + 1 : previous ? previous.start : 0;
     if (previous && previous.stop <= start) flush(previous);
     previous = { match: match as RegExpExecArray, start, stop: index };
   }
