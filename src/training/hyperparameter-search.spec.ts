@@ -46,6 +46,22 @@ describe(searchHyperparameters.name, () => {
     expect(progress[progress.length - 1]).toBe(4);
   });
 
+  it('should stop starting candidates once the time budget is spent, always scoring the first', () => {
+    let clock = 0;
+    const now = () => (clock += 1000);
+    const result = searchHyperparameters(texts, y, {
+      candidates: [nb, svm],
+      folds: 3,
+      seed: 7,
+      timeBudgetMs: 500,
+      now,
+    });
+    expect(result.ranking.map((s) => s.candidate)).toEqual([nb]);
+    expect(result.skipped).toEqual([svm]);
+    const unbounded = searchHyperparameters(texts, y, { candidates: [nb, svm], folds: 3, seed: 7 });
+    expect(unbounded.skipped).toEqual([]);
+  });
+
   it('should be deterministic for a seed', () => {
     const a = searchHyperparameters(texts, y, { candidates: [svm], folds: 3, seed: 1 });
     const b = searchHyperparameters(texts, y, { candidates: [svm], folds: 3, seed: 1 });

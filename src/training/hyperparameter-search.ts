@@ -41,8 +41,10 @@ export interface CandidateScore {
 
 export interface SearchResult {
   readonly best: CandidateScore;
-  /** Every candidate, best first. */
+  /** Every candidate scored, best first. */
   readonly ranking: CandidateScore[];
+  /** Candidates left out because the time budget ran out (the list is in order of preference). */
+  readonly skipped: SearchCandidate[];
   readonly folds: number;
   readonly durationMs: number;
 }
@@ -59,6 +61,12 @@ export interface SearchOptions {
   readonly seed: number;
   readonly sampleWeight?: Float64Array;
   readonly onProgress?: (progress: SearchProgress) => void;
+  /**
+   * Stop starting new candidates after this many milliseconds (the first candidate always runs). Unset = no
+   * limit. Results stay deterministic unless the budget is reached, which the result reports in `skipped`.
+   */
+  readonly timeBudgetMs?: number;
+  readonly now?: () => number;
 }
 
 /**
@@ -82,7 +90,10 @@ export function objectiveOf(metrics: EvaluationMetrics): number {
  * (ties: the earlier candidate, so the order of the list is the order of preference).
  */
 export function searchHyperparameters(texts: readonly string[], y: Uint8Array, options: SearchOptions): SearchResult {
-  const started = Date.now();
+  const now = options.now ?? Date.now;
+  const started = now();
+  const overBudget = () =>
+    options.timeBudgetMs !== undefined && scores.size > 0 && now() - started > options.timeBudgetMs;
   const k = options.folds ?? 5;
   const folds = stratifiedKFold(y, k, options.seed);
   const byVectorizer = new Map<string, SearchCandidate[]>();
@@ -94,22 +105,33 @@ export function searchHyperparameters(texts: readonly string[], y: Uint8Array, o
   const total = options.candidates.length + byVectorizer.size;
   let done = 0;
   const scores = new Map<SearchCandidate, CandidateScore>();
+  const skipped: SearchCandidate[] = [];
   for (const [name, candidates] of byVectorizer) {
+    if (overBudget()) {
+      skipped.push(...candidates);
+      continue;
+    }
     options.onProgress?.({ done, total, message: `vectorizing (${name})` });
     const { matrix } = fitTfidfVectorizer(texts, candidates[0].vectorizer);
     done++;
     for (const candidate of candidates) {
+      if (overBudget()) {
+        skipped.push(candidate);
+        continue;
+      }
       options.onProgress?.({ done, total, message: `cross-validating ${describeCandidate(candidate)}` });
       scores.set(candidate, crossValidate(candidate, matrix, y, folds, options));
       done++;
     }
   }
   const ranking = options.candidates
-    .map((candidate, order) => ({ score: scores.get(candidate)!, order }))
+    .map((candidate, order) => ({ score: scores.get(candidate), order }))
+    .filter((entry): entry is { score: CandidateScore; order: number } => entry.score !== undefined)
     .sort((a, b) => b.score.objective - a.score.objective || a.order - b.order)
     .map(({ score }) => score);
-  options.onProgress?.({ done: total, total, message: `best: ${describeCandidate(ranking[0].candidate)}` });
-  return { best: ranking[0], ranking, folds: k, durationMs: Date.now() - started };
+  const note = skipped.length > 0 ? ` (time budget reached, ${skipped.length} candidates skipped)` : '';
+  options.onProgress?.({ done: total, total, message: `best: ${describeCandidate(ranking[0].candidate)}${note}` });
+  return { best: ranking[0], ranking, skipped, folds: k, durationMs: now() - started };
 }
 
 function crossValidate(

@@ -50,6 +50,8 @@ export interface TrainingRequest {
   readonly params?: ModelParams;
   /** `best` only: the candidates to search (default `searchSpace(...)`). */
   readonly candidates?: readonly SearchCandidate[];
+  /** `best` only: start no new candidate after this long (default 45 s, so that search + fit stay near a minute). */
+  readonly searchBudgetMs?: number;
   readonly seed?: number;
   /** Cross-validation folds for the figures of a fixed algorithm (default 5; 0 = none). */
   readonly cvFolds?: number;
@@ -100,6 +102,7 @@ export interface TrainingResult {
 export const ARTIFACT_FILE = 'model.json';
 export const REPORT_DIR = 'report';
 export const DEFAULT_SEED = 42;
+export const DEFAULT_SEARCH_BUDGET_MS = 45_000;
 
 /** A sha256 over the training rows in order (label, weight, text): equal data → equal fingerprint. */
 export function fingerprintRows(rows: readonly LabelledText[]): string {
@@ -133,6 +136,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
   let chosen: SearchCandidate;
   let cvScore: CandidateScore | null = null;
   let ranking: CandidateScore[] | null = null;
+  let skippedCandidates = 0;
   const searchSteps =
     request.algorithm === 'best'
       ? (request.candidates ?? searchSpace(totalChars)).length + 4
@@ -153,6 +157,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
       folds: searchFolds(totalChars),
       seed,
       sampleWeight,
+      timeBudgetMs: request.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS,
       onProgress: (p) => {
         done = p.done;
         progress('search', p.message);
@@ -160,6 +165,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     });
     done = searchSteps;
     ranking = search.ranking;
+    skippedCandidates = search.skipped.length;
     cvScore = search.best;
     chosen = search.best.candidate;
     timings.searchMs = Date.now() - mark;
@@ -225,6 +231,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
   const artifactPath = join(request.outDir, ARTIFACT_FILE);
   await writeArtifactFile(artifactPath, artifact);
   const params = trackingParams(chosen, request, seed, maxChars, spam, evaluationSets, vectorizer.nFeatures);
+  if (request.algorithm === 'best') params.search_skipped_candidates = skippedCandidates;
   const search = ranking?.map(searchEntry) ?? null;
   const reportDir = join(request.outDir, REPORT_DIR);
   const durationMs = Date.now() - started;

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
+import { trackTrainingResult } from '../../mlflow/track-training';
 import { processIo } from './cli-io';
 import { runTrainCli, type AfterTraining } from './train-command';
 
-/** `--register` / `--promote`: hand the result to the MLflow module (loaded only when asked for). */
+/** `--register` / `--promote`: hand the result to the MLflow module (or its local registry). */
 const track: AfterTraining = async (result, options, io) => {
-  const { trackTrainingResult } = await import('../../mlflow/track-training');
   const { run, promotion } = await trackTrainingResult(result, {
     register: true,
     promote: options.promote,
-    secrets: { get: (name) => io.env[name] },
-    logger: { log: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) },
+    secrets: { get: (name: string) => io.env[name] },
+    logger: {
+      log: (message: string) => io.stderr(`${message}\n`),
+      warn: (message: string) => io.stderr(`warning: ${message}\n`),
+    },
   });
   const version = run.version ? `, version ${run.version.version}` : '';
   const decision = promotion ? `, ${promotion.decision} (${promotion.reason})` : '';

@@ -111,7 +111,7 @@ async function fetchToFile(
       bytes += chunk.length;
       if (bytes > MAX_ZIP_BYTES) throw new DownloadError(`${url} is larger than ${MAX_ZIP_BYTES} bytes`);
       hash.update(chunk);
-      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       options.onProgress?.(bytes, total);
     }
   } catch (error) {
