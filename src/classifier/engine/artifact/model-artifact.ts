@@ -102,7 +102,13 @@ export function createArtifact(input: CreateArtifactInput): ModelArtifact {
     training,
     contentHash,
   };
-  const payload = { format: ARTIFACT_FORMAT, formatVersion: ARTIFACT_FORMAT_VERSION, metadata, vectorizer, model };
+  const payload = {
+    format: ARTIFACT_FORMAT,
+    formatVersion: ARTIFACT_FORMAT_VERSION,
+    metadata,
+    vectorizer,
+    model,
+  } as const;
   const artifact: ModelArtifact = { ...payload, checksum: sha256(canonicalJson(payload)) };
   built.set(artifact, { vectorizer: input.vectorizer, model: input.model });
   return artifact;
