@@ -1,12 +1,14 @@
 /**
- * `npm run bench:http [-- --json] [-- --duration 15 --connections 64 --workers 2 --skip-seed --strict]`
+ * `npm run bench:http [-- --json] [-- --duration 15 --rounds 3 --connections 64 --workers 2 --model <artifact> --skip-seed --strict]`
  *
- * Loads, one after the other and with the same number of worker processes, (1) this service's
+ * Starts, with the same number of worker processes, (1) this service's
  * POST /api/v1/predictions (node dist/src/main.js, WEB_CONCURRENCY workers), (2) the framework ceiling: bare fastify
  * with the same engine, JSON schema and log line (bench/bare-fastify.ts), and (3) where Debian's python3-flask,
  * python3-sklearn, python3-nltk and gunicorn are installed, the seed's REST design from ../shared/seed-peer under
  * gunicorn with the same number of workers. Each gets the same 20 real SMS (10 ham, 10 spam from the SMS test
- * rows) at 64 connections for 15 s with wrk (autocannon when wrk is missing), after a short warm-up. Prints req/s,
+ * rows) at 64 connections for 15 s with wrk (autocannon when wrk is missing), after a short warm-up; the 15 s are
+ * split into rounds (`--rounds 3`) that alternate between the targets, so a change in the shared machine's load
+ * during the run hits all of them alike. Prints req/s,
  * p50, p99, non-2xx and resident memory per worker for each, and the ratios against the targets.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -28,6 +30,8 @@ interface Options {
   warmup: number;
   skipSeed: boolean;
   strict: boolean;
+  /** The loaded seconds are split into this many rounds, alternating between the targets. */
+  rounds: number;
   seedDir: string;
   /** An artifact to serve; without it the service starts on an empty MODEL_DIR and trains the default model. */
   model: string | undefined;
@@ -60,6 +64,7 @@ function parseArgs(argv: string[]): Options {
     warmup: Number(value('warmup', '3')),
     skipSeed: argv.includes('--skip-seed'),
     strict: argv.includes('--strict'),
+    rounds: Number(value('rounds', '3')),
     model: argv.includes('--model') ? resolve(value('model', '')) : undefined,
     seedDir: resolve(value('seed-dir', process.env.SEED_PEER_DIR ?? join(ROOT, '..', 'shared', 'seed-peer'))),
   };
@@ -216,27 +221,64 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-async function measure(
-  options: Options,
+interface Target {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly path: string;
+  readonly script: string;
+  readonly startMs?: number;
+}
+
+type LoadResult = Omit<RunResult, 'rssMbPerWorker' | 'name'>;
+
+/**
+ * Loads every target in turn, `rounds` times, so that a drift in the machine's load (it is shared) hits them alike,
+ * then adds the rounds up: req/s over the whole loaded time, p50/p99 as the median of the rounds' values.
+ */
+async function loadInRounds(options: Options, targets: readonly Target[], bodies: string[]): Promise<RunResult[]> {
+  for (const t of targets) {
+    say(options, `· ${t.name}: warm-up ${options.warmup} s`);
+    await load(options, t.name, t.url + t.path, t.script, bodies, options.warmup);
+  }
+  const rounds = Math.max(1, options.rounds);
+  const seconds = Math.max(1, Math.round(options.duration / rounds));
+  const perTarget = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+  for (let r = 1; r <= rounds; r++) {
+    for (const t of targets) {
+      say(options, `· round ${r}/${rounds}: ${t.name} for ${seconds} s at ${options.connections} connections`);
+      perTarget.get(t.name)!.push(await load(options, t.name, t.url + t.path, t.script, bodies, seconds));
+    }
+  }
+  return targets.map((t) => {
+    const runs = perTarget.get(t.name)!;
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+    return {
+      name: t.name,
+      url: t.url + t.path,
+      tool: runs[0].tool,
+      requestsPerSecond: Math.round((requests / (seconds * runs.length)) * 10) / 10,
+      p50Ms: median(runs.map((run) => run.p50Ms)),
+      p99Ms: median(runs.map((run) => run.p99Ms)),
+      requests,
+      non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+      socketErrors: runs.reduce((sum, run) => sum + run.socketErrors, 0),
+      rssMbPerWorker: rssPerWorkerMb(t.child.pid!),
+      startMs: t.startMs,
+    };
+  });
+}
+
+async function launch(
   name: string,
   start: () => Promise<{ child: ChildProcess; url: string; startMs?: number }>,
   path: string,
   bodies: string[],
   dir: string,
-): Promise<RunResult> {
+): Promise<Target> {
   const { child, url, startMs } = await start();
-  try {
-    const script = wrkScript(dir, name, path, bodies);
-    say(
-      options,
-      `· ${name}: warm-up ${options.warmup} s, then ${options.duration} s at ${options.connections} connections`,
-    );
-    await load(options, name, url + path, script, bodies, options.warmup);
-    const result = await load(options, name, url + path, script, bodies, options.duration);
-    return { name, ...result, rssMbPerWorker: rssPerWorkerMb(child.pid!), startMs };
-  } finally {
-    await stop(child);
-  }
+  return { name, child, url, path, script: wrkScript(dir, name, path, bodies), startMs };
 }
 
 async function main(): Promise<void> {
@@ -244,16 +286,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const logFd = (name: string) => openSync(join(dir, `${name}.log`), 'a');
   const fds: number[] = [];
-  const results: RunResult[] = [];
+  const targets: Target[] = [];
   try {
     const bodies = await smsBodies();
     const modelDir = join(dir, 'models');
     const workers = String(options.workers);
 
     let modelPath = '';
-    results.push(
-      await measure(
-        options,
+    targets.push(
+      await launch(
         'service',
         async () => {
           const port = await freePort();
@@ -294,9 +335,8 @@ async function main(): Promise<void> {
       ),
     );
 
-    results.push(
-      await measure(
-        options,
+    targets.push(
+      await launch(
         'bare-fastify',
         async () => {
           const port = await freePort();
@@ -339,9 +379,8 @@ async function main(): Promise<void> {
       if (build.status !== 0) {
         say(options, `· seed peer skipped: build_model.py failed: ${(build.stderr || build.stdout).slice(-400)}`);
       } else {
-        results.push(
-          await measure(
-            options,
+        targets.push(
+          await launch(
             'seed-gunicorn',
             async () => {
               const port = await freePort();
@@ -371,8 +410,9 @@ async function main(): Promise<void> {
         '· seed peer skipped: needs ../shared/seed-peer, /usr/bin/python3 with flask, sklearn, nltk, and gunicorn',
       );
     }
-    report(options, results);
+    report(options, await loadInRounds(options, targets, bodies));
   } finally {
+    for (const t of targets) await stop(t.child);
     for (const fd of fds) closeSync(fd);
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerOptions } from '@nestjs/throttler';
+import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage';
 
 interface Plan {
   readonly name: string;
@@ -9,6 +10,11 @@ interface Plan {
   readonly blockDuration: number;
   readonly suffix: string;
 }
+
+type ThrottlerStorageRecord = ReturnType<FixedWindowThrottlerStorage['hit']>;
+
+/** Nest awaits whatever a guard returns; the base class's signature only allows a Promise. */
+const ALLOWED = true as unknown as Promise<boolean>;
 
 const META = {
   skip: 'THROTTLER:SKIP',
@@ -27,28 +33,69 @@ const META = {
 export class ApiThrottlerGuard extends ThrottlerGuard {
   private readonly plans = new WeakMap<object, Plan[]>();
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  override canActivate(context: ExecutionContext): Promise<boolean> {
     const handler = context.getHandler();
     let plans = this.plans.get(handler);
     if (!plans) {
       plans = this.throttlers.map((t) => this.plan(context, t));
       this.plans.set(handler, plans);
     }
+    const storage = this.storageService;
+    // With the in-memory fixed-window storage the whole check is synchronous: no promise per request.
+    if (storage instanceof FixedWindowThrottlerStorage) {
+      const { req, res } = this.getRequestResponse(context);
+      for (const plan of plans) {
+        if (plan.skip) continue;
+        const tracker = String(req.ip ?? 'unknown');
+        const r = storage.hit(`${plan.name}:${tracker}`, plan.ttl, plan.limit, plan.blockDuration, plan.name);
+        if (r.isBlocked) return this.refuse(context, res, plan, tracker, r);
+        this.limitHeaders(res, plan, r);
+      }
+      return ALLOWED;
+    }
+    return this.checkAsync(context, plans);
+  }
+
+  private async checkAsync(context: ExecutionContext, plans: readonly Plan[]): Promise<boolean> {
     const { req, res } = this.getRequestResponse(context);
     for (const plan of plans) {
       if (plan.skip) continue;
       const tracker = String(req.ip ?? 'unknown');
-      const key = `${plan.name}:${tracker}`;
-      const r = await this.storageService.increment(key, plan.ttl, plan.limit, plan.blockDuration, plan.name);
-      if (r.isBlocked) {
-        this.setResponseHeader(res, `Retry-After${plan.suffix}`, r.timeToBlockExpire);
-        await this.throwThrottlingException(context, { limit: plan.limit, ttl: plan.ttl, key, tracker, ...r });
-      }
-      this.setResponseHeader(res, `X-RateLimit-Limit${plan.suffix}`, plan.limit);
-      this.setResponseHeader(res, `X-RateLimit-Remaining${plan.suffix}`, Math.max(0, plan.limit - r.totalHits));
-      this.setResponseHeader(res, `X-RateLimit-Reset${plan.suffix}`, r.timeToExpire);
+      const r = await this.storageService.increment(
+        `${plan.name}:${tracker}`,
+        plan.ttl,
+        plan.limit,
+        plan.blockDuration,
+        plan.name,
+      );
+      if (r.isBlocked) return this.refuse(context, res, plan, tracker, r);
+      this.limitHeaders(res, plan, r);
     }
     return true;
+  }
+
+  private async refuse(
+    context: ExecutionContext,
+    res: Record<string, unknown>,
+    plan: Plan,
+    tracker: string,
+    r: ThrottlerStorageRecord,
+  ): Promise<boolean> {
+    this.setResponseHeader(res, `Retry-After${plan.suffix}`, r.timeToBlockExpire);
+    await this.throwThrottlingException(context, {
+      limit: plan.limit,
+      ttl: plan.ttl,
+      key: `${plan.name}:${tracker}`,
+      tracker,
+      ...r,
+    });
+    return false;
+  }
+
+  private limitHeaders(res: Record<string, unknown>, plan: Plan, r: ThrottlerStorageRecord): void {
+    this.setResponseHeader(res, `X-RateLimit-Limit${plan.suffix}`, plan.limit);
+    this.setResponseHeader(res, `X-RateLimit-Remaining${plan.suffix}`, Math.max(0, plan.limit - r.totalHits));
+    this.setResponseHeader(res, `X-RateLimit-Reset${plan.suffix}`, r.timeToExpire);
   }
 
   private plan(context: ExecutionContext, t: ThrottlerOptions): Plan {

@@ -24,6 +24,11 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicat
   }
 
   increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
+    return Promise.resolve(this.hit(key, ttl, limit, blockDuration, throttlerName));
+  }
+
+  /** `increment` without the Promise, for the guard's synchronous path. */
+  hit(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
     const now = Date.now();
     const id = `${throttlerName}\u0000${key}`;
     let w = this.windows.get(id);
@@ -35,12 +40,12 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicat
     if (w.hits > limit && w.blockedUntil <= now)
       w.blockedUntil = now + (blockDuration > 0 ? blockDuration : w.resetsAt - now);
     const isBlocked = w.blockedUntil > now;
-    return Promise.resolve({
+    return {
       totalHits: w.hits,
       timeToExpire: Math.max(0, Math.ceil((w.resetsAt - now) / 1000)),
       isBlocked,
       timeToBlockExpire: isBlocked ? Math.ceil((w.blockedUntil - now) / 1000) : 0,
-    });
+    };
   }
 
   /** Number of clients with a live window (for tests and metrics). */
