@@ -28,6 +28,14 @@ describe(loadSmsCsv.name, () => {
     expect(rows.some((row) => row.text.includes('£'))).toBe(true);
   });
 
+  it('should keep only v2, as the seed did, when asked not to join split rows', async () => {
+    const rows = await loadSmsCsv(join(dataDir, 'sms-spam', 'spam.csv'), 'sms', { joinSplitRows: false });
+    expect(rows).toHaveLength(5572);
+    expect(rows[95].text).toBe(
+      'Your free ringtone is waiting to be collected. Simply text the password \\MIX\\" to 85069 to verify. Get Usher and Britney. FML',
+    );
+  });
+
   it('should line up with the shared split file: 4,457 train / 1,115 test rows, 149 test spam', async () => {
     const rows = await loadSmsCsv(join(dataDir, 'sms-spam', 'spam.csv'));
     const { train, test } = applySplit(rows, await loadSplit(join(dataDir, 'sms-spam', 'split-seed42.json')));

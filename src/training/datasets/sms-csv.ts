@@ -8,12 +8,20 @@ import type { LabelledText } from './labelled-text';
  * spill into the trailing columns; they are joined back (`v2 + ',' + rest`), keeping one row per record so that the
  * split files' row numbers still apply. Row `i` gets `id` = `String(i)`.
  */
-export async function loadSmsCsv(path: string, source = 'sms'): Promise<LabelledText[]> {
+export async function loadSmsCsv(path: string, source = 'sms', options: SmsCsvOptions = {}): Promise<LabelledText[]> {
   const bytes = await readFileOrFail(path);
-  return parseSmsCsv(new TextDecoder('windows-1252').decode(bytes), path, source);
+  return parseSmsCsv(new TextDecoder('windows-1252').decode(bytes), path, source, options);
 }
 
-export function parseSmsCsv(text: string, file: string, source = 'sms'): LabelledText[] {
+export interface SmsCsvOptions {
+  /**
+   * false = keep only `v2`, truncating the 50 split messages exactly as the seed did (pandas `[['v1', 'v2']]`);
+   * only for reproducing the seed's figures. Default true.
+   */
+  readonly joinSplitRows?: boolean;
+}
+
+export function parseSmsCsv(text: string, file: string, source = 'sms', options: SmsCsvOptions = {}): LabelledText[] {
   const records = csvRecords(text, file);
   const header = records.next();
   if (header.done || header.value.fields[0]?.trim() !== 'v1' || header.value.fields[1]?.trim() !== 'v2') {
@@ -26,7 +34,7 @@ export function parseSmsCsv(text: string, file: string, source = 'sms'): Labelle
       throw new DatasetError(file, line, `label must be "ham" or "spam", got ${JSON.stringify(fields[0] ?? '')}`);
     }
     if (fields.length < 2) throw new DatasetError(file, line, 'the text column (v2) is missing');
-    let last = fields.length - 1;
+    let last = options.joinSplitRows === false ? 1 : fields.length - 1;
     while (last > 1 && fields[last] === '') last--;
     const textValue = fields.slice(1, last + 1).join(',');
     rows.push({ text: textValue, label: rawLabel === 'spam' ? 1 : 0, source, id: String(rows.length) });
