@@ -1,9 +1,12 @@
 import {
   type CodePointBuffer,
   codePointsToString,
+  extendTermHash,
   hashCodePoints,
+  PACK_LIMIT,
   PACKED_LENGTH,
   packSpan,
+  TERM_HASH_SEED,
   UNPACKABLE,
 } from '../text/code-points';
 
@@ -113,16 +116,11 @@ export class TermTable {
     }
     const id = this.size++;
     if (id === this.keyStarts.length) this.growEntries();
-    if (this.poolLength + length > this.pool.length) {
-      let capacity = this.pool.length * 2;
-      while (capacity < this.poolLength + length) capacity *= 2;
-      const pool = new Int32Array(capacity);
-      pool.set(this.pool.subarray(0, this.poolLength));
-      this.pool = pool;
-    }
+    this.reservePool(length);
     const pool = this.pool;
     let at = this.poolLength;
-    for (let i = start; i < end; i++) pool[at++] = buffer[i];
+    if (buffer === pool && start === at) at = end;
+    else for (let i = start; i < end; i++) pool[at++] = buffer[i];
     this.keyStarts[id] = this.poolLength;
     this.keyLengths[id] = length;
     this.poolLength = at;
@@ -134,14 +132,49 @@ export class TermTable {
     return id;
   }
 
-  /** Adds a term given as a string; returns its id. */
-  internString(term: string, scratch: CodePointBuffer): number {
-    scratch.reset();
-    scratch.pushString(term);
-    const { data, length } = scratch;
-    packSpan(data, 0, length, this.packed);
-    const [k0, k1, k2] = this.packed;
-    return this.intern(data, 0, length, hashCodePoints(data, 0, length), k0, k1, k2);
+  private reservePool(extra: number): void {
+    if (this.poolLength + extra <= this.pool.length) return;
+    let capacity = this.pool.length * 2;
+    while (capacity < this.poolLength + extra) capacity *= 2;
+    const pool = new Int32Array(capacity);
+    pool.set(this.pool.subarray(0, this.poolLength));
+    this.pool = pool;
+  }
+
+  /**
+   * Adds a term given as a string; returns its id. The code points are decoded straight into the pool while the
+   * hash and packed key are computed (one pass: this is most of the time it takes to load a model).
+   */
+  internString(term: string): number {
+    const n = term.length;
+    this.reservePool(n);
+    const pool = this.pool;
+    const start = this.poolLength;
+    let at = start;
+    let hash = TERM_HASH_SEED;
+    let k0 = 0;
+    let k1 = 0;
+    let k2 = 0;
+    for (let i = 0; i < n; i++) {
+      let c = term.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const low = term.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          c = ((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      const p = at - start;
+      pool[at++] = c;
+      hash = extendTermHash(hash, c);
+      if (p < PACKED_LENGTH) {
+        if (c >= PACK_LIMIT) k0 = UNPACKABLE;
+        else if (p < 2) k0 |= (c + 1) << ((p & 1) << 4);
+        else if (p < 4) k1 |= (c + 1) << ((p & 1) << 4);
+        else k2 |= (c + 1) << ((p & 1) << 4);
+      }
+    }
+    return this.intern(pool, start, at, hash, k0, k1, k2);
   }
 
   /** The id of a term given as a string, or -1. */
@@ -152,40 +185,6 @@ export class TermTable {
     packSpan(data, 0, length, this.packed);
     const [k0, k1, k2] = this.packed;
     return this.find(data, 0, length, hashCodePoints(data, 0, length), k0, k1, k2);
-  }
-
-  /**
-   * Whether every term longer than `minN` units has its one-unit-shorter prefix in the table too; a unit is a code
-   * point, or with `byTokens` a space-separated token. Then, when an n-gram is missing, no longer n-gram from the
-   * same start can be present, and transform may stop extending it. True of any vocabulary cut by minDf (a prefix
-   * occurs wherever its extension does) or by maxFeatures with ties to the smaller term (a prefix is as frequent
-   * as its extensions); checked here rather than assumed.
-   */
-  isPrefixClosed(minN: number, byTokens: boolean): boolean {
-    const pool = this.pool;
-    for (let id = 0; id < this.size; id++) {
-      const start = this.keyStarts[id];
-      const end = start + this.keyLengths[id];
-      let prefixEnd: number;
-      if (byTokens) {
-        let units = 1;
-        prefixEnd = -1;
-        for (let i = start; i < end; i++) {
-          if (pool[i] === SPACE) {
-            units++;
-            prefixEnd = i;
-          }
-        }
-        if (units <= minN) continue;
-      } else {
-        if (end - start <= minN) continue;
-        prefixEnd = end - 1;
-      }
-      packSpan(pool, start, prefixEnd, this.packed);
-      const [k0, k1, k2] = this.packed;
-      if (this.find(pool, start, prefixEnd, hashCodePoints(pool, start, prefixEnd), k0, k1, k2) < 0) return false;
-    }
-    return true;
   }
 
   term(id: number): string {
@@ -231,4 +230,55 @@ export class TermTable {
     this.keyStarts = grow(this.keyStarts);
     this.keyLengths = grow(this.keyLengths);
   }
+}
+
+/**
+ * Whether every term longer than `minN` units has its one-unit-shorter prefix among the terms too; a unit is a code
+ * point, or with `byTokens` a space-separated token. Then, when an n-gram is missing, no longer n-gram from the same
+ * start can be present, and transform may stop extending it. True of any vocabulary cut by minDf (a prefix occurs
+ * wherever its extension does) or by maxFeatures with ties to the smaller term (a prefix is as frequent as its
+ * extensions); checked rather than assumed. One pass with a stack of the current term's prefixes, which works for
+ * terms in lexicographic order (as fitted); other orders can only make it answer false, never wrongly true.
+ */
+export function isPrefixClosed(terms: readonly string[], minN: number, byTokens: boolean): boolean {
+  const stack: string[] = [];
+  for (const term of terms) {
+    let prefix: string;
+    if (byTokens) {
+      const cut = term.lastIndexOf(' ');
+      prefix = cut < 0 ? '' : term.slice(0, cut);
+      if (cut < 0 || countTokens(term) <= minN) prefix = '';
+    } else {
+      const last = term.length - 1;
+      const drop =
+        last > 0 &&
+        term.charCodeAt(last) >= 0xdc00 &&
+        term.charCodeAt(last) <= 0xdfff &&
+        term.charCodeAt(last - 1) >= 0xd800 &&
+        term.charCodeAt(last - 1) <= 0xdbff
+          ? 2
+          : 1;
+      prefix = codePointLength(term) > minN ? term.slice(0, term.length - drop) : '';
+    }
+    while (stack.length > 0 && !term.startsWith(stack[stack.length - 1])) stack.pop();
+    if (prefix !== '' && (stack.length === 0 || stack[stack.length - 1] !== prefix)) return false;
+    stack.push(term);
+  }
+  return true;
+}
+
+function countTokens(term: string): number {
+  let count = 1;
+  for (let i = 0; i < term.length; i++) if (term.charCodeAt(i) === SPACE) count++;
+  return count;
+}
+
+function codePointLength(term: string): number {
+  let count = 0;
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && term.charCodeAt(i - 1) >= 0xd800 && term.charCodeAt(i - 1) <= 0xdbff))
+      count++;
+  }
+  return count;
 }

@@ -9,7 +9,7 @@ import type {
   VectorizerConfig,
   VectorizerState,
 } from '../types';
-import { TermTable } from './term-table';
+import { isPrefixClosed, TermTable } from './term-table';
 import { MAX_CACHED_WORD, WordCache } from './word-cache';
 import { checkVectorizerConfig, describeValue, minDocumentCount, VectorizerConfigError } from './vectorizer-config';
 
@@ -224,19 +224,22 @@ class TfidfVectorizer implements Vectorizer {
     this.nFeatures = vocabulary.length;
     this.idf = Float64Array.from(idf);
     const prefixes = blockPrefixes(config.analyzers);
-    const scratch = new CodePointBuffer();
     let offset = 0;
     this.blocks = config.analyzers.map((analyzerConfig, b) => {
       const size = columnsPerAnalyzer[b];
       const table = new TermTable(size);
       for (let i = 0; i < size; i++) {
-        const id = table.internString(vocabulary[offset + i], scratch);
+        const id = table.internString(vocabulary[offset + i]);
         if (id !== i)
           throw new ArtifactError(
             `vectorizer.vocabulary[${offset + i}]: duplicate term ${describeValue(vocabulary[offset + i])}`,
           );
       }
-      const prefixClosed = table.isPrefixClosed(analyzerConfig.ngramRange[0], analyzerConfig.kind !== 'char_wb');
+      const prefixClosed = isPrefixClosed(
+        vocabulary.slice(offset, offset + size),
+        analyzerConfig.ngramRange[0],
+        analyzerConfig.kind !== 'char_wb',
+      );
       const block = {
         analyzer: createAnalyzer(analyzerConfig),
         table,
