@@ -148,6 +148,11 @@ describe('model artifact', () => {
       expect(() => parseArtifact(JSON.stringify(a), 'm.json')).toThrow(/^m.json: checksum mismatch/);
       const flipped = good.replace('"algorithm":"naive_bayes"', '"algorithm":"svm"');
       expect(() => parseArtifact(flipped)).toThrow(/checksum mismatch/);
+      expect(() => parseArtifact(Buffer.from(flipped), 'm.json')).toThrow(/^m.json: checksum mismatch/);
+      expect(parseArtifact(Buffer.from(good)).checksum).toBe(JSON.parse(good).checksum);
+      expect(parseArtifact(Buffer.from(JSON.stringify(JSON.parse(good), null, 1))).checksum).toBe(
+        JSON.parse(good).checksum,
+      );
     });
 
     it('should refuse an unknown format version, naming it', () => {

@@ -165,7 +165,7 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
     fail(`checksum: expected 64 lowercase hex digits (sha256), got ${describeValue(a.checksum)}`);
   }
   const { checksum, ...payload } = a;
-  let computed = canonicalPayloadChecksum(json, checksum as string);
+  let computed = canonicalPayloadChecksum(bytes, checksum as string);
   if (computed !== checksum) {
     try {
       computed = sha256(canonicalJson(payload));
@@ -203,11 +203,17 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
  * first, so the canonical payload is `{` plus everything after the checksum field, and need not be re-serialised
  * (half of the load time of a large model). Undefined when the bytes are not in that form (e.g. pretty-printed).
  */
-function canonicalPayloadChecksum(json: string, checksum: string): string | undefined {
+function canonicalPayloadChecksum(bytes: string | Buffer, checksum: string): string | undefined {
   const head = `{"checksum":"${checksum}",`;
-  if (!json.startsWith(head)) return undefined;
-  const end = json.endsWith('\n') ? json.length - 1 : json.length;
-  return createHash('sha256').update('{').update(json.slice(head.length, end)).digest('hex');
+  if (typeof bytes === 'string') {
+    if (!bytes.startsWith(head)) return undefined;
+    const end = bytes.endsWith('\n') ? bytes.length - 1 : bytes.length;
+    return createHash('sha256').update('{').update(bytes.slice(head.length, end)).digest('hex');
+  }
+  // The head is ASCII, so its length in bytes is its length in characters; hashing the bytes skips re-encoding.
+  if (bytes.length < head.length || bytes.toString('latin1', 0, head.length) !== head) return undefined;
+  const end = bytes[bytes.length - 1] === 0x0a ? bytes.length - 1 : bytes.length;
+  return createHash('sha256').update('{').update(bytes.subarray(head.length, end)).digest('hex');
 }
 
 /** The ready-to-use classifier of an artifact. */
