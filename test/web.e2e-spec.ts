@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 
@@ -14,7 +16,15 @@ describe('web page', () => {
   beforeAll(async () => {
     t = await startTestApp({
       codec: new KeywordArtifactCodec(),
-      prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')),
+      prepare: (dir) => {
+        writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z'));
+        mkdirSync(join(dir, 'report'));
+        writeFileSync(join(dir, 'report', 'report.json'), JSON.stringify({ model: { version: V1 } }));
+        writeFileSync(
+          join(dir, 'report', 'roc_curve.svg'),
+          '<svg xmlns="http://www.w3.org/2000/svg"><title>roc</title></svg>',
+        );
+      },
     });
   });
   afterAll(() => t.close());
@@ -88,6 +98,19 @@ describe('web page', () => {
     const missing = await t.app.inject({ url: '/model/charts/7/roc.svg' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ statusCode: 404, request_id: expect.any(String) });
+  });
+
+  it("should show the training report's charts when they belong to the serving model", async () => {
+    const page = await t.app.inject({ url: '/model' });
+    expect(page.body).toContain('<img src="/model/report/roc_curve.svg" alt="roc curve"');
+    const svg = await t.app.inject({ url: '/model/report/roc_curve.svg' });
+    expect(svg.statusCode).toBe(200);
+    expect(svg.body).toContain('<title>roc</title>');
+    expect((await t.app.inject({ url: '/model/report/report.json' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/model/report/..%2Fv1.json' })).statusCode).toBe(404);
+    writeFileSync(join(t.modelDir, 'report', 'report.json'), JSON.stringify({ model: { version: 'another' } }));
+    expect((await t.app.inject({ url: '/model/report/roc_curve.svg' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/model' })).body).not.toContain('/model/report/');
   });
 
   it('should serve the stylesheet', async () => {

@@ -32,6 +32,11 @@ describe(metricSets.name, () => {
       [0.5, 1],
     ]);
     expect(metricSets(null)).toEqual([]);
+    const nested = metricSets({
+      evaluation: { sms: { f1: 0.9, tp: 1, fp: 0, tn: 5, fn: 1 }, email: { f1: 0.8 } },
+      cv: { folds: { f1: 0.7 } },
+    });
+    expect(nested.map((s) => s.name)).toEqual(['sms', 'email', 'cv / folds']);
   });
 });
 

@@ -17,9 +17,18 @@ const COUNT_KEYS = new Set(['tp', 'fp', 'tn', 'fn']);
 export function metricSets(metrics: unknown): MetricSet[] {
   if (!isRecord(metrics)) return [];
   if (looksLikeMetrics(metrics)) return [toSet('evaluation', metrics)];
-  return Object.entries(metrics)
-    .filter(([, value]) => isRecord(value) && looksLikeMetrics(value))
-    .map(([name, value]) => toSet(name, value as Record<string, unknown>));
+  return collect(metrics, [], 0);
+}
+
+/** Sets nested up to three levels deep (`{evaluation: {sms: {...}, email: {...}}}` → "sms", "email"). */
+function collect(record: Record<string, unknown>, path: string[], depth: number): MetricSet[] {
+  if (depth > 2) return [];
+  return Object.entries(record).flatMap(([name, value]) => {
+    if (!isRecord(value)) return [];
+    if (looksLikeMetrics(value))
+      return [toSet([...path, name].filter((p) => p !== 'evaluation').join(' / ') || name, value)];
+    return collect(value, [...path, name], depth + 1);
+  });
 }
 
 function looksLikeMetrics(m: Record<string, unknown>): boolean {

@@ -28,6 +28,7 @@ import { HealthService } from '../health/health.service';
 import { confusionMatrixSvg, rocCurveSvg } from './charts';
 import { EXAMPLE_MESSAGES } from './examples';
 import { highlightPreview } from './highlight';
+import { reportChart, reportCharts } from './training-report';
 import { metricSets } from './model-metrics';
 import { WebClassifyDto } from './web-classify.dto';
 
@@ -73,16 +74,14 @@ export class WebController {
         );
     }
     if (!this.holder.active()) {
-      return reply
-        .status(503)
-        .view(
-          'index.hbs',
-          this.page({
-            text: dto.text,
-            channel: dto.channel ?? 'auto',
-            errors: ['No model is loaded yet; try again in a moment.'],
-          }),
-        );
+      return reply.status(503).view(
+        'index.hbs',
+        this.page({
+          text: dto.text,
+          channel: dto.channel ?? 'auto',
+          errors: ['No model is loaded yet; try again in a moment.'],
+        }),
+      );
     }
     try {
       const { result, classification } = this.predictions.classifyForPage(dto.text, dto.channel, req.id);
@@ -150,7 +149,18 @@ export class WebController {
         hasRoc: (s.roc?.length ?? 0) > 0,
       })),
       history,
+      reportCharts: (await reportCharts(active)).map((file) => ({
+        file,
+        title: file.replace(/\.svg$/, '').replace(/_/g, ' '),
+      })),
     });
+  }
+
+  @Get('model/report/:file')
+  async reportFile(@Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
+    const svg = await reportChart(this.holder.active(), file);
+    if (svg === undefined) throw new NotFoundException(`no chart ${file} in the active model's training report`);
+    await reply.header('content-type', 'image/svg+xml; charset=utf-8').header('cache-control', 'no-store').send(svg);
   }
 
   @Get('model/charts/:set/:chart')
