@@ -8,6 +8,8 @@ import { productionAppOptions } from './classifier/production-wiring';
 import { createApp } from './common/create-app';
 import { httpConfigFrom } from './config/http.config';
 import { InvalidEnvironmentError, validateEnvironment } from './config/validate-environment';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from './common/logging';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { loadSecretsBeforeBootstrap } from './vault/load-secrets';
 
@@ -71,9 +73,12 @@ function handleSignals(app: NestFastifyApplication, drainMs: number): void {
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    const log = app.get<Logger>(ROOT_LOGGER).child({ context: 'Shutdown' });
     app.get(ReadinessRegistry).beginDrain();
+    log.info({ signal, drain_ms: drainMs }, 'not ready: draining before closing');
     if (signal === 'SIGTERM' && drainMs > 0) await sleep(drainMs);
     await app.close();
+    log.info('closed: requests in flight finished');
     process.exit(0);
   };
   process.on('SIGTERM', (s) => void stop(s));
