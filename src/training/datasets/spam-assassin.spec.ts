@@ -38,7 +38,7 @@ describe(loadSpamAssassin.name, () => {
   afterEach(() => rmSync(cache, { recursive: true, force: true }));
 
   it('should label by group, use paths as ids, and reuse its cache', async () => {
-    const rows = await loadSpamAssassin(undefined, { corpusDir: MINI_CORPUS, cacheDir: cache });
+    const rows = await loadSpamAssassin(undefined, { corpusDir: MINI_CORPUS, cacheDir: cache, cache: true });
     expect(rows.map((r) => [r.id, r.label, r.source])).toEqual([
       ['easy-ham-1/00001.aaaa.txt', 0, 'email'],
       ['hard-ham-1/00002.bbbb.txt', 0, 'email'],
@@ -46,7 +46,7 @@ describe(loadSpamAssassin.name, () => {
       ['spam-2/00003.cccc.txt', 1, 'email'],
     ]);
     expect(readdirSync(cache)).toHaveLength(1);
-    const again = await loadSpamAssassin(undefined, { corpusDir: MINI_CORPUS, cacheDir: cache });
+    const again = await loadSpamAssassin(undefined, { corpusDir: MINI_CORPUS, cacheDir: cache, cache: true });
     expect(again).toEqual(rows);
   });
 
@@ -54,21 +54,21 @@ describe(loadSpamAssassin.name, () => {
     const corpus = mkdtempSync(join(tmpdir(), 'sa-corpus-'));
     try {
       cpSync(MINI_CORPUS, corpus, { recursive: true });
-      await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache });
+      await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
       writeFileSync(join(corpus, 'spam-2/00003.cccc.txt'), 'Subject: changed\r\n\r\nnew text\r\n');
-      const rows = await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache });
+      const rows = await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
       expect(rows[3].text).toBe('changed\nnew text\n');
     } finally {
       rmSync(corpus, { recursive: true, force: true });
     }
   });
 
-  it('should use <dataDir>/spamassassin/corpus when present, without caching when asked not to', async () => {
+  it('should use <dataDir>/spamassassin/corpus when present, without caching a local corpus by default', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sa-data-'));
     try {
       mkdirSync(join(dataDir, 'spamassassin'));
       cpSync(MINI_CORPUS, join(dataDir, 'spamassassin', 'corpus'), { recursive: true });
-      const rows = await loadSpamAssassin(dataDir, { cache: false, cacheDir: cache });
+      const rows = await loadSpamAssassin(dataDir, { cacheDir: cache });
       expect(rows).toHaveLength(4);
       expect(readdirSync(cache)).toHaveLength(0);
     } finally {

@@ -22,7 +22,7 @@ const EXTRACTION_VERSION = 1;
 export interface SpamAssassinOptions {
   /** A folder with the same layout as the package's `data/` (`<group>/<file>.txt`); default: the npm package's. */
   readonly corpusDir?: string;
-  /** Reuse/keep parsed texts in `<project>/.data/cache` (default true). */
+  /** Reuse/keep parsed texts in `<project>/.data/cache` (default: only for the npm package's corpus). */
   readonly cache?: boolean;
   readonly cacheDir?: string;
 }
@@ -35,7 +35,7 @@ export interface SpamAssassinOptions {
 export async function loadSpamAssassin(dataDir?: string, options: SpamAssassinOptions = {}): Promise<LabelledText[]> {
   const corpusDir = options.corpusDir ?? localCorpusDir(dataDir) ?? packageCorpusDir();
   const files = listCorpusFiles(corpusDir);
-  const useCache = options.cache ?? true;
+  const useCache = options.cache ?? corpusDir === packageCorpusDir();
   const cacheFile = join(options.cacheDir ?? cacheDir(), `spamassassin-${cacheKey(corpusDir, files)}.json`);
   if (useCache) {
     const cached = await readCache(cacheFile, files.length);
