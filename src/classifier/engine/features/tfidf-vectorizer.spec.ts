@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import fc from 'fast-check';
+import { resolveDataDir } from '../../../training/datasets/data-dir';
+import { loadSmsCsv } from '../../../training/datasets/sms-csv';
+import { applySplit, loadSplit } from '../../../training/datasets/split-file';
 import { ArtifactError } from '../artifact/artifact-error';
 import { analyzeToStrings, createAnalyzer } from '../text/analyzers';
 import type { SparseVector, VectorizerConfig } from '../types';
 import fixtures from './sklearn-fixtures.json';
+import smsVocabulary from './sklearn-sms-vocabulary.json';
 import { fitTfidfVectorizer, sortRange, tfidfVectorizerFromState, type TfidfVectorizerState } from './tfidf-vectorizer';
 import { DEFAULT_VECTORIZER_CONFIG, SEED_VECTORIZER_CONFIG, VectorizerConfigError } from './vectorizer-config';
 
@@ -54,6 +60,37 @@ describe('fitTfidfVectorizer', () => {
         });
       });
     }
+  });
+
+  describe("scikit-learn's max_features cut on the SMS training rows (sklearn-sms-vocabulary.py)", () => {
+    let train: string[];
+    beforeAll(async () => {
+      const dataDir = resolveDataDir();
+      const rows = await loadSmsCsv(join(dataDir, 'sms-spam', 'spam.csv'), 'sms', { joinSplitRows: false });
+      train = applySplit(rows, await loadSplit(join(dataDir, 'sms-spam', 'split-seed42.json'))).train.map(
+        (row) => row.text,
+      );
+    });
+
+    for (const [name, fixture] of Object.entries(smsVocabulary.cases)) {
+      it(`should keep the terms scikit-learn keeps, ${fixture.keptOfTied} of ${fixture.tiedAtCut} tied at the cut, for ${name}`, () => {
+        expect(train).toHaveLength(smsVocabulary.rows);
+        const config = fixture.config as unknown as VectorizerConfig;
+        const vocabulary = fitTfidfVectorizer(train, config).vectorizer.toState().vocabulary;
+        expect(vocabulary).toHaveLength(config.maxFeatures!);
+        const sha256 = createHash('sha256').update(vocabulary.join('\n'), 'utf8').digest('hex');
+        expect(sha256).not.toBe(fixture.tiesByTermOrderSha256);
+        expect(sha256).toBe(fixture.keptSha256);
+      });
+    }
+  });
+
+  it('should break ties at the max_features cut in numpy argsort order, not by term', () => {
+    // 20 terms seen once: numpy's argsort of 20 equal keys starts [0, 17, …], so "rr" (column 17) beats "bb".
+    const terms = Array.from({ length: 20 }, (_, i) => String.fromCharCode(97 + i).repeat(2));
+    const vocabulary = fitTfidfVectorizer([terms.join(' ')], { ...WORDS, maxFeatures: 2 }).vectorizer.toState()
+      .vocabulary;
+    expect(vocabulary).toEqual(['aa', 'rr']);
   });
 
   it('should compute TF-IDF by the formula on a tiny corpus', () => {

@@ -9,6 +9,7 @@ import type {
   VectorizerConfig,
   VectorizerState,
 } from '../types';
+import { numpyArgsort } from './numpy-argsort';
 import { isPrefixClosed, TermTable } from './term-table';
 import { MAX_CACHED_WORD, WordCache } from './word-cache';
 import { checkVectorizerConfig, describeValue, minDocumentCount, VectorizerConfigError } from './vectorizer-config';
@@ -17,10 +18,9 @@ import { checkVectorizerConfig, describeValue, minDocumentCount, VectorizerConfi
  * TF-IDF with scikit-learn's TfidfVectorizer semantics:
  * - vocabulary from the training texts, terms in code-point order (Python's `sorted`), terms seen in fewer than
  *   `minDf` documents dropped, then at most `maxFeatures` terms per analyzer kept by highest total count in the
- *   corpus; ties are broken by code-point order of the term. scikit-learn leaves ties to numpy's argsort, whose
- *   order depends on the CPU (the AVX-512 sort on these machines), so which tied terms survive the cut can differ:
- *   for the seed's 3,000 SMS features (1,178 terms tied at the cut) the cross-validated F1 is the same (0.8768 vs
- *   0.8769) and the test F1 0.8971 vs scikit-learn's 0.9011;
+ *   corpus, ties at the cut resolved in scikit-learn's order (numpy 1.24's argsort of the negated counts, ported in
+ *   numpy-argsort.ts): the seed's 3,000 SMS features (1,178 terms tied at the cut) are the very terms scikit-learn
+ *   1.2.1 keeps;
  * - `SMOOTH_IDF`: idf = ln((1 + n) / (1 + df)) + 1, or ln(n / df) + 1 unsmoothed (n = training documents);
  * - tf = raw count, or `SUBLINEAR_TF` 1 + ln(tf);
  * - `L2_NORM`: each analyzer's block of columns is divided by its Euclidean norm, as a scikit-learn FeatureUnion of
@@ -357,6 +357,17 @@ function idfOf(df: number, documents: number, config: VectorizerConfig): number 
 
 const SURROGATE = /[\ud800-\udfff]/;
 
+/**
+ * The `limit` terms with the highest total count, in scikit-learn's order: `_limit_features` takes
+ * `(-tfs[mask]).argsort()[:limit]` over the columns in code-point order, so terms tied at the cut are chosen by
+ * numpy's introsort (see numpy-argsort.ts), not by their spelling.
+ */
+function keepMostFrequent(ids: number[], rank: Int32Array, totals: Float64Array, limit: number): number[] {
+  const columns = [...ids].sort((a, b) => rank[a] - rank[b]);
+  const negated = Float64Array.from(columns, (id) => -totals[id]);
+  return Array.from(numpyArgsort(negated).subarray(0, limit), (i) => columns[i]);
+}
+
 /** Learns the vocabulary and idf from the training texts, and returns their TF-IDF rows too. */
 export function fitTfidfVectorizer(
   texts: readonly string[],
@@ -388,8 +399,7 @@ export function fitTfidfVectorizer(
     sorted.forEach((term, r) => (rank[table.findString(term, scratch)] = r));
     let order = kept;
     if (checked.maxFeatures !== null && order.length > checked.maxFeatures) {
-      order.sort((a, b) => counter.totals[b] - counter.totals[a] || rank[a] - rank[b]);
-      order = order.slice(0, checked.maxFeatures);
+      order = keepMostFrequent(order, rank, counter.totals, checked.maxFeatures);
     }
     order.sort((a, b) => rank[a] - rank[b]);
     if (order.length === 0) {
