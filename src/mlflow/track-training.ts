@@ -24,7 +24,9 @@ export interface TrainingResultLike {
 }
 
 export async function trainingRunInputFromResult(result: TrainingResultLike): Promise<TrainingRunInput> {
-  const reportFiles = result.reportDir ? await readReportDir(result.reportDir).catch((): Record<string, Buffer> => ({})) : undefined;
+  const reportFiles = result.reportDir
+    ? await readReportDir(result.reportDir).catch((): Record<string, Buffer> => ({}))
+    : undefined;
   const stats = reportFiles?.['training_stats.json'];
   const { folds, summary } = crossValidation(result.cv);
   return {
