@@ -1,21 +1,59 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MlflowModule } from '../src/mlflow/mlflow.module';
+import { promoteIfBetter } from '../src/mlflow/promotion';
+import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
+import { logTrainingRun } from '../src/mlflow/run-logger';
+import { FeedbackService } from '../src/training/feedback/feedback.service';
+import { TrainingModule } from '../src/training/training.module';
+import { MlflowServerDouble } from './doubles/mlflow-server';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
+import { figures, trainingInput } from './mlflow-fixtures';
 
 const V1 = '20261101T000000Z-aaaa0001';
-const form = (fields: Record<string, string>) => ({
+const V2 = '20261102T000000Z-bbbb0002';
+const V3 = '20261103T000000Z-cccc0003';
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const form = (fields: Record<string, string>, url = '/', headers: Record<string, string> = {}) => ({
   method: 'POST' as const,
-  url: '/',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  url,
+  headers: { ...FORM, ...headers },
   payload: new URLSearchParams(fields).toString(),
 });
+/** What Chromium sends with a form post from the page itself. */
+const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin', origin: 'null' };
+const feedback = (fields: Record<string, string>, headers: Record<string, string> = SAME_ORIGIN) =>
+  form(fields, '/feedback', headers);
 
 describe('web page', () => {
   let t: TestApp;
+  let platformDir: string;
+  let registry: LocalTrackingStore;
   beforeAll(async () => {
+    platformDir = mkdtempSync(join(tmpdir(), 'web-platform-'));
+    registry = new LocalTrackingStore(join(platformDir, 'registry'));
+    // Two tracked runs before the start: V1 (the model served) becomes champion, the worse V2 challenger.
+    const first = await logTrainingRun(registry, { ...trainingInput(V1, figures(134, 2, 964, 15)), runName: 'run-v1' });
+    await promoteIfBetter(registry, { modelName: 'spam-classifier', version: first.version!.version });
+    const second = await logTrainingRun(registry, {
+      ...trainingInput(V2, figures(120, 9, 957, 29)),
+      runName: 'run-v2',
+    });
+    await promoteIfBetter(registry, { modelName: 'spam-classifier', version: second.version!.version });
+    const mlflow = MlflowModule.forRoot();
     t = await startTestApp({
       codec: new KeywordArtifactCodec(),
+      platformModules: [mlflow, TrainingModule.forRoot({ mlflowModule: mlflow })],
+      env: {
+        FEEDBACK_DB_DIR: join(platformDir, 'feedback-db'),
+        FEEDBACK_MAX_TEXT_CHARS: '500',
+        TRAINING_OUT_DIR: join(platformDir, 'retrain'),
+        MLFLOW_LOCAL_REGISTRY_DIR: join(platformDir, 'registry'),
+        MLFLOW_CHAMPION_CACHE_DIR: join(platformDir, 'champion'),
+        RETRAIN_CRON: '',
+      },
       prepare: (dir) => {
         writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z'));
         mkdirSync(join(dir, 'report'));
@@ -27,7 +65,10 @@ describe('web page', () => {
       },
     });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    rmSync(platformDir, { recursive: true, force: true });
+  });
 
   it('should render the form with labelled controls, examples and system facts', async () => {
     const res = await t.app.inject({ url: '/' });
@@ -82,13 +123,15 @@ describe('web page', () => {
     expect(channel.body).toContain('Channel must be one of sms, email, auto.');
   });
 
-  it('should show the model page with metrics, charts and history', async () => {
+  it('should show the model page with metrics, charts and the model folder', async () => {
     const res = await t.app.inject({ url: '/model' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(`<span id="model-version">${V1}</span>`);
     expect(res.body).toContain('/model/charts/0/confusion-matrix.svg');
     expect(res.body).toContain('/model/charts/0/roc.svg');
-    expect(res.body).toContain('serving');
+    expect(tableBody(res.body, 'artifacts')).toMatch(
+      /<tr class="active">\s*<td><code>20261101T000000Z-aaaa0001<\/code>[\s\S]*serving/,
+    );
     const cm = await t.app.inject({ url: '/model/charts/0/confusion-matrix.svg' });
     expect(cm.statusCode).toBe(200);
     expect(cm.headers['content-type']).toContain('image/svg+xml');
@@ -118,4 +161,268 @@ describe('web page', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/css');
   });
+
+  it('should offer labelled feedback buttons under the verdict, carrying the message, request id and channel', async () => {
+    const text = 'WINNER! Claim your <b>prize</b> "now"';
+    const res = await t.app.inject(form({ text, channel: 'sms' }, '/', { 'x-request-id': 'web-fb-1' }));
+    expect(res.statusCode).toBe(200);
+    const feedbackForm = /<form method="post" action="\/feedback"[\s\S]*?<\/form>/.exec(res.body)?.[0] ?? '';
+    expect(feedbackForm).toContain(
+      '<input type="hidden" name="text" value="WINNER! Claim your &lt;b&gt;prize&lt;/b&gt; &quot;now&quot;">',
+    );
+    expect(feedbackForm).toContain('<input type="hidden" name="request_id" value="web-fb-1">');
+    expect(feedbackForm).toContain('<input type="hidden" name="channel" value="sms">');
+    expect(feedbackForm).toContain('<input type="hidden" name="source" value="web">');
+    expect(feedbackForm).toContain('<legend>');
+    expect(feedbackForm).toContain(
+      '<button type="submit" name="label" value="spam" id="feedback-spam">This is spam</button>',
+    );
+    expect(feedbackForm).toContain(
+      '<button type="submit" name="label" value="not_spam" id="feedback-not-spam">This is not spam</button>',
+    );
+    expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(res.body).not.toMatch(/\son\w+=/i);
+  });
+
+  it('should save a label posted without JavaScript, redirect (303) and say whether it was new, relabelled or unchanged', async () => {
+    const text = 'Free entry in 2 a wkly comp to win FA Cup final tkts';
+    const fields = { text, request_id: 'web-fb-2', channel: 'sms', source: 'web' };
+    const created = await t.app.inject(feedback({ ...fields, label: 'spam' }));
+    expect(created.statusCode).toBe(303);
+    const location = created.headers.location as string;
+    expect(location).toMatch(/^\/feedback\/saved\?outcome=created&label=spam&id=[0-9a-f-]{36}$/);
+    const page = await t.app.inject({ url: location });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.body).toContain('data-outcome="created" data-label="spam">Thank you: saved as spam</h2>');
+    const id = new URL(location, 'http://x').searchParams.get('id');
+    expect(page.body).toContain(`<code id="feedback-id">${id}</code>`);
+
+    const stored = await t.app.get(FeedbackService, { strict: false }).list({ limit: 10, offset: 0 });
+    expect(stored.items.find((item) => item.id === id)).toMatchObject({
+      text,
+      label: 'spam',
+      request_id: 'web-fb-2',
+      channel: 'sms',
+      source: 'web',
+      relabel_count: 0,
+    });
+
+    const relabelled = await t.app.inject(feedback({ ...fields, label: 'not_spam' }));
+    expect(relabelled.statusCode).toBe(303);
+    expect(relabelled.headers.location).toBe(`/feedback/saved?outcome=relabelled&label=not_spam&id=${id}`);
+    const relabelledPage = await t.app.inject({ url: relabelled.headers.location as string });
+    expect(relabelledPage.body).toContain('Relabelled: now not spam');
+    expect(relabelledPage.body).toContain('This message was labelled spam before');
+
+    // Without a source the web route counts the label as the page's; the same label again changes nothing.
+    const unchanged = await t.app.inject(feedback({ text, label: 'not_spam' }));
+    expect(unchanged.headers.location).toBe(`/feedback/saved?outcome=unchanged&label=not_spam&id=${id}`);
+    expect((await t.app.inject({ url: unchanged.headers.location as string })).body).toContain(
+      'Unchanged: already not spam',
+    );
+    const after = await t.app.get(FeedbackService, { strict: false }).list({ limit: 10, offset: 0 });
+    expect(after.items.find((item) => item.id === id)).toMatchObject({ label: 'not_spam', relabel_count: 1 });
+  });
+
+  it('should accept the post from a browser that sends only a same-host Origin, and from non-browser clients', async () => {
+    const sameHost = await t.app.inject(
+      feedback(
+        { text: 'See you at the station at half past six', label: 'not_spam' },
+        { host: 'spam.example:8080', origin: 'http://spam.example:8080' },
+      ),
+    );
+    expect(sameHost.statusCode).toBe(303);
+    const noHeaders = await t.app.inject(feedback({ text: 'Can you pick up some milk?', label: 'not_spam' }, {}));
+    expect(noHeaders.statusCode).toBe(303);
+  });
+
+  it.each([
+    [
+      'Sec-Fetch-Site: cross-site',
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      'Sec-Fetch-Site: cross-site',
+    ],
+    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }, 'Sec-Fetch-Site: same-site'],
+    ['another Origin', { origin: 'https://evil.example' }, 'Origin: https://evil.example'],
+    ['an opaque Origin', { origin: 'null' }, 'Origin: null'],
+  ])('should refuse a feedback post from another site (%s) with 403 and save nothing', async (_case, headers, why) => {
+    const text = `cross-site poison ${why}`;
+    const res = await t.app.inject(feedback({ text, label: 'spam' }, headers));
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('role="alert"');
+    expect(res.body).toContain(`Not saved: the form was posted from another`);
+    expect(res.body).toContain(why);
+    const stored = await t.app.get(FeedbackService, { strict: false }).list({ limit: 500, offset: 0 });
+    expect(stored.items.some((item) => item.text === text)).toBe(false);
+  });
+
+  it.each([
+    ['an unknown label', { text: 'hello', label: 'ham' }, 'label', 'must be one of: spam, not_spam'],
+    ['a missing label', { text: 'hello' }, 'label', 'must be one of: spam, not_spam'],
+    ['an empty text', { text: '', label: 'spam' }, 'text', 'should not be empty'],
+    ['a white-space text', { text: '  \n ', label: 'spam' }, 'text', 'must not be empty or only white space'],
+    [
+      'an oversized text',
+      { text: 'x'.repeat(501), label: 'spam' },
+      'text',
+      'must be at most 500 characters (FEEDBACK_MAX_TEXT_CHARS), got 501',
+    ],
+    [
+      'an unknown channel',
+      { text: 'hello', label: 'spam', channel: 'fax' },
+      'channel',
+      'must be one of: sms, email, auto',
+    ],
+    ['a bad source', { text: 'hello', label: 'spam', source: 'we b!' }, 'source', 'may only hold letters, digits'],
+    ['an overlong request id', { text: 'hello', label: 'spam', request_id: 'r'.repeat(129) }, 'request_id', '128'],
+  ])('should show %s as a 400 page naming the field, never a 500', async (_case, fields, field, message) => {
+    const res = await t.app.inject(feedback(fields));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('<h1>Feedback not saved</h1>');
+    const item = new RegExp(`<li data-field="${field}"><strong>${field}</strong> ([^<]*)</li>`).exec(res.body);
+    expect(item?.[1]).toContain(message);
+    // The form again, so the label can be given once the problem is fixed.
+    expect(res.body).toContain('<label for="feedback-text">Message</label>');
+    expect(res.body).toContain('<button type="submit" name="label" value="spam">This is spam</button>');
+  });
+
+  it('should refuse a text sent twice, a JSON body and a body that is not a form with 400 pages', async () => {
+    const twice = await t.app.inject({ ...feedback({}), payload: 'text=a&text=b&label=spam' });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('<strong>text</strong> must be a string');
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/feedback',
+      headers: { 'content-type': 'application/json', ...SAME_ORIGIN },
+      payload: JSON.stringify({ label: 'spam' }),
+    });
+    expect(json.statusCode).toBe(400);
+    expect(json.body).toContain('data-field="text"');
+    const empty = await t.app.inject({ method: 'POST', url: '/feedback', headers: SAME_ORIGIN });
+    expect(empty.statusCode).toBeGreaterThanOrEqual(400);
+    expect(empty.statusCode).toBeLessThan(500);
+  });
+
+  it('should escape the message on the feedback error page', async () => {
+    const res = await t.app.inject(feedback({ text: '<script>alert(1)</script>', label: 'maybe' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).not.toContain('<script>alert(1)</script>');
+    expect(res.body).toContain('>&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
+  });
+
+  it('should refuse a confirmation page with bad parameters with 400 naming each', async () => {
+    const res = await t.app.inject({ url: '/feedback/saved?outcome=deleted&label=spam&id=<x>' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<strong>outcome</strong> must be one of: created, relabelled, unchanged');
+    expect(res.body).toContain('<strong>id</strong> must be a UUID');
+    expect(res.body).not.toContain('<strong>label</strong>');
+    expect(res.body).not.toContain('<x>');
+  });
+
+  it('should show the training runs and the registered versions with their aliases from the local tracking store', async () => {
+    const res = await t.app.inject({ url: '/model' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Tracking store: <strong>local</strong>');
+    const runs = tableRows(res.body, 'runs');
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toContain('run-v2');
+    expect(runs[0]).toContain(`<code>${V2}</code>`);
+    expect(runs[0]).toContain('registered v2');
+    expect(runs[1]).toContain('run-v1');
+    expect(runs[1]).toMatch(/^<tr class="active"/);
+    expect(runs[1]).toContain('serving');
+    // F1 of figures(134, 2, 964, 15): 268 / 285.
+    expect(runs[1]).toContain(`<td>${(268 / 285).toFixed(4)}</td>`);
+    const versions = tableRows(res.body, 'versions');
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toContain('<td>v2</td>');
+    expect(versions[0]).toContain('<span class="alias alias-challenger">challenger</span>');
+    expect(versions[0]).toContain('challenger: ');
+    expect(versions[1]).toContain('<td>v1</td>');
+    expect(versions[1]).toContain('<span class="alias alias-champion">champion</span>');
+    expect(versions[1]).toContain('<span class="serving">serving</span>');
+
+    // The page reads the store on every view: a run tracked now shows at once, newest first.
+    const third = await logTrainingRun(registry, { ...trainingInput(V3, figures(140, 1, 965, 9)), runName: 'run-v3' });
+    await promoteIfBetter(registry, { modelName: 'spam-classifier', version: third.version!.version });
+    const again = await t.app.inject({ url: '/model' });
+    expect(tableRows(again.body, 'runs')[0]).toContain('run-v3');
+    const top = tableRows(again.body, 'versions')[0];
+    expect(top).toContain('<td>v3</td>');
+    expect(top).toContain('alias-champion');
+    expect(tableRows(again.body, 'versions')[2]).not.toContain('alias-champion');
+  });
 });
+
+describe('web page without the platform modules', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      prepare: (dir) => {
+        writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z'));
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('should show no feedback buttons and answer a feedback post with a 503 page', async () => {
+    const res = await t.app.inject(form({ text: 'WINNER! prize' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('action="/feedback"');
+    const post = await t.app.inject(feedback({ text: 'WINNER! prize', label: 'spam' }));
+    expect(post.statusCode).toBe(503);
+    expect(post.body).toContain('Feedback is not available on this server');
+    expect(post.body).not.toContain('feedback-text');
+  });
+
+  it('should say that no tracking store is configured and list the model folder', async () => {
+    const res = await t.app.inject({ url: '/model' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('No tracking store is configured');
+    expect(tableRows(res.body, 'artifacts')).toHaveLength(1);
+  });
+});
+
+describe('web page with MLflow unreachable', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    const url = await MlflowServerDouble.unusedUrl();
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      platformModules: [MlflowModule.forRoot()],
+      env: { MLFLOW_TRACKING_URI: url, MLFLOW_MAX_ATTEMPTS: '1', MLFLOW_REQUEST_TIMEOUT_MS: '1000' },
+      prepare: (dir) => {
+        writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z'));
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('should render the model page with a message instead of the history, the model folder still listed', async () => {
+    const res = await t.app.inject({ url: '/model' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Tracking store: <strong>mlflow</strong>');
+    expect(res.body).toMatch(
+      /<p class="errors" role="alert" id="tracking-error">The tracking store could not be read \([^)]+\)/,
+    );
+    expect(res.body).not.toContain('id="runs"');
+    expect(res.body).toContain(`<span id="model-version">${V1}</span>`);
+    expect(tableRows(res.body, 'artifacts')).toHaveLength(1);
+    expect(res.body).toContain('<span class="bad">Last check failed:');
+  });
+});
+
+/** The rows of the table with this id, each from `<tr` to `</tr>`. */
+function tableRows(html: string, id: string): string[] {
+  return tableBody(html, id).match(/<tr[\s\S]*?<\/tr>/g) ?? [];
+}
+
+function tableBody(html: string, id: string): string {
+  const table = new RegExp(`<table[^>]*id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';
+  return /<tbody>([\s\S]*)<\/tbody>/.exec(table)?.[1] ?? '';
+}

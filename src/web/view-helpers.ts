@@ -10,6 +10,7 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('fixed', (x: unknown, digits: unknown) =>
     typeof x === 'number' ? x.toFixed(typeof digits === 'number' ? digits : 4) : '–',
   );
+  hbs.registerHelper('count', (x: unknown) => (typeof x === 'number' ? String(Math.round(x)) : '–'));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('json', (x: unknown) => JSON.stringify(x, null, 2));
 }

@@ -10,7 +10,9 @@ import {
   Req,
   Res,
   UseGuards,
+  type OnModuleInit,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -23,11 +25,17 @@ import { ModelLoader } from '../classifier/model-loader.service';
 import { PredictionService } from '../classifier/prediction.service';
 import { ApiThrottlerGuard } from '../common/api-throttler.guard';
 import { FieldValidationError } from '../common/error-response';
-import { httpConfig, type HttpConfig } from '../config/http.config';
-import { HealthService } from '../health/health.service';
+import { ChampionFollower } from '../mlflow/champion-follower';
+import { mlflowConfig, type MlflowConfig } from '../mlflow/config/mlflow.config';
+import { DEFAULT_RUN_LOGGER_OPTIONS } from '../mlflow/run-logger';
+import { TrackingStore } from '../mlflow/tracking-store';
+import { FeedbackService } from '../training/feedback/feedback.service';
 import { confusionMatrixSvg, rocCurveSvg } from './charts';
 import { EXAMPLE_MESSAGES } from './examples';
 import { highlightPreview } from './highlight';
+import { optionalProvider } from './optional-provider';
+import { PageFacts } from './page-facts.service';
+import { readTrackingHistory, type TrackingHistory } from './tracking-history';
 import { reportChart, reportCharts } from './training-report';
 import { metricSets } from './model-metrics';
 import { WebClassifyDto } from './web-classify.dto';
@@ -38,15 +46,32 @@ const PREVIEW_CHARS = 2000;
 /** The server-rendered page: works without JavaScript, all user text escaped by Handlebars. */
 @ApiExcludeController()
 @Controller()
-export class WebController {
+export class WebController implements OnModuleInit {
+  /** The platform's feedback, tracking store and champion follower, when the app has them. */
+  private platform: {
+    feedback?: FeedbackService;
+    tracking?: TrackingStore;
+    mlflow?: MlflowConfig;
+    follower?: ChampionFollower;
+  } = {};
+
   constructor(
     private readonly predictions: PredictionService,
     private readonly holder: ModelHolder,
     private readonly loader: ModelLoader,
-    private readonly health: HealthService,
-    @Inject(httpConfig.KEY) private readonly http: HttpConfig,
+    private readonly pageFacts: PageFacts,
+    private readonly moduleRef: ModuleRef,
     @Inject(classifierConfig.KEY) private readonly classifier: ClassifierConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.platform = {
+      feedback: optionalProvider(this.moduleRef, FeedbackService),
+      tracking: optionalProvider(this.moduleRef, TrackingStore),
+      mlflow: optionalProvider<MlflowConfig>(this.moduleRef, mlflowConfig.KEY),
+      follower: optionalProvider(this.moduleRef, ChampionFollower),
+    };
+  }
 
   @Get()
   home(@Res() reply: FastifyReply): unknown {
@@ -101,6 +126,7 @@ export class WebController {
             truncated: dto.text.length > PREVIEW_CHARS,
             towardsSpam: classification.explanation?.towardsSpam.slice(0, 8) ?? [],
             towardsHam: classification.explanation?.towardsHam.slice(0, 8) ?? [],
+            feedback: this.platform.feedback ? { text: dto.text } : undefined,
           },
         }),
       );
@@ -120,26 +146,17 @@ export class WebController {
   @Get('model')
   async model(@Res() reply: FastifyReply): Promise<void> {
     const active = this.holder.active();
-    const history = (await this.loader.listArtifacts()).map((entry) => {
-      const sets = metricSets(entry.artifact?.metadata.metrics);
-      const first = sets[0]?.values ?? [];
-      const pick = (name: string) => first.find((v) => v.name === name)?.value;
-      return {
-        file: entry.file,
-        version: entry.artifact?.metadata.version,
-        algorithm: entry.artifact?.metadata.algorithm,
-        createdAt: entry.artifact?.metadata.createdAt,
-        f1: pick('f1'),
-        accuracy: pick('accuracy'),
-        active: active !== undefined && entry.path === active.source,
-        error: entry.error,
-      };
-    });
+    const [artifacts, tracking, charts] = await Promise.all([
+      this.folderArtifacts(),
+      this.trackingHistory(active?.artifact.metadata.version),
+      reportCharts(active),
+    ]);
     const card = active ? cardOf(active) : undefined;
     const sets = active ? metricSets(active.artifact.metadata.metrics) : [];
+    const follower = this.platform.follower?.state();
     await reply.view('model.hbs', {
       title: 'Model',
-      facts: this.facts(),
+      facts: this.pageFacts.facts(),
       card,
       cardJson: card ? JSON.stringify({ parameters: card.parameters, training: card.training }, null, 2) : undefined,
       sets: sets.map((s, index) => ({
@@ -148,8 +165,10 @@ export class WebController {
         hasConfusion: s.confusion !== undefined,
         hasRoc: (s.roc?.length ?? 0) > 0,
       })),
-      history,
-      reportCharts: (await reportCharts(active)).map((file) => ({
+      tracking,
+      follower: follower?.enabled ? follower : undefined,
+      artifacts,
+      reportCharts: charts.map((file) => ({
         file,
         title: file.replace(/\.svg$/, '').replace(/_/g, ' '),
       })),
@@ -182,7 +201,7 @@ export class WebController {
   private page(form: { text: string; channel: string; errors?: string[]; result?: unknown }): Record<string, unknown> {
     return {
       title: 'Classify a message',
-      facts: this.facts(),
+      facts: this.pageFacts.facts(),
       examples: EXAMPLE_MESSAGES,
       maxTextChars: this.classifier.maxTextChars,
       form: {
@@ -196,25 +215,34 @@ export class WebController {
     };
   }
 
-  private facts(): Record<string, unknown> {
+  /** Model artifacts in MODEL_DIR, newest first: what a restart could load without the tracking store. */
+  private async folderArtifacts(): Promise<Array<Record<string, unknown>>> {
     const active = this.holder.active();
-    return {
-      modelVersion: active?.artifact.metadata.version ?? 'none loaded',
-      algorithm: active?.artifact.metadata.algorithm ?? '–',
-      pod: this.http.podName,
-      ready: this.health.isReady(),
-      uptime: formatUptime(process.uptime()),
-      node: process.version,
-      pid: process.pid,
-    };
+    return (await this.loader.listArtifacts()).map((entry) => {
+      const first = metricSets(entry.artifact?.metadata.metrics)[0]?.values ?? [];
+      const pick = (name: string) => first.find((v) => v.name === name)?.value;
+      return {
+        file: entry.file,
+        version: entry.artifact?.metadata.version,
+        algorithm: entry.artifact?.metadata.algorithm,
+        createdAt: entry.artifact?.metadata.createdAt,
+        f1: pick('f1'),
+        accuracy: pick('accuracy'),
+        active: active !== undefined && entry.path === active.source,
+        error: entry.error,
+      };
+    });
   }
-}
 
-function formatUptime(seconds: number): string {
-  const s = Math.floor(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
+  private async trackingHistory(servingVersion: string | undefined): Promise<TrackingHistory | undefined> {
+    const { tracking, mlflow } = this.platform;
+    if (!tracking) return undefined;
+    return readTrackingHistory(tracking, {
+      experimentName: mlflow?.experimentName ?? DEFAULT_RUN_LOGGER_OPTIONS.experimentName,
+      modelName: mlflow?.modelName ?? DEFAULT_RUN_LOGGER_OPTIONS.modelName,
+      servingVersion,
+    });
+  }
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
