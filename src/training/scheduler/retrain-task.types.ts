@@ -30,21 +30,10 @@ export interface RetrainTask {
   readonly feedbackCutoff?: string;
 }
 
-/** One evaluation set's figures (the fields `logTrainingRun` and the quality gate read). */
-export interface EvaluationFigures {
-  readonly n?: number;
-  readonly accuracy: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  readonly mcc: number;
-  readonly rocAuc: number | null;
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
-  readonly confusionMatrix?: readonly (readonly number[])[];
-}
+/** One evaluation set's figures: the fields `logTrainingRun` and the quality gate read. */
+import type { EvaluationFigures } from '../../mlflow/run-logger';
+
+export type { EvaluationFigures };
 
 export interface RetrainTaskResult {
   readonly artifactPath: string;
