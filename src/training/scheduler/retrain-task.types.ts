@@ -1,3 +1,5 @@
+import type { EvaluationFigures } from '../../mlflow/run-logger';
+
 /**
  * What one retraining run computes, as plain data: it crosses a worker-thread boundary (structured clone) and is
  * what a Kubernetes Job's CLI reports, so it holds no functions or class instances.
@@ -31,8 +33,6 @@ export interface RetrainTask {
 }
 
 /** One evaluation set's figures: the fields `logTrainingRun` and the quality gate read. */
-import type { EvaluationFigures } from '../../mlflow/run-logger';
-
 export type { EvaluationFigures };
 
 export interface RetrainTaskResult {
