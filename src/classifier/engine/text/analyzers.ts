@@ -11,6 +11,7 @@ import {
   UNPACKABLE,
 } from './code-points';
 import { nltkWordTokenize } from './nltk-word-tokenizer';
+import { nltkPorterStem } from './nltk-porter-stemmer';
 import { NLTK_ENGLISH_STOP_WORDS, SKLEARN_ENGLISH_STOP_WORDS } from './stop-words';
 import {
   ALPHANUMERIC_TOKEN,
@@ -319,7 +320,7 @@ class WordAnalyzer implements TextAnalyzer {
 /**
  * The seed's preprocessing (its common.py `transform_text`): lowercase → NLTK's word_tokenize (Punkt sentences, then
  * NLTKWordTokenizer; see nltk-word-tokenizer.ts for why not natural's TreebankWordTokenizer) → alphanumeric tokens
- * only → NLTK English stop words out → Porter stem (natural's). The seed then fed the joined result to
+ * only → NLTK English stop words out → Porter stem (NLTK's, not natural's). The seed then fed the joined result to
  * scikit-learn's default analyzer, whose token pattern drops one-character tokens; we do the same, then word n-grams.
  */
 class SeedAnalyzer implements TextAnalyzer {
@@ -332,7 +333,7 @@ class SeedAnalyzer implements TextAnalyzer {
     const out: string[] = [];
     for (const token of nltkWordTokenize(text.toLowerCase())) {
       if (!ALPHANUMERIC_TOKEN.test(token) || NLTK_STOP_WORDS.has(token)) continue;
-      out.push(porterStem(token));
+      out.push(nltkPorterStem(token));
     }
     return out;
   }
