@@ -25,8 +25,26 @@
 {{- end }}
 {{- end }}
 
-{{/* Pod template of a training run: same image, identity, hardening and settings as the serving pods. */}}
+{{/*
+Arguments of a retrain the leader starts in TRAINING_MODE=job. The leader appends --run-id, --feedback-from-database,
+--feedback-weight, --feedback-holdout-fraction and --feedback-until; the corpora, algorithm and CV folds come from
+the same RETRAIN_* environment as an in-process retrain, so both modes train alike. The .Values.training options of
+the Job and CronJob (--algorithm, --data, --max-features, extraArgs) do not apply: a retrain refuses tuning options.
+*/}}
+{{- define "spam-classifier.retrainArgs" -}}
+- dist/src/training/cli/train.cli.js
+- --no-progress
+- --register
+- --promote
+{{- end }}
+
+{{/*
+Pod template of a training run: same image, identity, hardening and settings as the serving pods.
+Called with (dict "root" $ "args" "<name of the template rendering the CLI arguments>").
+*/}}
 {{- define "spam-classifier.trainingPodTemplate" -}}
+{{- $args := .args -}}
+{{- with .root -}}
 metadata:
   labels:
     {{- include "spam-classifier.componentLabels" (dict "root" . "component" "training") | nindent 4 }}
@@ -51,7 +69,9 @@ spec:
       command:
         - node
       args:
-        {{- include "spam-classifier.trainingArgs" . | nindent 8 }}
+        {{- include $args . | nindent 8 }}
+      # On failure the pod's status shows the CLI's last lines (its error and the JSON outcome line).
+      terminationMessagePolicy: FallbackToLogsOnError
       env:
         {{- include "spam-classifier.env" . | nindent 8 }}
       envFrom:
@@ -84,8 +104,9 @@ spec:
         readOnly: true
     {{- end }}
 {{- end }}
+{{- end }}
 
-{{/* A complete batch/v1 Job spec (used by the Job, the CronJob and, in TRAINING_MODE=job, by the leader). */}}
+{{/* The batch/v1 Job the leader creates in TRAINING_MODE=job (rendered into the training-job ConfigMap). */}}
 {{- define "spam-classifier.trainingJobSpec" -}}
 {{- $root := .root -}}
 apiVersion: batch/v1
@@ -99,5 +120,5 @@ spec:
   activeDeadlineSeconds: {{ $root.Values.training.activeDeadlineSeconds }}
   ttlSecondsAfterFinished: {{ $root.Values.training.ttlSecondsAfterFinished }}
   template:
-    {{- include "spam-classifier.trainingPodTemplate" $root | nindent 4 }}
+    {{- include "spam-classifier.trainingPodTemplate" (dict "root" $root "args" "spam-classifier.retrainArgs") | nindent 4 }}
 {{- end }}

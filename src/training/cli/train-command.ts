@@ -15,6 +15,8 @@ import { loadLabelledFile } from '../datasets/labelled-file';
 import type { LabelledText } from '../datasets/labelled-text';
 import { trainModel, type TrainingAlgorithm, type TrainingProgress, type TrainingResult } from '../trainer';
 import { type CliIo, EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine, UsageError } from './cli-io';
+import { parseHoldoutFraction, parseIsoInstant, parseRunId } from './database-retrain-options';
+import { DATABASE_ONLY, runDatabaseRetrain, type PublishRetrain } from './database-retrain';
 
 export const TRAINING_ALGORITHMS: readonly TrainingAlgorithm[] = [...ALGORITHMS, 'best'];
 export const ANALYZERS = ['union', 'char_wb', 'word', 'seed'] as const;
@@ -43,6 +45,10 @@ export interface TrainCliOptions {
   progress: boolean;
   register: boolean;
   promote: boolean;
+  feedbackFromDatabase: boolean;
+  runId?: string;
+  feedbackUntil?: Date;
+  feedbackHoldoutFraction?: number;
 }
 
 /** What runs after a successful training when `--register`/`--promote` is given (the MLflow module's tracking). */
@@ -120,7 +126,10 @@ export function modelParamsFromOptions(options: TrainCliOptions): ModelParams {
   };
 }
 
-function buildProgram(io: CliIo, run: (options: TrainCliOptions) => Promise<void>): Command {
+function buildProgram(
+  io: CliIo,
+  run: (options: TrainCliOptions, given: (key: string) => boolean) => Promise<void>,
+): Command {
   const program = new Command('train')
     .description('Train a spam model, evaluate it on the held-out rows and write model.json plus a report folder')
     .exitOverride()
@@ -175,7 +184,30 @@ function buildProgram(io: CliIo, run: (options: TrainCliOptions) => Promise<void
     .option('--no-progress', 'no progress bar on stderr')
     .option('--register', 'log the run to MLflow (or the local registry) and register a model version', false)
     .option('--promote', 'apply the quality gate to the registered version (implies --register)', false)
-    .action(async (options: TrainCliOptions) => run(options));
+    .option(
+      '--feedback-from-database',
+      'retrain like the scheduler: base corpora + the feedback store (DATABASE_URL, else PGlite at FEEDBACK_DB_DIR); ' +
+        'RETRAIN_DATA/RETRAIN_ALGORITHM/RETRAIN_CV_FOLDS/FEEDBACK_WEIGHT apply unless given here; prints one JSON line',
+      false,
+    )
+    .option(
+      '--run-id <id>',
+      'with --feedback-from-database: the training run this is (recorded in its row)',
+      parseRunId,
+    )
+    .option(
+      '--feedback-until <iso>',
+      'with --feedback-from-database: only labels given before this ISO 8601 instant',
+      parseIsoInstant,
+    )
+    .option(
+      '--feedback-holdout-fraction <f>',
+      'with --feedback-from-database: share of the feedback held out for evaluation (default FEEDBACK_HOLDOUT_FRACTION)',
+      parseHoldoutFraction,
+    )
+    .action(async (options: TrainCliOptions, command: Command) =>
+      run(options, (key) => command.getOptionValueSource(key) === 'cli'),
+    );
   return program;
 }
 
@@ -183,9 +215,24 @@ function buildProgram(io: CliIo, run: (options: TrainCliOptions) => Promise<void
  * `npm run train -- …`. Exit codes: 0 ok, 2 bad usage (one line naming the option and the allowed values),
  * 3 data missing or malformed, 1 training failure.
  */
-export async function runTrainCli(argv: readonly string[], io: CliIo, afterTraining?: AfterTraining): Promise<number> {
+export async function runTrainCli(
+  argv: readonly string[],
+  io: CliIo,
+  afterTraining?: AfterTraining,
+  publishRetrain?: PublishRetrain,
+): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = buildProgram(io, async (options) => {
+  const program = buildProgram(io, async (options, given) => {
+    if (options.feedbackFromDatabase) {
+      exitCode = await runDatabaseRetrain(options, given, io, publishRetrain);
+      return;
+    }
+    const misplaced = DATABASE_ONLY.find(([key]) => given(key));
+    if (misplaced) {
+      io.stderr(`error: option '${misplaced[1]}' applies only with --feedback-from-database\n`);
+      exitCode = EXIT_USAGE;
+      return;
+    }
     exitCode = await train(options, io, afterTraining);
   });
   try {

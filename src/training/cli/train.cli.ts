@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { Logger, type LoggerService } from '@nestjs/common';
 import { trackTrainingResult } from '../../mlflow/track-training';
 import { processIo } from './cli-io';
+import { publishRetrainFromEnvironment } from './retrain-publisher';
 import { runTrainCli, type AfterTraining } from './train-command';
 
 /** `--register` / `--promote`: hand the result to the MLflow module (or its local registry). */
@@ -19,6 +21,14 @@ const track: AfterTraining = async (result, options, io) => {
   io.stderr(`tracked: ${run.store} run ${run.runId}${run.synced ? '' : ' (not synced)'}${version}${decision}\n`);
 };
 
-void runTrainCli(process.argv.slice(2), processIo(), track).then((code) => {
+/** The service code reused here logs through Nest's Logger: to stderr, so stdout holds only the CLI's output. */
+const stderrLogger: LoggerService = {
+  log: (message: unknown) => process.stderr.write(`${String(message)}\n`),
+  warn: (message: unknown) => process.stderr.write(`warning: ${String(message)}\n`),
+  error: (message: unknown) => process.stderr.write(`error: ${String(message)}\n`),
+};
+Logger.overrideLogger(stderrLogger);
+
+void runTrainCli(process.argv.slice(2), processIo(), track, publishRetrainFromEnvironment).then((code) => {
   process.exitCode = code;
 });

@@ -33,6 +33,16 @@ export interface DatabaseRetrainOptions {
   readonly dataDir?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly onProgress?: ProgressListener;
+  /** An already open store to read from (the caller closes it); default: opened from `env` and closed here. */
+  readonly store?: FeedbackStore;
+}
+
+/** The run's result plus how the feedback snapshot was split (the figures an in-process run records too). */
+export interface DatabaseRetrainResult extends RetrainTaskResult {
+  readonly feedbackTrainRows: number;
+  readonly feedbackHoldoutRows: number;
+  /** The instant the snapshot was read (labels given up to `feedbackUntil`, or up to then). */
+  readonly feedbackCutoff: string;
 }
 
 /**
@@ -40,10 +50,10 @@ export interface DatabaseRetrainOptions {
  * feedback itself from the shared database. For the training CLI's `--feedback-from-database` flag; the CLI then
  * logs and promotes the result as for any run.
  */
-export async function retrainFromDatabase(options: DatabaseRetrainOptions): Promise<RetrainTaskResult> {
+export async function retrainFromDatabase(options: DatabaseRetrainOptions): Promise<DatabaseRetrainResult> {
   const env = options.env ?? process.env;
   const config = trainingConfigFrom(env);
-  const store = await openFeedbackStoreFromEnvironment(env);
+  const store = options.store ?? (await openFeedbackStoreFromEnvironment(env));
   try {
     const snapshot = await store.snapshot(options.feedbackUntil);
     const rows = snapshot.rows.map((r) => ({
@@ -52,7 +62,7 @@ export async function retrainFromDatabase(options: DatabaseRetrainOptions): Prom
       contentHash: r.contentHash,
     }));
     const { train, holdout } = splitFeedback(rows, options.feedbackHoldoutFraction ?? config.feedbackHoldoutFraction);
-    return await runRetrainTask(
+    const result = await runRetrainTask(
       {
         runId: options.runId,
         dataDir: options.dataDir ?? resolveDataDir(undefined, env),
@@ -66,7 +76,13 @@ export async function retrainFromDatabase(options: DatabaseRetrainOptions): Prom
       },
       options.onProgress ?? (() => undefined),
     );
+    return {
+      ...result,
+      feedbackTrainRows: train.length,
+      feedbackHoldoutRows: holdout.length,
+      feedbackCutoff: snapshot.takenAt.toISOString(),
+    };
   } finally {
-    await store.close();
+    if (!options.store) await store.close();
   }
 }
