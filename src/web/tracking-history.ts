@@ -101,12 +101,17 @@ async function readFromStore(
   options: TrackingHistoryOptions,
 ): Promise<{ runs: HistoryRun[]; versions: HistoryVersion[] }> {
   const limit = options.limit ?? TRACKING_HISTORY_LIMIT;
-  const [runs, versions] = await Promise.all([
+  // Both reads settle before this returns, so no store call outlives the page that asked for it.
+  const [runsRead, versionsRead] = await Promise.allSettled([
     store
       .getOrCreateExperiment(options.experimentName)
       .then((experiment) => store.searchRuns({ experimentIds: [experiment.experimentId], maxResults: limit })),
     store.listModelVersions(options.modelName).then((all) => all.slice(0, limit)),
   ]);
+  if (runsRead.status === 'rejected') throw runsRead.reason;
+  if (versionsRead.status === 'rejected') throw versionsRead.reason;
+  const runs = runsRead.value;
+  const versions = versionsRead.value;
   const runsById = new Map(runs.map((run) => [run.runId, run]));
   // A version whose run is older than the runs listed: its metrics come from its own run (best effort).
   const missing = versions.filter((v) => v.runId && !runsById.has(v.runId)).map((v) => v.runId as string);
