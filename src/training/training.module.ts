@@ -19,8 +19,11 @@ import { trainingConfig, type TrainingConfig } from './config/training.config';
 import { FeedbackController } from './feedback/feedback.controller';
 import { FeedbackService } from './feedback/feedback.service';
 import { FeedbackStore } from './feedback/feedback.store';
-import { PgliteFeedbackStore } from './feedback/pglite-feedback.store';
-import { PostgresFeedbackStore } from './feedback/postgres-feedback.store';
+import {
+  createFeedbackStore,
+  describeFeedbackStore,
+  type FeedbackStoreSelection,
+} from './feedback/feedback-store.factory';
 import { inClusterKubeConfig, kubernetesClients } from './scheduler/kubernetes-client';
 import { KubernetesJobTrainingRunner } from './scheduler/kubernetes-job.runner';
 import { Leadership, LeaseLeaderElector, SingleInstanceLeadership } from './scheduler/leadership';
@@ -43,6 +46,7 @@ export interface TrainingModuleOptions {
 }
 
 const KUBE_CONFIG = Symbol('KUBE_CONFIG');
+const FEEDBACK_STORE_SELECTION = Symbol('FEEDBACK_STORE_SELECTION');
 
 /**
  * Feedback API and store, scheduled retraining on the elected leader, training runs API. Needs the global
@@ -58,6 +62,7 @@ export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
     private readonly store: FeedbackStore,
     @Inject(trainingConfig.KEY) private readonly config: TrainingConfig,
     private readonly leadership: Leadership,
+    @Inject(FEEDBACK_STORE_SELECTION) private readonly selection: FeedbackStoreSelection,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
@@ -74,15 +79,18 @@ export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
       controllers: [FeedbackController, TrainingRunsController],
       providers: [
         {
-          provide: FeedbackStore,
+          provide: FEEDBACK_STORE_SELECTION,
           inject: [trainingConfig.KEY, SecretsService],
-          useFactory: async (config: TrainingConfig, secrets: SecretsService): Promise<FeedbackStore> => {
-            const store = secrets.get('DATABASE_URL')
-              ? new PostgresFeedbackStore(secrets)
-              : new PgliteFeedbackStore(config.feedbackDbDir);
-            await store.open();
-            return store;
+          useFactory: async (config: TrainingConfig, secrets: SecretsService): Promise<FeedbackStoreSelection> => {
+            const selection = createFeedbackStore(config, secrets);
+            await selection.store.open();
+            return selection;
           },
+        },
+        {
+          provide: FeedbackStore,
+          inject: [FEEDBACK_STORE_SELECTION],
+          useFactory: (selection: FeedbackStoreSelection): FeedbackStore => selection.store,
         },
         { provide: KUBE_CONFIG, useValue: options.kubeConfig ?? inClusterKubeConfig },
         {
@@ -124,7 +132,7 @@ export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    const kind = this.store instanceof PostgresFeedbackStore ? 'postgresql' : 'pglite';
+    const kind = this.selection.kind;
     this.unregister = this.readiness?.register({
       name: 'feedback-db',
       required: false,
@@ -133,13 +141,13 @@ export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
           await this.store.countNewSinceLastRun();
           return { up: true, details: { store: kind } };
         } catch (error) {
-          return { up: false, details: { store: kind, error: (error as Error).message } };
+          const details = { store: kind, error: (error as Error).message };
+          if (kind !== 'embedded') return { up: false, details };
+          return { up: false, details: { ...details, hint: 'the embedded database process is not answering' } };
         }
       },
     });
-    this.logger.log(
-      `feedback store: ${kind === 'pglite' ? `PGlite at ${this.config.feedbackDbDir}` : 'PostgreSQL (DATABASE_URL)'}`,
-    );
+    this.logger.log(`feedback store: ${describeFeedbackStore(kind, this.config)}`);
   }
 
   /** After RetrainingService's beforeApplicationShutdown stopped the run and released the lease. */

@@ -69,6 +69,15 @@ export class TrainingEnvironment {
   @IsString()
   FEEDBACK_DB_DIR: string = resolve(projectRoot(), 'var', 'feedback-db');
 
+  /**
+   * Set by the service itself, not by users: the URL of the embedded database process that serves FEEDBACK_DB_DIR
+   * (`src/training/feedback/embedded-database.ts`). With it, and without DATABASE_URL, this process is a client of
+   * that process and never opens the PGlite folder itself.
+   */
+  @IsOptional()
+  @IsString()
+  EMBEDDED_FEEDBACK_DB_URL?: string;
+
   /** Longest feedback text in characters; longer → 400 naming the limit. */
   @Type(() => Number)
   @IsInt()
@@ -210,6 +219,8 @@ export class TrainingEnvironment {
 
 export interface TrainingConfig {
   feedbackDbDir: string;
+  /** The embedded database process's URL when one serves feedbackDbDir (see EMBEDDED_FEEDBACK_DB_URL). */
+  embeddedDbUrl: string | undefined;
   feedbackMaxTextChars: number;
   feedbackWeight: number;
   feedbackHoldoutFraction: number;
@@ -264,6 +275,7 @@ export function trainingConfigFrom(env: Record<string, unknown> = process.env): 
   }
   return {
     feedbackDbDir: resolve(e.FEEDBACK_DB_DIR),
+    embeddedDbUrl: e.EMBEDDED_FEEDBACK_DB_URL || undefined,
     feedbackMaxTextChars: e.FEEDBACK_MAX_TEXT_CHARS,
     feedbackWeight: e.FEEDBACK_WEIGHT,
     feedbackHoldoutFraction: e.FEEDBACK_HOLDOUT_FRACTION,

@@ -11,7 +11,16 @@ function session(target: PGlite | Transaction): SqlSession {
   };
 }
 
-/** Embedded PostgreSQL (PGlite, WebAssembly) keeping its data folder on disk: the default without `DATABASE_URL`. */
+/** The SQL port over one PGlite instance (what the migrations and the store run on). */
+export function pgliteSqlDatabase(db: PGlite): SqlDatabase {
+  return { ...session(db), transaction: (work) => db.transaction((tx) => work(session(tx))) };
+}
+
+/**
+ * Embedded PostgreSQL (PGlite, WebAssembly) in this process, keeping its data folder on disk. Only one process may
+ * open a data folder: the service runs it in its own process (`embedded-database.ts`) and reaches it over the wire;
+ * this in-process adapter is for tests and tools that own the folder alone.
+ */
 export class PgliteFeedbackStore extends SqlFeedbackStore {
   private db: PGlite | undefined;
   private sql: SqlDatabase | undefined;
@@ -25,7 +34,7 @@ export class PgliteFeedbackStore extends SqlFeedbackStore {
     await mkdir(this.dataDir, { recursive: true });
     const db = await PGlite.create(this.dataDir);
     this.db = db;
-    this.sql = { ...session(db), transaction: (work) => db.transaction((tx) => work(session(tx))) };
+    this.sql = pgliteSqlDatabase(db);
     await migrate(this.sql);
   }
 
