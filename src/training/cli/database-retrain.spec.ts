@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyJsonl } from '../../../test/fixtures/training/tiny-corpus';
@@ -181,7 +181,9 @@ describe(runDatabaseRetrain.name, () => {
       },
     );
     expect(code).toBe(0);
-    expect(cli.err()).toBe('note: no training run not-in-store in the feedback store; its row is not updated\n');
+    expect(cli.err()).toBe(
+      `note: no training run not-in-store in the feedback store (PGlite at ${join(dir, 'db')}); its row is not updated\n`,
+    );
     const printed = JSON.parse(cli.out());
     expect(printed).toMatchObject({ runId: 'not-in-store', state: 'succeeded' });
     expect(printed.decision).toBeUndefined();
@@ -224,6 +226,21 @@ describe(runDatabaseRetrain.name, () => {
     const code = await runTrainCli(['--feedback-from-database'], cli.io);
     expect(code).toBe(1);
     expect(cli.err()).toMatch(/^error: training run .+ failed: could not open the feedback store: /u);
+  }, 60_000);
+
+  it('should read DATABASE_URL from the Vault Agent folder as the service does, and fail naming a bad Agent file', async () => {
+    const agent = join(dir, 'vault-agent');
+    mkdirSync(agent, { recursive: true });
+    writeFileSync(join(agent, 'database'), 'DATABASE_URL=postgres://nobody@127.0.0.1:1/none?connect_timeout=2\n');
+    const fromAgent = collector({ ...env, VAULT_AGENT_SECRETS_DIR: agent });
+    expect(await runTrainCli(['--feedback-from-database'], fromAgent.io)).toBe(1);
+    expect(fromAgent.err()).toMatch(/failed: could not open the feedback store: /u);
+
+    writeFileSync(join(agent, 'broken'), '{ not json');
+    const broken = collector({ ...env, VAULT_AGENT_SECRETS_DIR: agent });
+    expect(await runTrainCli(['--feedback-from-database'], broken.io)).toBe(1);
+    expect(broken.err()).toMatch(/failed: could not load the secrets: .*broken: not valid JSON/u);
+    expect(broken.err()).not.toContain('nobody');
   }, 60_000);
 
   it.each([

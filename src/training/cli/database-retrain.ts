@@ -11,6 +11,8 @@ import {
   type DatabaseRetrainResult,
 } from '../scheduler/retrain-from-database';
 import { newRunId } from '../scheduler/retraining.service';
+import { loadSecretsBeforeBootstrap } from '../../vault/load-secrets';
+import { SecretsService } from '../../vault/secrets.service';
 import { type CliIo, EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine, UsageError } from './cli-io';
 
 /** The options of `train` that `--feedback-from-database` reads (a subset of the CLI's options). */
@@ -30,7 +32,12 @@ export interface DatabaseRetrainCliOptions {
 }
 
 /** Logs, registers and gates a retrained model: the scheduler's `ModelPublisher.publish` in the real CLI. */
-export type PublishRetrain = (runId: string, result: DatabaseRetrainResult, io: CliIo) => Promise<PublicationResult>;
+export type PublishRetrain = (
+  runId: string,
+  result: DatabaseRetrainResult,
+  io: CliIo,
+  secrets: SecretsService,
+) => Promise<PublicationResult>;
 
 /**
  * Options of the training CLI that a retrain does not use: it trains with RETRAIN_ALGORITHM's fixed configuration
@@ -112,16 +119,24 @@ export async function runDatabaseRetrain(
   }
 
   const runId = options.runId ?? newRunId();
+  let secrets: SecretsService;
+  try {
+    secrets = await secretsOf(io.env);
+  } catch (error) {
+    return failed(io, runId, `could not load the secrets: ${firstLine(error)}`, EXIT_FAILURE);
+  }
   let store: FeedbackStore;
   try {
-    store = await openFeedbackStoreFromEnvironment(io.env);
+    store = await openFeedbackStoreFromEnvironment(io.env, secrets);
   } catch (error) {
     return failed(io, runId, `could not open the feedback store: ${firstLine(error)}`, EXIT_FAILURE);
   }
   try {
     const run = await store.getRun(runId);
-    if (options.runId && !run)
-      io.stderr(`note: no training run ${runId} in the feedback store; its row is not updated\n`);
+    if (options.runId && !run) {
+      const where = secrets.get('DATABASE_URL') ? 'PostgreSQL (DATABASE_URL)' : `PGlite at ${config.feedbackDbDir}`;
+      io.stderr(`note: no training run ${runId} in the feedback store (${where}); its row is not updated\n`);
+    }
     const record = async (result: Record<string, unknown>): Promise<void> => {
       if (!run) return;
       await store
@@ -148,7 +163,7 @@ export async function runDatabaseRetrain(
           io.stderr(`[${Math.round(progress * 100)}%] ${stage}\n`);
         },
       });
-      const publication = options.promote && publish ? await publish(runId, result, io) : undefined;
+      const publication = options.promote && publish ? await publish(runId, result, io, secrets) : undefined;
       const outcome = runResultRecord(result, publication);
       await record(outcome);
       io.stdout(
@@ -163,6 +178,17 @@ export async function runDatabaseRetrain(
   } finally {
     await store.close().catch(() => undefined);
   }
+}
+
+/**
+ * The secrets a service pod would have: with VAULT_ADDR or a Vault Agent folder, loaded as main.ts loads them
+ * (DATABASE_URL and MLflow credentials may come from there), else the environment. Nothing keeps running after.
+ */
+async function secretsOf(env: NodeJS.ProcessEnv): Promise<SecretsService> {
+  const secrets = new SecretsService(env);
+  const session = await loadSecretsBeforeBootstrap(env, { secrets, background: false });
+  session?.stop();
+  return secrets;
 }
 
 function failed(io: CliIo, runId: string, reason: string, code: number): number {

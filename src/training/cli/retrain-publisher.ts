@@ -3,7 +3,6 @@ import { EngineArtifactCodec } from '../../classifier/engine-adapters';
 import { ModelHolder } from '../../classifier/model-holder.service';
 import { mlflowConfigFrom } from '../../mlflow/config/mlflow.config';
 import { createTrackingStore } from '../../mlflow/tracking-store.factory';
-import { SecretsService } from '../../vault/secrets.service';
 import { ModelPublisher } from '../scheduler/model-publisher';
 import type { PublishRetrain } from './database-retrain';
 
@@ -13,11 +12,11 @@ import type { PublishRetrain } from './database-retrain';
  * logs, registers and gates exactly like an in-process retrain. Its model holder is this process's own (a promoted
  * model is built once more, as a last check); the serving replicas follow the champion alias.
  */
-export const publishRetrainFromEnvironment: PublishRetrain = async (runId, result, io) => {
+export const publishRetrainFromEnvironment: PublishRetrain = async (runId, result, io, secrets) => {
   const mlflow = mlflowConfigFrom(io.env);
   const classifier = classifierConfigFrom(io.env);
   const codec = new EngineArtifactCodec();
-  const tracking = createTrackingStore(mlflow, new SecretsService(io.env), {
+  const tracking = createTrackingStore(mlflow, secrets, {
     warn: (message) => io.stderr(`warning: ${message}\n`),
   });
   const publisher = new ModelPublisher(

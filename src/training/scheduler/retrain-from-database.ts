@@ -9,9 +9,14 @@ import { runRetrainTask } from './retrain-task';
 import type { ProgressListener, RetrainTaskResult } from './retrain-task.types';
 import { splitFeedback } from './retraining.service';
 
-/** The feedback store the service would use with this environment: PostgreSQL with DATABASE_URL, else PGlite. */
-export async function openFeedbackStoreFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<FeedbackStore> {
-  const secrets = new SecretsService(env);
+/**
+ * The feedback store the service would use with this environment: PostgreSQL with DATABASE_URL, else PGlite.
+ * `secrets`: where DATABASE_URL comes from when Vault supplies it (default: the environment).
+ */
+export async function openFeedbackStoreFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  secrets: SecretsService = new SecretsService(env),
+): Promise<FeedbackStore> {
   const store = secrets.get('DATABASE_URL')
     ? new PostgresFeedbackStore(secrets, { max: 2 })
     : new PgliteFeedbackStore(trainingConfigFrom(env).feedbackDbDir);
