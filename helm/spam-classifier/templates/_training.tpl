@@ -119,6 +119,14 @@ spec:
   backoffLimit: {{ $root.Values.training.backoffLimit }}
   activeDeadlineSeconds: {{ $root.Values.training.activeDeadlineSeconds }}
   ttlSecondsAfterFinished: {{ $root.Values.training.ttlSecondsAfterFinished }}
+  # The CLI exits 2 on a bad command line or setting and 3 on missing corpora: a retry fails alike, so fail at once.
+  podFailurePolicy:
+    rules:
+      - action: FailJob
+        onExitCodes:
+          containerName: train
+          operator: In
+          values: [2, 3]
   template:
     {{- include "spam-classifier.trainingPodTemplate" (dict "root" $root "args" "spam-classifier.retrainArgs") | nindent 4 }}
 {{- end }}
