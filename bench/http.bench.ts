@@ -1,5 +1,5 @@
 /**
- * `npm run bench:http [-- --json] [-- --duration 15 --rounds 3 --connections 64 --workers 2 --model <artifact> --skip-seed --strict]`
+ * `npm run bench:http [-- --json] [-- --duration 15 --rounds 3 --connections 64 --workers 2 --model <artifact> --skip-seed --strict --dist <dir>]`
  *
  * Starts, with the same number of worker processes, (1) this service's
  * POST /api/v1/predictions (node dist/src/main.js, WEB_CONCURRENCY workers), (2) the framework ceiling: bare fastify
@@ -10,9 +10,12 @@
  * split into rounds (`--rounds 3`) that alternate between the targets, so a change in the shared machine's load
  * during the run hits all of them alike. Prints req/s,
  * p50, p99, non-2xx and resident memory per worker for each, and the ratios against the targets.
+ * Also prints the CPU time the serving processes spent per answered request (from /proc, user + system, over the
+ * loaded rounds only): on a shared machine req/s moves with the neighbours' load, CPU per request much less.
+ * `--dist <dir>` serves a build other than the project's `dist/` (its parent must hold `views/` and `public/`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +23,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { applySplit, loadSmsCsv, loadSplit, resolveDataDir } from '../src/training/datasets';
 
 const ROOT = resolve(__dirname, '..', '..');
-const PROJECT_DIST = join(ROOT, 'dist');
 
 interface Options {
   json: boolean;
@@ -35,6 +37,8 @@ interface Options {
   seedDir: string;
   /** An artifact to serve; without it the service starts on an empty MODEL_DIR and trains the default model. */
   model: string | undefined;
+  /** The build to serve (default: the project's dist/). */
+  dist: string;
 }
 
 interface RunResult {
@@ -48,6 +52,8 @@ interface RunResult {
   non2xx: number;
   socketErrors: number;
   rssMbPerWorker: number[];
+  /** CPU time (user + system) of the serving processes per answered request, over the loaded rounds. */
+  cpuUsPerRequest: number | null;
   startMs?: number;
 }
 
@@ -66,6 +72,7 @@ function parseArgs(argv: string[]): Options {
     strict: argv.includes('--strict'),
     rounds: Number(value('rounds', '3')),
     model: argv.includes('--model') ? resolve(value('model', '')) : undefined,
+    dist: resolve(value('dist', join(ROOT, 'dist'))),
     seedDir: resolve(value('seed-dir', process.env.SEED_PEER_DIR ?? join(ROOT, '..', 'shared', 'seed-peer'))),
   };
 }
@@ -132,7 +139,7 @@ async function load(
   script: string,
   bodies: string[],
   seconds: number,
-): Promise<Omit<RunResult, 'rssMbPerWorker' | 'name'>> {
+): Promise<Omit<RunResult, 'rssMbPerWorker' | 'name' | 'cpuUsPerRequest'>> {
   if (which('wrk')) {
     const out = spawnSync('wrk', ['-t2', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-s', script, url], {
       encoding: 'utf8',
@@ -198,6 +205,33 @@ function rssPerWorkerMb(pid: number): number[] {
   return values;
 }
 
+/** The serving processes: the process and its children (cluster workers, gunicorn workers). */
+function processTree(pid: number): number[] {
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((n) => n > 0);
+  return [pid, ...children];
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** User + system CPU seconds of these processes (all their threads), or NaN where /proc is missing. */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return Number.NaN;
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
 async function waitFor(url: string, timeoutMs: number, child: ChildProcess): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
@@ -230,7 +264,7 @@ interface Target {
   readonly startMs?: number;
 }
 
-type LoadResult = Omit<RunResult, 'rssMbPerWorker' | 'name'>;
+type LoadResult = Omit<RunResult, 'rssMbPerWorker' | 'name' | 'cpuUsPerRequest'> & { cpuSeconds: number };
 
 /**
  * Loads every target in turn, `rounds` times, so that a drift in the machine's load (it is shared) hits them alike,
@@ -247,13 +281,17 @@ async function loadInRounds(options: Options, targets: readonly Target[], bodies
   for (let r = 1; r <= rounds; r++) {
     for (const t of targets) {
       say(options, `· round ${r}/${rounds}: ${t.name} for ${seconds} s at ${options.connections} connections`);
-      perTarget.get(t.name)!.push(await load(options, t.name, t.url + t.path, t.script, bodies, seconds));
+      const pids = processTree(t.child.pid!);
+      const cpuBefore = cpuSeconds(pids);
+      const run = await load(options, t.name, t.url + t.path, t.script, bodies, seconds);
+      perTarget.get(t.name)!.push({ ...run, cpuSeconds: cpuSeconds(pids) - cpuBefore });
     }
   }
   return targets.map((t) => {
     const runs = perTarget.get(t.name)!;
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+    const cpu = runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
     return {
       name: t.name,
       url: t.url + t.path,
@@ -265,6 +303,7 @@ async function loadInRounds(options: Options, targets: readonly Target[], bodies
       non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
       socketErrors: runs.reduce((sum, run) => sum + run.socketErrors, 0),
       rssMbPerWorker: rssPerWorkerMb(t.child.pid!),
+      cpuUsPerRequest: Number.isFinite(cpu) && requests > 0 ? Math.round((cpu / requests) * 1e7) / 10 : null,
       startMs: t.startMs,
     };
   });
@@ -300,7 +339,7 @@ async function main(): Promise<void> {
           const port = await freePort();
           const out = logFd('service');
           fds.push(out);
-          const child = spawn(process.execPath, [join(PROJECT_DIST, 'src', 'main.js')], {
+          const child = spawn(process.execPath, [join(options.dist, 'src', 'main.js')], {
             env: {
               ...process.env,
               PORT: String(port),
@@ -342,7 +381,7 @@ async function main(): Promise<void> {
           const port = await freePort();
           const out = logFd('bare-fastify');
           fds.push(out);
-          const child = spawn(process.execPath, [join(PROJECT_DIST, 'bench', 'bare-fastify.js')], {
+          const child = spawn(process.execPath, [join(options.dist, 'bench', 'bare-fastify.js')], {
             env: {
               ...process.env,
               PORT: String(port),
@@ -441,6 +480,9 @@ function report(options: Options, results: RunResult[]): void {
   const ratio = (a: number, b: number | undefined) => (b ? Math.round((a / b) * 100) / 100 : null);
   const vsBare = ratio(service.requestsPerSecond, bare?.requestsPerSecond);
   const vsSeed = ratio(service.requestsPerSecond, seed?.requestsPerSecond);
+  // The throughput ratio the CPU figures predict: bare fastify's CPU per request over the service's.
+  const cpuVsBare =
+    service.cpuUsPerRequest && bare?.cpuUsPerRequest ? ratio(bare.cpuUsPerRequest, service.cpuUsPerRequest) : null;
   const maxRss = Math.max(...service.rssMbPerWorker);
   const targets = {
     vs_bare_fastify_ge_0_8: vsBare !== null && vsBare >= 0.8,
@@ -454,7 +496,7 @@ function report(options: Options, results: RunResult[]): void {
     connections: options.connections,
     duration_s: options.duration,
     results,
-    ratios: { service_vs_bare_fastify: vsBare, service_vs_seed: vsSeed },
+    ratios: { service_vs_bare_fastify: vsBare, service_vs_seed: vsSeed, cpu_per_request_bare_over_service: cpuVsBare },
     targets,
   };
   if (options.json) {
@@ -464,16 +506,17 @@ function report(options: Options, results: RunResult[]): void {
     say(options, '');
     say(
       options,
-      `${pad('target', 16)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}${pad('sock err', 10)}RSS MB per worker`,
+      `${pad('target', 16)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}${pad('sock err', 10)}${pad('CPU µs/req', 12)}RSS MB per worker`,
     );
     for (const r of results) {
       say(
         options,
-        `${pad(r.name, 16)}${pad(r.requestsPerSecond.toFixed(0), 10)}${pad(r.p50Ms.toFixed(2), 9)}${pad(r.p99Ms.toFixed(2), 9)}${pad(String(r.non2xx), 9)}${pad(String(r.socketErrors), 10)}${r.rssMbPerWorker.join(', ')}`,
+        `${pad(r.name, 16)}${pad(r.requestsPerSecond.toFixed(0), 10)}${pad(r.p50Ms.toFixed(2), 9)}${pad(r.p99Ms.toFixed(2), 9)}${pad(String(r.non2xx), 9)}${pad(String(r.socketErrors), 10)}${pad(r.cpuUsPerRequest?.toFixed(1) ?? 'n/a', 12)}${r.rssMbPerWorker.join(', ')}`,
       );
     }
     say(options, '');
     say(options, `service / bare fastify: ${vsBare ?? 'n/a'} (target ≥ 0.8) ${mark(targets.vs_bare_fastify_ge_0_8)}`);
+    say(options, `CPU per request, bare fastify / service: ${cpuVsBare ?? 'n/a'} (the ratio the CPU cost predicts)`);
     say(
       options,
       `service / seed (gunicorn ×${options.workers}): ${vsSeed ?? 'n/a'} (target ≥ 6) ${mark(targets.vs_seed_ge_6)}`,

@@ -9,6 +9,15 @@ interface Plan {
   readonly ttl: number;
   readonly blockDuration: number;
   readonly suffix: string;
+  /** Header names and the limit's text, built once instead of on every request. */
+  readonly limitHeader: string;
+  readonly remainingHeader: string;
+  readonly resetHeader: string;
+  readonly limitText: string;
+}
+
+interface HeaderTarget {
+  header(name: string, value: unknown): unknown;
 }
 
 type ThrottlerStorageRecord = ReturnType<FixedWindowThrottlerStorage['hit']>;
@@ -43,13 +52,17 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
     const storage = this.storageService;
     // With the in-memory fixed-window storage the whole check is synchronous: no promise per request.
     if (storage instanceof FixedWindowThrottlerStorage) {
-      const { req, res } = this.getRequestResponse(context);
+      const http = context.switchToHttp();
+      const req = http.getRequest<{ ip?: string }>();
+      const res = http.getResponse<HeaderTarget>();
+      const tracker = req.ip ?? 'unknown';
       for (const plan of plans) {
         if (plan.skip) continue;
-        const tracker = String(req.ip ?? 'unknown');
         const r = storage.hit(`${plan.name}:${tracker}`, plan.ttl, plan.limit, plan.blockDuration, plan.name);
-        if (r.isBlocked) return this.refuse(context, res, plan, tracker, r);
-        this.limitHeaders(res, plan, r);
+        if (r.isBlocked) return this.refuse(context, res as unknown as Record<string, unknown>, plan, tracker, r);
+        res.header(plan.limitHeader, plan.limitText);
+        res.header(plan.remainingHeader, String(plan.limit > r.totalHits ? plan.limit - r.totalHits : 0));
+        res.header(plan.resetHeader, String(r.timeToExpire));
       }
       return ALLOWED;
     }
@@ -104,13 +117,19 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
     const number = (value: unknown, fallback: unknown): number =>
       typeof value === 'number' ? value : typeof fallback === 'number' ? fallback : 0;
     const ttl = number(read(META.ttl), t.ttl);
+    const limit = number(read(META.limit), t.limit);
+    const suffix = t.name === 'default' ? '' : `-${t.name}`;
     return {
       name: t.name ?? 'default',
       skip: read(META.skip) === true,
-      limit: number(read(META.limit), t.limit),
+      limit,
       ttl,
       blockDuration: number(read(META.block), t.blockDuration ?? ttl),
-      suffix: t.name === 'default' ? '' : `-${t.name}`,
+      suffix,
+      limitHeader: `x-ratelimit-limit${suffix}`.toLowerCase(),
+      remainingHeader: `x-ratelimit-remaining${suffix}`.toLowerCase(),
+      resetHeader: `x-ratelimit-reset${suffix}`.toLowerCase(),
+      limitText: String(limit),
     };
   }
 }

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import handlebars from 'handlebars';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { join } from 'node:path';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule, PREDICTION_ROUTES, type AppOptions } from '../app.module';
 import { projectRoot } from '../classifier/config/classifier.config';
@@ -53,33 +54,49 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   const pageHeaders = await helmetHeaders();
-  // Decided once per route, when Nest registers it: API routes get the compact API set, pages the full helmet set.
+  const requestLog = app.get<Logger>(ROOT_LOGGER).child({ context: 'HTTP' });
+  const logRequest = (request: FastifyRequest, reply: FastifyReply): void => {
+    requestLog.info(
+      {
+        req: { id: request.id, method: request.method, url: request.url },
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime * 1000) / 1000,
+      },
+      'request completed',
+    );
+  };
+  // Each route gets its own two hooks, decided once when Nest registers it (headers, route label, whether its log
+  // line is the prediction line), so no request reads `request.routeOptions` (a getter that builds a new object).
   fastify.addHook('onRoute', (route) => {
-    route.config = {
-      ...(route.config ?? {}),
-      securityHeaders: isApiRoute(route.url) ? API_SECURITY_HEADERS : pageHeaders,
+    const headers = isApiRoute(route.url) ? API_SECURITY_HEADERS : pageHeaders;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const predictionRoute = methods.every((m) => PREDICTION_ROUTES.has(`${m} ${route.url}`));
+    const url = route.url;
+    const onRequest: onRequestHookHandler = (request, reply, done) => {
+      reply.headers(headers);
+      reply.header(REQUEST_ID_HEADER, request.id);
+      done();
     };
+    const onResponse: onResponseHookHandler = (request, reply, done) => {
+      metrics.observeRequest(request.method, url, reply.statusCode, reply.elapsedTime / 1000);
+      if (!predictionRoute || reply.statusCode >= 400) logRequest(request, reply);
+      done();
+    };
+    route.onRequest = [onRequest, ...hookList(route.onRequest)];
+    route.onResponse = [...hookList(route.onResponse), onResponse];
   });
+  // Requests no route matched (404s): the same headers, request id, metric and log line.
   fastify.addHook('onRequest', (request, reply, done) => {
-    const config = request.routeOptions.config as { securityHeaders?: Record<string, string> } | undefined;
-    reply.headers(config?.securityHeaders ?? pageHeaders);
-    reply.header(REQUEST_ID_HEADER, request.id);
+    if (request.is404) {
+      reply.headers(pageHeaders);
+      reply.header(REQUEST_ID_HEADER, request.id);
+    }
     done();
   });
-  const requestLog = app.get<Logger>(ROOT_LOGGER).child({ context: 'HTTP' });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (!PREDICTION_ROUTES.has(`${request.method} ${route}`) || reply.statusCode >= 400) {
-      const responseTime = Math.round(reply.elapsedTime * 1000) / 1000;
-      requestLog.info(
-        {
-          req: { id: request.id, method: request.method, url: request.url },
-          res: { statusCode: reply.statusCode },
-          responseTime,
-        },
-        'request completed',
-      );
+    if (request.is404) {
+      metrics.observeRequest(request.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+      logRequest(request, reply);
     }
     done();
   });
@@ -117,4 +134,8 @@ function setUpApiDocs(app: NestFastifyApplication): void {
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',
   });
+}
+
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
