@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { httpConfig, type HttpConfig } from '../config/http.config';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { PredictionService } from '../classifier/prediction.service';
+import { HttpRequestMetrics } from './http-request-metrics';
 
 /**
  * Prometheus metrics (one registry per application instance): HTTP requests by route and status, their latency,
@@ -11,8 +12,8 @@ import { PredictionService } from '../classifier/prediction.service';
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** http_requests_total and http_request_duration_seconds. */
+  readonly http: HttpRequestMetrics;
   readonly predictions: Counter<'prediction' | 'model_version'>;
   readonly modelInfo: Gauge<'version' | 'algorithm' | 'source'>;
   readonly modelLoadSeconds: Gauge<'version'>;
@@ -21,19 +22,10 @@ export class MetricsService {
   constructor(holder: ModelHolder, predictions: PredictionService, @Inject(httpConfig.KEY) http: HttpConfig) {
     this.registry.setDefaultLabels({ pod: http.podName });
     collectDefaultMetrics({ register: this.registry });
-    this.httpRequests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status code.',
-      labelNames: ['method', 'route', 'status'],
-      registers: [this.registry],
-    });
-    this.httpDuration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time from request to response, by method, route pattern and status code.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [this.registry],
-    });
+    this.http = new HttpRequestMetrics(
+      this.registry,
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    );
     this.predictions = new Counter({
       name: 'spam_predictions_total',
       help: 'Messages classified, by predicted label and model version.',
@@ -66,22 +58,8 @@ export class MetricsService {
     );
   }
 
-  /** Label children per (method, route, status), so a request costs one map lookup instead of hashing labels twice. */
-  private readonly requestSeries = new Map<
-    string,
-    { count: { inc(): void }; duration: { observe(v: number): void } }
-  >();
-
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const id = `${method} ${status} ${route}`;
-    let series = this.requestSeries.get(id);
-    if (!series) {
-      const labels = { method, route, status: String(status) };
-      series = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
-      this.requestSeries.set(id, series);
-    }
-    series.count.inc();
-    series.duration.observe(seconds);
+    this.http.observe(method, route, status, seconds);
   }
 
   private modelChanged(metadata: { version: string; algorithm: string }, source: string, loadMs: number): void {
