@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { MlflowModule } from '../src/mlflow/mlflow.module';
 import { promoteIfBetter } from '../src/mlflow/promotion';
@@ -305,6 +306,54 @@ describe('web page', () => {
     const empty = await t.app.inject({ method: 'POST', url: '/feedback', headers: SAME_ORIGIN });
     expect(empty.statusCode).toBeGreaterThanOrEqual(400);
     expect(empty.statusCode).toBeLessThan(500);
+  });
+
+  it('should answer malformed feedback posts with pages below 500', async () => {
+    const field = fc.constantFrom('text', 'label', 'request_id', 'channel', 'source', 'x', 'text[]', '__proto__');
+    const value = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.constantFrom('spam', 'not_spam', '', ' ', 'sms', 'web', '%00', '\uFFFD', 'x'.repeat(600)),
+    );
+    const contentType = fc.constantFrom(
+      'application/x-www-form-urlencoded',
+      'application/x-www-form-urlencoded; charset=iso-8859-1',
+      'application/json',
+      'text/plain',
+    );
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(field, value), { maxLength: 8 }), contentType, async (pairs, type) => {
+        const payload =
+          type === 'application/json'
+            ? JSON.stringify(Object.fromEntries(pairs))
+            : pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/feedback',
+          headers: { 'content-type': type, ...SAME_ORIGIN },
+          payload,
+        });
+        seen.add(res.statusCode);
+        expect(res.statusCode).toBeLessThan(500);
+      }),
+      { numRuns: 200, seed: 20261127 },
+    );
+    expect(seen.has(400)).toBe(true);
+  });
+
+  it('should answer with a 503 page, no stack trace, when the feedback store fails', async () => {
+    const service = t.app.get(FeedbackService, { strict: false });
+    const submit = jest.spyOn(service, 'submit').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    try {
+      const res = await t.app.inject(feedback({ text: 'WINNER! prize', label: 'spam' }));
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('your label was not saved');
+      expect(res.body).not.toContain('Connection terminated');
+      expect(res.body).toContain('<label for="feedback-text">Message</label>');
+    } finally {
+      submit.mockRestore();
+    }
   });
 
   it('should escape the message on the feedback error page', async () => {
