@@ -212,13 +212,19 @@ describe(runDatabaseRetrain.name, () => {
     expect(String(run?.result?.error)).toContain('missing.jsonl');
   }, 60_000);
 
-  it('should exit 1 when publishing fails, as an in-process run fails when logging fails', async () => {
-    const cli = collector(env);
+  it('should exit 1 when publishing fails, as an in-process run fails when logging fails, with secrets masked', async () => {
+    const cli = collector({ ...env, MLFLOW_TRACKING_PASSWORD: 'hunter2-secret' });
     const code = await runTrainCli(jobArgs('run-ok'), cli.io, undefined, async () => {
-      throw new Error('MLflow said 500\nwith a stack');
+      throw new Error('MLflow refused hunter2-secret with 401\nand a stack');
     });
     expect(code).toBe(1);
-    expect(cli.err()).toBe('error: training run run-ok failed: MLflow said 500\n');
+    expect(cli.err()).toBe('error: training run run-ok failed: MLflow refused [REDACTED] with 401\n');
+    expect(JSON.parse(cli.out())).toEqual({
+      runId: 'run-ok',
+      state: 'failed',
+      reason: 'MLflow refused [REDACTED] with 401',
+    });
+    expect((await readRun('run-ok'))?.result).toEqual({ error: 'MLflow refused [REDACTED] with 401' });
   }, 60_000);
 
   it('should exit 1 naming the store when it cannot be opened', async () => {

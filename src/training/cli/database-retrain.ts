@@ -4,6 +4,7 @@ import { trainingConfigFrom, type TrainingConfig } from '../config/training.conf
 import { resolveDataDir } from '../datasets/data-dir';
 import { DatasetError } from '../datasets/dataset-error';
 import type { FeedbackStore } from '../feedback/feedback.store';
+import type { TrainingRunRecord } from '../feedback/feedback.types';
 import type { PublicationResult } from '../scheduler/model-publisher';
 import {
   openFeedbackStoreFromEnvironment,
@@ -12,6 +13,7 @@ import {
 } from '../scheduler/retrain-from-database';
 import { newRunId } from '../scheduler/retraining.service';
 import { loadSecretsBeforeBootstrap } from '../../vault/load-secrets';
+import { redactSecretValues } from '../../vault/redaction';
 import { SecretsService } from '../../vault/secrets.service';
 import { type CliIo, EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine, UsageError } from './cli-io';
 
@@ -129,52 +131,53 @@ export async function runDatabaseRetrain(
   try {
     store = await openFeedbackStoreFromEnvironment(io.env, secrets);
   } catch (error) {
-    return failed(io, runId, `could not open the feedback store: ${firstLine(error)}`, EXIT_FAILURE);
+    const reason = redactSecretValues(firstLine(error), secrets);
+    return failed(io, runId, `could not open the feedback store: ${reason}`, EXIT_FAILURE);
   }
+  let run: TrainingRunRecord | undefined;
+  const record = async (result: Record<string, unknown>): Promise<void> => {
+    if (!run) return;
+    await store
+      .updateRun(runId, { result })
+      .catch((error: unknown) => io.stderr(`warning: run ${runId} not updated in the store: ${firstLine(error)}\n`));
+  };
+  let lastStage = '';
   try {
-    const run = await store.getRun(runId);
+    run = await store.getRun(runId);
     if (options.runId && !run) {
       const where = secrets.get('DATABASE_URL') ? 'PostgreSQL (DATABASE_URL)' : `PGlite at ${config.feedbackDbDir}`;
       io.stderr(`note: no training run ${runId} in the feedback store (${where}); its row is not updated\n`);
     }
-    const record = async (result: Record<string, unknown>): Promise<void> => {
-      if (!run) return;
-      await store
-        .updateRun(runId, { result })
-        .catch((error: unknown) => io.stderr(`warning: run ${runId} not updated in the store: ${firstLine(error)}\n`));
-    };
-    let lastStage = '';
-    try {
-      const result = await retrainFromDatabase({
-        runId,
-        outDir: resolve(options.out ?? join(config.outDir, runId)),
-        feedbackUntil: options.feedbackUntil,
-        feedbackWeight: given('feedbackWeight') ? options.feedbackWeight : undefined,
-        feedbackHoldoutFraction: options.feedbackHoldoutFraction,
-        data: given('data') ? options.data : undefined,
-        algorithm: given('algorithm') ? options.algorithm : undefined,
-        cvFolds: given('folds') ? options.folds : undefined,
-        dataDir: resolveDataDir(options.dataDir, io.env),
-        env: io.env,
-        store,
-        onProgress: (progress, stage) => {
-          if (!options.progress || stage === lastStage) return;
-          lastStage = stage;
-          io.stderr(`[${Math.round(progress * 100)}%] ${stage}\n`);
-        },
-      });
-      const publication = options.promote && publish ? await publish(runId, result, io, secrets) : undefined;
-      const outcome = runResultRecord(result, publication);
-      await record(outcome);
-      io.stdout(
-        `${JSON.stringify({ runId, state: 'succeeded', feedbackCutoff: result.feedbackCutoff, artifactPath: result.artifactPath, ...outcome })}\n`,
-      );
-      return EXIT_OK;
-    } catch (error) {
-      const reason = firstLine(error);
-      await record({ error: reason });
-      return failed(io, runId, reason, error instanceof DatasetError ? EXIT_DATA : EXIT_FAILURE);
-    }
+    const result = await retrainFromDatabase({
+      runId,
+      outDir: resolve(options.out ?? join(config.outDir, runId)),
+      feedbackUntil: options.feedbackUntil,
+      feedbackWeight: given('feedbackWeight') ? options.feedbackWeight : undefined,
+      feedbackHoldoutFraction: options.feedbackHoldoutFraction,
+      data: given('data') ? options.data : undefined,
+      algorithm: given('algorithm') ? options.algorithm : undefined,
+      cvFolds: given('folds') ? options.folds : undefined,
+      dataDir: resolveDataDir(options.dataDir, io.env),
+      env: io.env,
+      store,
+      onProgress: (progress, stage) => {
+        if (!options.progress || stage === lastStage) return;
+        lastStage = stage;
+        io.stderr(`[${Math.round(progress * 100)}%] ${stage}\n`);
+      },
+    });
+    const publication = options.promote && publish ? await publish(runId, result, io, secrets) : undefined;
+    const outcome = runResultRecord(result, publication);
+    await record(outcome);
+    io.stdout(
+      `${JSON.stringify({ runId, state: 'succeeded', feedbackCutoff: result.feedbackCutoff, artifactPath: result.artifactPath, ...outcome })}\n`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    // A driver's or a server's message may quote a connection string or a token.
+    const reason = redactSecretValues(firstLine(error), secrets);
+    await record({ error: reason });
+    return failed(io, runId, reason, error instanceof DatasetError ? EXIT_DATA : EXIT_FAILURE);
   } finally {
     await store.close().catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Logger, type LoggerService } from '@nestjs/common';
 import { trackTrainingResult } from '../../mlflow/track-training';
-import { processIo } from './cli-io';
+import { firstLine, processIo } from './cli-io';
 import { publishRetrainFromEnvironment } from './retrain-publisher';
 import { runTrainCli, type AfterTraining } from './train-command';
 
@@ -29,6 +29,12 @@ const stderrLogger: LoggerService = {
 };
 Logger.overrideLogger(stderrLogger);
 
-void runTrainCli(process.argv.slice(2), processIo(), track, publishRetrainFromEnvironment).then((code) => {
-  process.exitCode = code;
-});
+runTrainCli(process.argv.slice(2), processIo(), track, publishRetrainFromEnvironment).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${firstLine(error)}\n`);
+    process.exitCode = 1;
+  },
+);
