@@ -356,6 +356,20 @@ describe('web page', () => {
     }
   });
 
+  it('should keep the fields that were fine in the form of the error page, so a retry saves them', async () => {
+    const res = await t.app.inject(
+      feedback({ text: 'Sorry I missed your call', label: 'ham', request_id: 'web-fb-9', channel: 'fax' }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<input type="hidden" name="request_id" value="web-fb-9">');
+    expect(res.body).not.toContain('name="channel"');
+    expect(res.body).toContain('>Sorry I missed your call</textarea>');
+    const retry = await t.app.inject(
+      feedback({ text: 'Sorry I missed your call', request_id: 'web-fb-9', source: 'web', label: 'not_spam' }),
+    );
+    expect(retry.statusCode).toBe(303);
+  });
+
   it('should escape the message on the feedback error page', async () => {
     const res = await t.app.inject(feedback({ text: '<script>alert(1)</script>', label: 'maybe' }));
     expect(res.statusCode).toBe(400);

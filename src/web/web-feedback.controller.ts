@@ -14,6 +14,7 @@ import {
   labelText,
   savedFeedbackFromQuery,
   savedFeedbackUrl,
+  type FeedbackRetry,
   type FieldProblem,
   type SavedFeedback,
 } from './web-feedback.form';
@@ -42,13 +43,13 @@ export class WebFeedbackController implements OnModuleInit {
   @UseGuards(ApiThrottlerGuard)
   async submit(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const refusal = crossSiteRefusal(req.headers, req.host);
-    if (refusal) return this.problem(reply, 403, '', [{ field: '', message: `Not saved: ${refusal}.` }]);
+    if (refusal) return this.problem(reply, 403, undefined, [{ field: '', message: `Not saved: ${refusal}.` }]);
     const form = feedbackFromForm(body);
     if (!this.feedback)
-      return this.problem(reply, 503, form.text, [
+      return this.problem(reply, 503, form.retry, [
         { field: '', message: 'Feedback is not available on this server (no feedback store is configured).' },
       ]);
-    if (!form.dto) return this.problem(reply, 400, form.text, form.problems);
+    if (!form.dto) return this.problem(reply, 400, form.retry, form.problems);
     try {
       const receipt = await this.feedback.submit(form.dto);
       await reply
@@ -60,9 +61,9 @@ export class WebFeedbackController implements OnModuleInit {
         .header('cache-control', 'no-store')
         .send();
     } catch (error) {
-      if (error instanceof FieldValidationError) return this.problem(reply, 400, form.text, [...error.details]);
+      if (error instanceof FieldValidationError) return this.problem(reply, 400, form.retry, [...error.details]);
       this.logger.error(`feedback not saved: ${(error as Error).message}`);
-      return this.problem(reply, 503, form.text, [
+      return this.problem(reply, 503, form.retry, [
         {
           field: '',
           message: 'The feedback store is not available right now; your label was not saved. Try again later.',
@@ -74,7 +75,7 @@ export class WebFeedbackController implements OnModuleInit {
   @Get('saved')
   async saved(@Query() query: unknown, @Res() reply: FastifyReply): Promise<void> {
     const { saved, problems } = savedFeedbackFromQuery(query);
-    if (!saved) return this.problem(reply, 400, '', problems);
+    if (!saved) return this.problem(reply, 400, undefined, problems);
     await reply.view('feedback.hbs', {
       title: 'Feedback saved',
       facts: this.page.facts(),
@@ -83,12 +84,17 @@ export class WebFeedbackController implements OnModuleInit {
   }
 
   /** The feedback page with the problems, each naming its field, and the form again so the label can be retried. */
-  private async problem(reply: FastifyReply, status: number, text: string, problems: FieldProblem[]): Promise<void> {
+  private async problem(
+    reply: FastifyReply,
+    status: number,
+    retry: FeedbackRetry | undefined,
+    problems: FieldProblem[],
+  ): Promise<void> {
     await reply.status(status).view('feedback.hbs', {
       title: 'Feedback not saved',
       facts: this.page.facts(),
       problems,
-      retry: status === 400 || status === 503 ? { text } : undefined,
+      retry,
       enabled: this.feedback !== undefined,
     });
   }

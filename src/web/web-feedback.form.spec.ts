@@ -8,9 +8,15 @@ describe(feedbackFromForm.name, () => {
   });
 
   it('should name every bad field', () => {
-    const { dto, problems, text } = feedbackFromForm({ text: ['a', 'b'], label: 'ham', channel: 'fax' });
+    const { dto, problems, retry } = feedbackFromForm({
+      text: ['a', 'b'],
+      label: 'ham',
+      channel: 'fax',
+      request_id: 'r-1',
+    });
     expect(dto).toBeUndefined();
-    expect(text).toBe('');
+    // The retry form keeps the fields that were fine and drops the bad ones.
+    expect(retry).toEqual({ text: '', request_id: 'r-1', channel: undefined, source: 'web' });
     expect(problems.map((p) => p.field).sort()).toEqual(['channel', 'label', 'text']);
     expect(new Set(feedbackFromForm(undefined).problems.map((p) => p.field))).toEqual(new Set(['label', 'text']));
   });

@@ -9,6 +9,13 @@ export interface FieldProblem {
   readonly message: string;
 }
 
+export interface FeedbackRetry {
+  readonly text: string;
+  readonly request_id?: string;
+  readonly channel?: string;
+  readonly source: string;
+}
+
 /** Form fields the result's feedback form posts; anything else in the body is ignored. */
 const FIELDS = ['text', 'label', 'request_id', 'channel', 'source'] as const;
 const OPTIONAL_FIELDS = new Set<string>(['request_id', 'channel', 'source']);
@@ -20,7 +27,12 @@ export const WEB_FEEDBACK_SOURCE = 'web';
  * by the same class-validator rules as `POST /api/v1/feedback`. Empty optional fields (an empty hidden input) count as
  * absent; `source` defaults to "web".
  */
-export function feedbackFromForm(body: unknown): { dto?: CreateFeedbackDto; text: string; problems: FieldProblem[] } {
+export function feedbackFromForm(body: unknown): {
+  dto?: CreateFeedbackDto;
+  /** What the form on an error page posts again: the text, and the other fields that were fine. */
+  retry: FeedbackRetry;
+  problems: FieldProblem[];
+} {
   const form = isRecord(body) ? body : {};
   const fields: Record<string, unknown> = {};
   for (const name of FIELDS) {
@@ -31,8 +43,16 @@ export function feedbackFromForm(body: unknown): { dto?: CreateFeedbackDto; text
   fields.source ??= WEB_FEEDBACK_SOURCE;
   const dto = plainToInstance(CreateFeedbackDto, fields);
   const problems = fieldErrors(validateSync(dto, { whitelist: true }));
-  const text = typeof fields.text === 'string' ? fields.text : '';
-  return problems.length > 0 ? { text, problems } : { dto, text, problems };
+  const bad = new Set(problems.map((p) => p.field));
+  const keep = (name: string) =>
+    typeof fields[name] === 'string' && !bad.has(name) ? (fields[name] as string) : undefined;
+  const retry: FeedbackRetry = {
+    text: typeof fields.text === 'string' ? fields.text : '',
+    request_id: keep('request_id'),
+    channel: keep('channel'),
+    source: keep('source') ?? WEB_FEEDBACK_SOURCE,
+  };
+  return problems.length > 0 ? { retry, problems } : { dto, retry, problems };
 }
 
 const OUTCOMES: readonly FeedbackOutcome[] = ['created', 'relabelled', 'unchanged'];
