@@ -46,7 +46,7 @@ export class WebFeedbackController implements OnModuleInit {
     if (refusal) return this.problem(reply, 403, undefined, [{ field: '', message: `Not saved: ${refusal}.` }]);
     const form = feedbackFromForm(body);
     if (!this.feedback)
-      return this.problem(reply, 503, form.retry, [
+      return this.problem(reply, 404, undefined, [
         { field: '', message: 'Feedback is not available on this server (no feedback store is configured).' },
       ]);
     if (!form.dto) return this.problem(reply, 400, form.retry, form.problems);
@@ -95,7 +95,6 @@ export class WebFeedbackController implements OnModuleInit {
       facts: this.page.facts(),
       problems,
       retry,
-      enabled: this.feedback !== undefined,
     });
   }
 }
