@@ -194,7 +194,10 @@ export class RetrainingService implements OnApplicationBootstrap, BeforeApplicat
         };
       } else {
         const serving = await this.publisher.refreshFromRegistry().catch(() => undefined);
+        // The Job's CLI wrote its own figures (version, gate decision, evaluation) into the run's result: keep them.
+        const written = await this.store.getRun(run.id).catch(() => undefined);
         result = {
+          ...(isRecord(written?.result) ? written.result : {}),
           job: `${outcome.namespace}/${outcome.jobName}`,
           durationMs: outcome.durationMs,
           championVersion: serving ?? null,
@@ -266,4 +269,8 @@ export function splitFeedback(
   const threshold = Math.round(fraction * 0x10000);
   for (const row of rows) (Number.parseInt(row.contentHash.slice(0, 4), 16) < threshold ? holdout : train).push(row);
   return { train, holdout };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
