@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ServiceUnavailableException } from '@nestjs/common';
 import { Client } from 'pg';
 import {
   EMBEDDED_DB_URL_ENV,
@@ -16,6 +17,7 @@ import {
 } from '../src/training/feedback/embedded-database-server';
 import type { FeedbackStore } from '../src/training/feedback/feedback.store';
 import { createFeedbackStore, describeFeedbackStore } from '../src/training/feedback/feedback-store.factory';
+import { withFeedbackStore } from '../src/training/feedback/feedback-store-errors';
 import { SecretsService } from '../src/vault/secrets.service';
 
 jest.setTimeout(180_000);
@@ -119,7 +121,10 @@ describe(EmbeddedDatabase.name, () => {
     const starts = database.starts;
     process.kill(crashed, 'SIGKILL');
     await waitUntil(() => !database.up, 'the supervisor to notice the crash');
-    await expect(store.countNewSinceLastRun()).rejects.toThrow();
+    // What the feedback API answers meanwhile: 503, not 500.
+    await expect(withFeedbackStore(() => store.countNewSinceLastRun())).rejects.toBeInstanceOf(
+      ServiceUnavailableException,
+    );
     await database.whenReady();
     expect(database.starts).toBe(starts + 1);
     expect(database.pid).not.toBe(crashed);

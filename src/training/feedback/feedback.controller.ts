@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -26,6 +27,10 @@ import { FeedbackService } from './feedback.service';
 @ApiBadRequestResponse({
   type: ErrorResponseDto,
   description: 'Invalid body or query; `details` names each field and limit.',
+})
+@ApiServiceUnavailableResponse({
+  type: ErrorResponseDto,
+  description: 'The feedback store cannot be reached (e.g. the embedded database process is restarting); retry.',
 })
 export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}

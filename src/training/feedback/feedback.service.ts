@@ -9,6 +9,7 @@ import type {
   ListFeedbackQueryDto,
 } from './dto/feedback.dto';
 import { FeedbackStore } from './feedback.store';
+import { withFeedbackStore } from './feedback-store-errors';
 import { isUuid } from './sql-feedback.store';
 import type { FeedbackRecord } from './feedback.types';
 
@@ -31,13 +32,15 @@ export class FeedbackService {
       const message = `must be at most ${limit} characters (FEEDBACK_MAX_TEXT_CHARS), got ${dto.text.length}`;
       throw new FieldValidationError(`text ${message}`, [{ field: 'text', message }]);
     }
-    const { outcome, record } = await this.store.upsert({
-      text: dto.text,
-      label: dto.label,
-      requestId: dto.request_id,
-      channel: dto.channel,
-      source: dto.source,
-    });
+    const { outcome, record } = await withFeedbackStore(() =>
+      this.store.upsert({
+        text: dto.text,
+        label: dto.label,
+        requestId: dto.request_id,
+        channel: dto.channel,
+        source: dto.source,
+      }),
+    );
     return { outcome, feedback: toItem(record) };
   }
 
@@ -49,7 +52,9 @@ export class FeedbackService {
         { field: 'from', message: `must not be after to (${query.to})` },
       ]);
     }
-    const page = await this.store.list({ label: query.label, from, to, limit: query.limit, offset: query.offset });
+    const page = await withFeedbackStore(() =>
+      this.store.list({ label: query.label, from, to, limit: query.limit, offset: query.offset }),
+    );
     return { items: page.items.map(toItem), total: page.total, limit: page.limit, offset: page.offset };
   }
 
@@ -58,7 +63,8 @@ export class FeedbackService {
       throw new FieldValidationError(`id must be a UUID, got "${id.slice(0, 64)}"`, [
         { field: 'id', message: 'must be a UUID' },
       ]);
-    if (!(await this.store.delete(id))) throw new NotFoundException(`feedback ${id} not found`);
+    if (!(await withFeedbackStore(() => this.store.delete(id))))
+      throw new NotFoundException(`feedback ${id} not found`);
   }
 }
 
