@@ -52,6 +52,8 @@ interface RunResult {
   non2xx: number;
   socketErrors: number;
   rssMbPerWorker: number[];
+  /** Children that are not workers (the service's embedded database process). */
+  rssMbOtherChildren: number[];
   /** CPU time (user + system) of the serving processes per answered request, over the loaded rounds. */
   cpuUsPerRequest: number | null;
   startMs?: number;
@@ -139,7 +141,7 @@ async function load(
   script: string,
   bodies: string[],
   seconds: number,
-): Promise<Omit<RunResult, 'rssMbPerWorker' | 'name' | 'cpuUsPerRequest'>> {
+): Promise<Omit<RunResult, 'rssMbPerWorker' | 'rssMbOtherChildren' | 'name' | 'cpuUsPerRequest'>> {
   if (which('wrk')) {
     const out = spawnSync('wrk', ['-t2', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-s', script, url], {
       encoding: 'utf8',
@@ -194,15 +196,24 @@ async function load(
   };
 }
 
-/** Resident memory of the serving processes: the workers (children) when there are any, else the process itself. */
-function rssPerWorkerMb(pid: number): number[] {
-  const children = spawnSync('ps', ['-o', 'rss=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.trim();
-  const own = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
-  const values = (children || own)
-    .split('\n')
-    .filter(Boolean)
-    .map((kb) => Math.round((Number(kb) / 1024) * 10) / 10);
-  return values;
+/**
+ * Resident memory of the serving workers: the children started with the same command line as the process (cluster
+ * or gunicorn workers) when there are any, else the process itself. Other children (the service's embedded
+ * database process) are not workers; their memory is reported apart (`rssMbOtherChildren`).
+ */
+function rssMb(pid: number): { workers: number[]; others: number[] } {
+  const ps = (args: string[]) =>
+    spawnSync('ps', ['-o', 'rss=,args=', ...args], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ mb: Math.round((Number(m[1]) / 1024) * 10) / 10, args: m[2] }));
+  const [own] = ps(['-p', String(pid)]);
+  if (!own) return { workers: [], others: [] };
+  const children = ps(['--ppid', String(pid)]);
+  const workers = children.filter((c) => c.args === own.args).map((c) => c.mb);
+  const others = children.filter((c) => c.args !== own.args).map((c) => c.mb);
+  return { workers: workers.length > 0 ? workers : [own.mb], others };
 }
 
 /** The serving processes: the process and its children (cluster workers, gunicorn workers). */
@@ -264,7 +275,9 @@ interface Target {
   readonly startMs?: number;
 }
 
-type LoadResult = Omit<RunResult, 'rssMbPerWorker' | 'name' | 'cpuUsPerRequest'> & { cpuSeconds: number };
+type LoadResult = Omit<RunResult, 'rssMbPerWorker' | 'rssMbOtherChildren' | 'name' | 'cpuUsPerRequest'> & {
+  cpuSeconds: number;
+};
 
 /**
  * Loads every target in turn, `rounds` times, so that a drift in the machine's load (it is shared) hits them alike,
@@ -292,6 +305,7 @@ async function loadInRounds(options: Options, targets: readonly Target[], bodies
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const requests = runs.reduce((sum, run) => sum + run.requests, 0);
     const cpu = runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
+    const rss = rssMb(t.child.pid!);
     return {
       name: t.name,
       url: t.url + t.path,
@@ -302,7 +316,8 @@ async function loadInRounds(options: Options, targets: readonly Target[], bodies
       requests,
       non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
       socketErrors: runs.reduce((sum, run) => sum + run.socketErrors, 0),
-      rssMbPerWorker: rssPerWorkerMb(t.child.pid!),
+      rssMbPerWorker: rss.workers,
+      rssMbOtherChildren: rss.others,
       cpuUsPerRequest: Number.isFinite(cpu) && requests > 0 ? Math.round((cpu / requests) * 1e7) / 10 : null,
       startMs: t.startMs,
     };
@@ -511,7 +526,7 @@ function report(options: Options, results: RunResult[]): void {
     for (const r of results) {
       say(
         options,
-        `${pad(r.name, 16)}${pad(r.requestsPerSecond.toFixed(0), 10)}${pad(r.p50Ms.toFixed(2), 9)}${pad(r.p99Ms.toFixed(2), 9)}${pad(String(r.non2xx), 9)}${pad(String(r.socketErrors), 10)}${pad(r.cpuUsPerRequest?.toFixed(1) ?? 'n/a', 12)}${r.rssMbPerWorker.join(', ')}`,
+        `${pad(r.name, 16)}${pad(r.requestsPerSecond.toFixed(0), 10)}${pad(r.p50Ms.toFixed(2), 9)}${pad(r.p99Ms.toFixed(2), 9)}${pad(String(r.non2xx), 9)}${pad(String(r.socketErrors), 10)}${pad(r.cpuUsPerRequest?.toFixed(1) ?? 'n/a', 12)}${r.rssMbPerWorker.join(', ')}${r.rssMbOtherChildren.length ? ` (+ other processes: ${r.rssMbOtherChildren.join(', ')})` : ''}`,
       );
     }
     say(options, '');

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
@@ -12,7 +12,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiThrottlerGuard } from '../common/api-throttler.guard';
+import { RateLimited } from '../common/route-rate-limit';
 import { ErrorResponseDto } from '../common/error-response';
 import {
   BatchRequestDto,
@@ -34,7 +34,6 @@ import { PredictionService, type BatchResult } from './prediction.service';
  */
 @ApiTags('predictions')
 @Controller('api/v1/predictions')
-@UseGuards(ApiThrottlerGuard)
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body; `details` names each field.' })
 @ApiPayloadTooLargeResponse({
   type: ErrorResponseDto,
@@ -49,6 +48,7 @@ export class PredictionsController {
   constructor(private readonly predictions: PredictionService) {}
 
   @Post()
+  @RateLimited()
   @HttpCode(200)
   @RouteSchema({
     body: predictionRequestSchema,
@@ -78,6 +78,7 @@ export class PredictionsController {
   }
 
   @Post('batch')
+  @RateLimited()
   @HttpCode(200)
   @RouteSchema({ body: batchRequestSchema })
   @ApiOperation({ summary: 'Classify up to MAX_BATCH_SIZE messages; results come in the order of the request.' })

@@ -2,6 +2,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
+import {
+  getOptionsToken,
+  getStorageToken,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import handlebars from 'handlebars';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { join } from 'node:path';
@@ -17,6 +23,7 @@ import { AllExceptionsFilter } from './all-exceptions.filter';
 import { ErrorResponseDto, FieldErrorDto } from './error-response';
 import { ROOT_LOGGER } from './logging';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
+import { RATE_LIMITED, rateLimitHook } from './route-rate-limit';
 import { API_SECURITY_HEADERS, helmetHeaders, isApiRoute } from './security-headers';
 
 /**
@@ -67,7 +74,12 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
   };
   // Each route gets its own two hooks, decided once when Nest registers it (headers, route label, whether its log
   // line is the prediction line), so no request reads `request.routeOptions` (a getter that builds a new object).
+  const rateLimit = rateLimitHook(
+    app.get<ThrottlerModuleOptions>(getOptionsToken()),
+    app.get<ThrottlerStorage>(getStorageToken()),
+  );
   fastify.addHook('onRoute', (route) => {
+    const rateLimited = (route.config as Record<string, unknown> | undefined)?.[RATE_LIMITED] === true;
     const headers = isApiRoute(route.url) ? API_SECURITY_HEADERS : pageHeaders;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const predictionRoute = methods.every((m) => PREDICTION_ROUTES.has(`${m} ${route.url}`));
@@ -82,7 +94,7 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
       if (!predictionRoute || reply.statusCode >= 400) logRequest(request, reply);
       done();
     };
-    route.onRequest = [onRequest, ...hookList(route.onRequest)];
+    route.onRequest = [onRequest, ...(rateLimited ? [rateLimit] : []), ...hookList(route.onRequest)];
     route.onResponse = [...hookList(route.onResponse), onResponse];
   });
   // Requests no route matched (404s): the same headers, request id, metric and log line.

@@ -38,14 +38,6 @@ function canonical(text: string): string[] {
   });
 }
 
-/** Exposition lines with each line's labels sorted (prom-client orders a histogram's labels differently). */
-function canonical(text: string): string[] {
-  return text.split('\n').map((line) => {
-    const m = /^(\w+)\{(.*)\} (.*)$/.exec(line);
-    return m ? `${m[1]}{${m[2].split(',').sort().join(',')}} ${m[3]}` : line;
-  });
-}
-
 describe(HttpRequestMetrics.name, () => {
   it("should expose the same text as prom-client's Counter and Histogram for the same requests", async () => {
     const reference = new Registry();
