@@ -15,7 +15,9 @@ import {
   embeddedSocketDir,
   startEmbeddedDatabaseServer,
 } from '../src/training/feedback/embedded-database-server';
+import { servingEmbeddedDatabase } from '../src/training/feedback/embedded-database-address';
 import type { FeedbackStore } from '../src/training/feedback/feedback.store';
+import { PgliteFeedbackStore } from '../src/training/feedback/pglite-feedback.store';
 import { createFeedbackStore, describeFeedbackStore } from '../src/training/feedback/feedback-store.factory';
 import { withFeedbackStore } from '../src/training/feedback/feedback-store-errors';
 import { SecretsService } from '../src/vault/secrets.service';
@@ -110,6 +112,10 @@ describe(EmbeddedDatabase.name, () => {
     const second = new EmbeddedDatabase({ dataDir, log: () => undefined });
     await expect(second.start()).rejects.toThrow(/another process already serves the feedback database/u);
     expect(second.pid).toBeUndefined();
+    await expect(new PgliteFeedbackStore(dataDir).open()).rejects.toThrow(
+      /is held by a running embedded database process; connect to it instead \(EMBEDDED_FEEDBACK_DB_URL=postgresql:/u,
+    );
+    await expect(servingEmbeddedDatabase(dataDir)).resolves.toBe(database.url);
     const store = await openClient();
     expect((await store.snapshot()).rows.length).toBeGreaterThanOrEqual(40);
   });
@@ -187,6 +193,7 @@ void main().catch((e) => { process.stderr.write(String(e && e.stack)); process.e
     expect(isAlive(pid)).toBe(false);
     expect(database.up).toBe(false);
     await expect(stat(join(embeddedSocketDir(dataDir), '.s.PGSQL.5432'))).rejects.toThrow();
+    await expect(servingEmbeddedDatabase(dataDir)).resolves.toBeUndefined();
     await expect(database.start()).resolves.toBe(embeddedDatabaseUrl(dataDir));
     const store = await openClient();
     expect((await store.snapshot()).rows.find((r) => r.text === 'after the restart')).toBeDefined();

@@ -1,13 +1,16 @@
-import { chmod, mkdir, rm, stat } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { join } from 'node:path';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { migrate } from './sql-feedback.store';
 import { pgliteSqlDatabase } from './pglite-feedback.store';
+import {
+  embeddedDatabaseUrl,
+  embeddedSocketDir,
+  embeddedSocketPath,
+  isSocketAnswering,
+} from './embedded-database-address';
 
-/** node-postgres looks for `<host dir>/.s.PGSQL.<port>`; the URL leaves the port out, so 5432. */
-const SOCKET_FILE = '.s.PGSQL.5432';
+export { embeddedDatabaseUrl, embeddedSocketDir } from './embedded-database-address';
 /** Linux's sun_path holds 108 bytes with the final NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
 /**
@@ -24,16 +27,6 @@ export type EmbeddedDatabaseMessage =
 /** Environment variable carrying the data folder from the supervisor (`EmbeddedDatabase`) to this process. */
 export const EMBEDDED_DB_DIR_ENV = 'EMBEDDED_FEEDBACK_DB_DIR';
 
-/** The folder holding the unix socket of the embedded database serving `dataDir` (beside it, owner only). */
-export function embeddedSocketDir(dataDir: string): string {
-  return `${dataDir}.socket`;
-}
-
-/** The node-postgres connection string of the embedded database serving `dataDir` (unix socket, no password). */
-export function embeddedDatabaseUrl(dataDir: string): string {
-  return `postgresql://postgres@/postgres?host=${encodeURIComponent(embeddedSocketDir(dataDir))}`;
-}
-
 export interface EmbeddedDatabaseServer {
   readonly url: string;
   readonly socketPath: string;
@@ -49,7 +42,7 @@ export interface EmbeddedDatabaseServer {
  */
 export async function startEmbeddedDatabaseServer(dataDir: string): Promise<EmbeddedDatabaseServer> {
   const socketDir = embeddedSocketDir(dataDir);
-  const socketPath = join(socketDir, SOCKET_FILE);
+  const socketPath = embeddedSocketPath(dataDir);
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
     throw new Error(
       `FEEDBACK_DB_DIR=${dataDir} is too long for the embedded database's unix socket ${socketPath} ` +
@@ -88,20 +81,7 @@ export async function startEmbeddedDatabaseServer(dataDir: string): Promise<Embe
 
 /** A socket file nobody answers on is left from a crash: remove it. One that answers belongs to a live owner. */
 async function removeStaleSocket(socketPath: string, dataDir: string): Promise<void> {
-  const exists = await stat(socketPath).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) return;
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = connect(socketPath);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (alive) {
+  if (await isSocketAnswering(socketPath)) {
     throw new Error(
       `another process already serves the feedback database ${dataDir} on ${socketPath}; ` +
         'only one process may open a PGlite data folder',

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { servingEmbeddedDatabase } from './embedded-database-address';
 import { migrate, type SqlDatabase, type SqlSession, SqlFeedbackStore } from './sql-feedback.store';
 
 function session(target: PGlite | Transaction): SqlSession {
@@ -31,6 +32,14 @@ export class PgliteFeedbackStore extends SqlFeedbackStore {
 
   async open(): Promise<void> {
     if (this.sql) return;
+    // Opening a folder the service's database process holds would corrupt it: be its client instead.
+    const url = await servingEmbeddedDatabase(this.dataDir);
+    if (url) {
+      throw new Error(
+        `the feedback database ${this.dataDir} is held by a running embedded database process; ` +
+          `connect to it instead (EMBEDDED_FEEDBACK_DB_URL=${url}) or stop the service first`,
+      );
+    }
     await mkdir(this.dataDir, { recursive: true });
     const db = await PGlite.create(this.dataDir);
     this.db = db;
