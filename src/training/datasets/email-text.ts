@@ -9,15 +9,55 @@ const HTML_TO_TEXT_OPTIONS = {
   ],
 };
 
+/** Header values longer than this are cut (a header line must not outweigh the body). */
+const MAX_HEADER_CHARS = 200;
+
+export interface EmailTextOptions {
+  /**
+   * Start with one line each for the sender, the message's content type and charset, and its mail program
+   * (default true). Only headers the sender writes and a user's submitted email still holds: no Received,
+   * Message-ID, Date, list or spam-filter headers, nothing that tells which mailbox the message was collected from.
+   */
+  readonly headers?: boolean;
+}
+
 /**
- * The text a spam model sees in a raw RFC 822 message: the Subject, then the body. postal-mime renders every text
- * part into its `html` body when any part is HTML (plain parts converted, one representation per
- * multipart/alternative), so converting that with html-to-text yields the plain parts plus the HTML as text without
- * duplicates; without HTML the plain parts are used as they are.
+ * The text a spam model sees in a raw RFC 822 message: the header lines (see `EmailTextOptions.headers`), the
+ * Subject, then the body. postal-mime renders every text part into its `html` body when any part is HTML (plain
+ * parts converted, one representation per multipart/alternative), so converting that with html-to-text yields the
+ * plain parts plus the HTML as text without duplicates; without HTML the plain parts are used as they are.
+ *
+ * The header lines were chosen by 5-fold CV on the SpamAssassin training rows (LinearSVC, char_wb 2–5, balanced):
+ * F1 0.9862 (26 FP, 16 FN) without them, 0.9882 (23 FP, 13 FN) with From + Content-Type + X-Mailer.
  */
-export async function emailToText(raw: Buffer | string): Promise<string> {
+export async function emailToText(raw: Buffer | string, options: EmailTextOptions = {}): Promise<string> {
   const message = await PostalMime.parse(raw);
   const body = message.html ? convert(message.html, HTML_TO_TEXT_OPTIONS) : (message.text ?? '');
   const subject = message.subject ?? '';
-  return subject ? `${subject}\n${body}` : body;
+  const text = subject ? `${subject}\n${body}` : body;
+  if (options.headers === false) return text;
+  return `${headerLines(message).join('\n')}\n${text}`;
+}
+
+type ParsedEmail = Awaited<ReturnType<typeof PostalMime.parse>>;
+
+function headerLines(message: ParsedEmail): string[] {
+  const header = (key: string): string | undefined => message.headers.find((h) => h.key === key)?.value;
+  const from = message.from;
+  const sender = from ? [from.name, from.address ? `<${from.address}>` : ''].filter(Boolean).join(' ') : '';
+  const [type, ...params] = (header('content-type') ?? 'text/plain').split(';');
+  const charset = params
+    .map((p) => /^\s*charset\s*=\s*"?([^";\s]*)/i.exec(p)?.[1])
+    .find((c) => c !== undefined);
+  const mailer = header('x-mailer') ?? header('user-agent');
+  return [
+    `From: ${clip(sender)}`,
+    `Content-Type: ${clip(`${type.trim()} ${charset ?? ''}`.trim()).toLowerCase()}`,
+    `X-Mailer: ${mailer ? clip(mailer) : 'none'}`,
+  ];
+}
+
+function clip(value: string): string {
+  const oneLine = value.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_HEADER_CHARS ? oneLine.slice(0, MAX_HEADER_CHARS) : oneLine;
 }

@@ -10,23 +10,49 @@ import { applySplit, loadSplit } from './split-file';
 const MINI_CORPUS = resolve(__dirname, '../../../test/fixtures/training/mini-corpus');
 
 describe(emailToText.name, () => {
+  const NO_HEADERS = { headers: false } as const;
+
   it('should give the subject then the plain body', async () => {
-    expect(await emailToText('Subject: Hello\r\n\r\nplain body\r\n')).toBe('Hello\nplain body\n');
+    expect(await emailToText('Subject: Hello\r\n\r\nplain body\r\n', NO_HEADERS)).toBe('Hello\nplain body\n');
+  });
+
+  it('should start with the sender, content type and mail program lines', async () => {
+    const raw = [
+      'From: "Ann Example" <ann@example.org>',
+      'Received: from relay.example.net by mx.example.com',
+      'Message-ID: <1@example.org>',
+      'X-Mailer: Mutt 1.4',
+      'Content-Type: TEXT/Plain; format=flowed; charset="ISO-8859-1"',
+      'Subject: Hello',
+      '',
+      'plain body',
+      '',
+    ].join('\r\n');
+    expect(await emailToText(raw)).toBe(
+      'From: Ann Example <ann@example.org>\nContent-Type: text/plain iso-8859-1\nX-Mailer: Mutt 1.4\nHello\nplain body\n',
+    );
+  });
+
+  it('should name a missing sender, content type or mail program, and cut a very long header', async () => {
+    const text = await emailToText(`User-Agent: ${'x'.repeat(500)}\r\nSubject: Hi\r\n\r\nbody\r\n`);
+    expect(text).toBe(`From: \nContent-Type: text/plain\nX-Mailer: ${'x'.repeat(200)}\nHi\nbody\n`);
+    expect(await emailToText('')).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\n');
   });
 
   it('should decode encoded words and quoted-printable, taking one side of a multipart/alternative', async () => {
     const text = await emailToText(readFileSync(join(MINI_CORPUS, 'hard-ham-1/00002.bbbb.txt')));
-    expect(text.startsWith('Café newsletter\n')).toBe(true);
+    expect(text.startsWith('From: News <news@example.org>\nContent-Type: multipart/alternative\n')).toBe(true);
+    expect(text).toContain('\nCafé newsletter\n');
     expect(text.match(/opens on Monday/g)).toHaveLength(1);
   });
 
   it('should convert HTML to text without tags, styles, link targets or images', async () => {
-    const text = await emailToText(readFileSync(join(MINI_CORPUS, 'spam-2/00003.cccc.txt')));
+    const text = await emailToText(readFileSync(join(MINI_CORPUS, 'spam-2/00003.cccc.txt')), NO_HEADERS);
     expect(text).toBe('You WON $1000000\nCLAIM your FREE prize now!');
   });
 
   it('should take a message without a subject or body', async () => {
-    expect(await emailToText('')).toBe('');
+    expect(await emailToText('', NO_HEADERS)).toBe('');
   });
 });
 
@@ -57,7 +83,7 @@ describe(loadSpamAssassin.name, () => {
       await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
       writeFileSync(join(corpus, 'spam-2/00003.cccc.txt'), 'Subject: changed\r\n\r\nnew text\r\n');
       const rows = await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
-      expect(rows[3].text).toBe('changed\nnew text\n');
+      expect(rows[3].text).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\nchanged\nnew text\n');
     } finally {
       rmSync(corpus, { recursive: true, force: true });
     }
