@@ -84,13 +84,17 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const predictionRoute = methods.every((m) => PREDICTION_ROUTES.has(`${m} ${route.url}`));
     const url = route.url;
+    const observe =
+      methods.length === 1
+        ? metrics.requestObserver(methods[0], url)
+        : (status: number, seconds: number, method: string) => metrics.observeRequest(method, url, status, seconds);
     const onRequest: onRequestHookHandler = (request, reply, done) => {
       reply.headers(headers);
       reply.header(REQUEST_ID_HEADER, request.id);
       done();
     };
     const onResponse: onResponseHookHandler = (request, reply, done) => {
-      metrics.observeRequest(request.method, url, reply.statusCode, reply.elapsedTime / 1000);
+      observe(reply.statusCode, reply.elapsedTime / 1000, request.method);
       if (!predictionRoute || reply.statusCode >= 400) logRequest(request, reply);
       done();
     };

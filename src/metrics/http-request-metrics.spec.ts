@@ -46,7 +46,11 @@ describe(HttpRequestMetrics.name, () => {
     const ours = new Registry();
     ours.setDefaultLabels({ pod: 'p1' });
     const metrics = new HttpRequestMetrics(ours, BUCKETS);
-    for (const [method, route, status, seconds] of OBSERVATIONS) metrics.observe(method, route, status, seconds);
+    const predictions = metrics.forRoute('POST', '/api/v1/predictions');
+    for (const [method, route, status, seconds] of OBSERVATIONS) {
+      if (method === 'POST') predictions(status, seconds);
+      else metrics.observe(method, route, status, seconds);
+    }
     const text = await ours.metrics();
     expect(canonical(text)).toEqual(canonical(await reference.metrics()));
     expect(text).toContain(
@@ -65,6 +69,7 @@ describe(HttpRequestMetrics.name, () => {
     for (const [method, route, status, seconds] of OBSERVATIONS) metrics.observe(method, route, status, seconds);
     expect(await ours.getMetricsAsJSON()).toEqual(await reference.getMetricsAsJSON());
     ours.resetMetrics();
-    expect(await ours.metrics()).not.toMatch(/http_requests_total\{/);
+    expect(await ours.metrics()).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} 0$/m);
+    expect(await ours.metrics()).toMatch(/^http_request_duration_seconds_sum\{.*status="200"\} 0$/m);
   });
 });

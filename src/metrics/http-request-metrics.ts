@@ -58,6 +58,32 @@ export class HttpRequestMetrics {
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {
+    this.add(this.seriesFor(method, route, status), seconds);
+  }
+
+  /** `observe` for one route, holding its series per status (no label string built per request). */
+  forRoute(method: string, route: string): (status: number, seconds: number) => void {
+    const byStatus = new Map<number, Series>();
+    return (status, seconds) => {
+      let s = byStatus.get(status);
+      if (!s) {
+        s = this.seriesFor(method, route, status);
+        byStatus.set(status, s);
+      }
+      this.add(s, seconds);
+    };
+  }
+
+  /** Zeroes every series in place (routes keep their series; the exposition shows zeros until the next request). */
+  reset(): void {
+    for (const s of this.series.values()) {
+      s.count = 0;
+      s.sum = 0;
+      s.buckets.fill(0);
+    }
+  }
+
+  private seriesFor(method: string, route: string, status: number): Series {
     const id = `${method} ${status} ${route}`;
     let s = this.series.get(id);
     if (!s) {
@@ -69,15 +95,15 @@ export class HttpRequestMetrics {
       };
       this.series.set(id, s);
     }
+    return s;
+  }
+
+  private add(s: Series, seconds: number): void {
     s.count++;
     s.sum += seconds;
     let b = 0;
     while (b < this.buckets.length && seconds > this.buckets[b]) b++;
     s.buckets[b]++;
-  }
-
-  reset(): void {
-    this.series.clear();
   }
 
   private countValues(): MetricValue[] {

@@ -31,6 +31,8 @@ export class MetricsService {
       help: 'Messages classified, by predicted label and model version.',
       labelNames: ['prediction', 'model_version'],
       registers: [this.registry],
+      // Read at scrape: a prediction adds to a plain number (prom-client hashes the labels on every inc).
+      collect: () => this.flushPredictions(this.predictions),
     });
     this.modelInfo = new Gauge({
       name: 'spam_model_info',
@@ -53,13 +55,35 @@ export class MetricsService {
     holder.onSwap((current) => this.modelChanged(current.artifact.metadata, current.source, current.loadMs));
     const active = holder.active();
     if (active) this.modelChanged(active.artifact.metadata, active.source, active.loadMs);
-    predictions.onPrediction((label, model) =>
-      this.predictions.inc({ prediction: label, model_version: model.artifact.metadata.version }),
-    );
+    predictions.onPrediction((label, model) => {
+      const version = model.artifact.metadata.version;
+      let counts = this.pendingPredictions.get(version);
+      if (!counts) {
+        counts = { spam: 0, not_spam: 0 };
+        this.pendingPredictions.set(version, counts);
+      }
+      counts[label]++;
+    });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.http.observe(method, route, status, seconds);
+  }
+
+  /** `observeRequest` for one route (see HttpRequestMetrics.forRoute). */
+  requestObserver(method: string, route: string): (status: number, seconds: number) => void {
+    return this.http.forRoute(method, route);
+  }
+
+  /** Predictions counted since the last scrape, per model version; added to the counter when it is read. */
+  private readonly pendingPredictions = new Map<string, { spam: number; not_spam: number }>();
+
+  private flushPredictions(counter: Counter<'prediction' | 'model_version'>): void {
+    for (const [version, counts] of this.pendingPredictions) {
+      if (counts.spam > 0) counter.inc({ prediction: 'spam', model_version: version }, counts.spam);
+      if (counts.not_spam > 0) counter.inc({ prediction: 'not_spam', model_version: version }, counts.not_spam);
+    }
+    this.pendingPredictions.clear();
   }
 
   private modelChanged(metadata: { version: string; algorithm: string }, source: string, loadMs: number): void {
