@@ -31,6 +31,8 @@ import { PredictionService, type BatchResult } from './prediction.service';
 /**
  * Bodies are validated by Fastify's JSON schema (compiled Ajv) on these routes instead of the class-validator pipe:
  * the same rules (a test keeps them in step with the DTOs the docs show), at a fraction of the cost per request.
+ * They are rate-limited by `@RateLimited()` (the throttler's storage and budget, checked in a Fastify hook) rather
+ * than by ApiThrottlerGuard, for the same reason.
  */
 @ApiTags('predictions')
 @Controller('api/v1/predictions')
