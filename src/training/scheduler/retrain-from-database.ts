@@ -3,23 +3,24 @@ import { trainingConfigFrom } from '../config/training.config';
 import { resolveDataDir } from '../datasets/data-dir';
 import type { FeedbackStore } from '../feedback/feedback.store';
 import { feedbackLabelToClass } from '../feedback/feedback.types';
-import { PgliteFeedbackStore } from '../feedback/pglite-feedback.store';
-import { PostgresFeedbackStore } from '../feedback/postgres-feedback.store';
+import { servingEmbeddedDatabase } from '../feedback/embedded-database-address';
+import { createFeedbackStore } from '../feedback/feedback-store.factory';
 import { runRetrainTask } from './retrain-task';
 import type { ProgressListener, RetrainTaskResult } from './retrain-task.types';
 import { splitFeedback } from './retraining.service';
 
 /**
- * The feedback store the service would use with this environment: PostgreSQL with DATABASE_URL, else PGlite.
- * `secrets`: where DATABASE_URL comes from when Vault supplies it (default: the environment).
+ * The feedback store the service would use with this environment: PostgreSQL with DATABASE_URL; else the embedded
+ * database a running service serves (its unix socket), so the CLI never opens a PGlite folder that is in use; else
+ * PGlite in this process. `secrets`: where DATABASE_URL comes from when Vault supplies it (default: the environment).
  */
 export async function openFeedbackStoreFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   secrets: SecretsService = new SecretsService(env),
 ): Promise<FeedbackStore> {
-  const store = secrets.get('DATABASE_URL')
-    ? new PostgresFeedbackStore(secrets, { max: 2 })
-    : new PgliteFeedbackStore(trainingConfigFrom(env).feedbackDbDir);
+  const config = trainingConfigFrom(env);
+  const embeddedDbUrl = config.embeddedDbUrl ?? (await servingEmbeddedDatabase(config.feedbackDbDir));
+  const { store } = createFeedbackStore({ feedbackDbDir: config.feedbackDbDir, embeddedDbUrl }, secrets);
   await store.open();
   return store;
 }
