@@ -34,6 +34,16 @@ const POOLED = UNPACKABLE;
  * exactly; a longer term is stored as `[id, POOLED, hash, 0]` and compared against its code points in a pool.
  * A hash collision can never map a term to the wrong id, and lookups create no strings.
  */
+/** A `TermTable`'s state as plain typed arrays (see `TermTable.toParts`). */
+export interface TermTableParts {
+  readonly slots: Int32Array;
+  readonly keyStarts: Int32Array;
+  readonly keyLengths: Int32Array;
+  readonly pool: Int32Array;
+  readonly poolLength: number;
+  readonly size: number;
+}
+
 export class TermTable {
   private slots: Int32Array;
   private mask: number;
@@ -192,6 +202,45 @@ export class TermTable {
     return codePointsToString(this.pool, start, start + this.keyLengths[id]);
   }
 
+  /** The table's arrays, to send to another thread (transferable) and rebuild there with `fromParts`. */
+  toParts(): TermTableParts {
+    return {
+      slots: this.slots,
+      keyStarts: this.keyStarts,
+      keyLengths: this.keyLengths,
+      pool: this.pool,
+      poolLength: this.poolLength,
+      size: this.size,
+    };
+  }
+
+  /** A table over arrays made by `toParts` (in this thread or another); the arrays are used, not copied. */
+  static fromParts(parts: TermTableParts): TermTable {
+    const { slots, keyStarts, keyLengths, pool } = parts;
+    const capacity = slots.length / 4;
+    if (
+      ![slots, keyStarts, keyLengths, pool].every(isInt32Array) ||
+      capacity < 16 ||
+      (capacity & (capacity - 1)) !== 0 ||
+      !Number.isInteger(parts.size) ||
+      parts.size < 0 ||
+      parts.size > keyStarts.length ||
+      keyLengths.length !== keyStarts.length ||
+      parts.poolLength > pool.length
+    ) {
+      throw new Error('term table: inconsistent parts');
+    }
+    const table = new TermTable(0);
+    table.slots = slots;
+    table.mask = capacity - 1;
+    table.keyStarts = keyStarts;
+    table.keyLengths = keyLengths;
+    table.pool = pool;
+    table.poolLength = parts.poolLength;
+    table.size = parts.size;
+    return table;
+  }
+
   private place(id: number, hash: number): void {
     const slots = this.slots;
     let slot = mix(hash) & this.mask;
@@ -230,6 +279,11 @@ export class TermTable {
     this.keyStarts = grow(this.keyStarts);
     this.keyLengths = grow(this.keyLengths);
   }
+}
+
+/** By tag, not instanceof: arrays that crossed a thread (or a vm context) have another realm's constructor. */
+function isInt32Array(value: unknown): value is Int32Array {
+  return Object.prototype.toString.call(value) === '[object Int32Array]';
 }
 
 /**

@@ -220,6 +220,7 @@ class TfidfVectorizer implements Vectorizer {
     private readonly vocabulary: readonly string[],
     idf: readonly number[] | Float64Array,
     private readonly columnsPerAnalyzer: readonly number[],
+    prebuilt?: readonly PrebuiltTermBlock[],
   ) {
     this.nFeatures = vocabulary.length;
     this.idf = Float64Array.from(idf);
@@ -227,19 +228,10 @@ class TfidfVectorizer implements Vectorizer {
     let offset = 0;
     this.blocks = config.analyzers.map((analyzerConfig, b) => {
       const size = columnsPerAnalyzer[b];
-      const table = new TermTable(size);
-      for (let i = 0; i < size; i++) {
-        const id = table.internString(vocabulary[offset + i]);
-        if (id !== i)
-          throw new ArtifactError(
-            `vectorizer.vocabulary[${offset + i}]: duplicate term ${describeValue(vocabulary[offset + i])}`,
-          );
-      }
-      const prefixClosed = isPrefixClosed(
-        vocabulary.slice(offset, offset + size),
-        analyzerConfig.ngramRange[0],
-        analyzerConfig.kind !== 'char_wb',
-      );
+      const given = prebuilt?.[b];
+      const { table, prefixClosed } = given ?? buildTermBlock(vocabulary, offset, size, analyzerConfig);
+      if (table.size !== size)
+        throw new ArtifactError(`vectorizer: term table ${b} holds ${table.size} terms, not ${size}`);
       const block = {
         analyzer: createAnalyzer(analyzerConfig),
         table,
@@ -295,6 +287,11 @@ class TfidfVectorizer implements Vectorizer {
       if (index >= block.offset && index < block.offset + block.size) return block.prefix + this.vocabulary[index];
     }
     return `#${index}`;
+  }
+
+  /** The built term tables, to hand to another thread (`tfidfVectorizerFromPrebuilt`). */
+  termBlocks(): PrebuiltTermBlock[] {
+    return this.blocks.map((block) => ({ table: block.table, prefixClosed: block.prefixClosed }));
   }
 
   toState(): TfidfVectorizerState {
@@ -419,6 +416,65 @@ export function fitTfidfVectorizer(
 }
 
 /** Rebuilds a fitted vectorizer from untrusted JSON state; throws ArtifactError naming the bad field. */
+/** One analyzer's term table and whether its vocabulary is prefix-closed: the costly part of loading a vectorizer. */
+export interface PrebuiltTermBlock {
+  readonly table: TermTable;
+  readonly prefixClosed: boolean;
+}
+
+function buildTermBlock(
+  vocabulary: readonly string[],
+  offset: number,
+  size: number,
+  analyzerConfig: AnalyzerConfig,
+): PrebuiltTermBlock {
+  const table = new TermTable(size);
+  for (let i = 0; i < size; i++) {
+    const id = table.internString(vocabulary[offset + i]);
+    if (id !== i)
+      throw new ArtifactError(
+        `vectorizer.vocabulary[${offset + i}]: duplicate term ${describeValue(vocabulary[offset + i])}`,
+      );
+  }
+  const prefixClosed = isPrefixClosed(
+    vocabulary.slice(offset, offset + size),
+    analyzerConfig.ngramRange[0],
+    analyzerConfig.kind !== 'char_wb',
+  );
+  return { table, prefixClosed };
+}
+
+/** The term tables of a vectorizer made here (`tfidfVectorizerFromState`, `fitTfidfVectorizer`), else undefined. */
+export function tfidfTermBlocks(vectorizer: Vectorizer): PrebuiltTermBlock[] | undefined {
+  return vectorizer instanceof TfidfVectorizer ? vectorizer.termBlocks() : undefined;
+}
+
+/**
+ * A vectorizer from a state already validated by `tfidfVectorizerFromState` (e.g. in a worker thread) and the term
+ * tables built there, so the costly interning is not repeated. Checks that the parts fit together.
+ */
+export function tfidfVectorizerFromPrebuilt(
+  state: TfidfVectorizerState,
+  blocks: readonly PrebuiltTermBlock[],
+): Vectorizer {
+  let config: VectorizerConfig;
+  try {
+    config = checkVectorizerConfig(state.config, 'vectorizer.config');
+  } catch (error) {
+    throw new ArtifactError((error as Error).message);
+  }
+  const { vocabulary, idf, columnsPerAnalyzer } = state;
+  if (
+    blocks.length !== config.analyzers.length ||
+    columnsPerAnalyzer.length !== blocks.length ||
+    idf.length !== vocabulary.length ||
+    columnsPerAnalyzer.reduce((a, n) => a + n, 0) !== vocabulary.length
+  ) {
+    throw new ArtifactError('vectorizer: the prebuilt term tables do not match its state');
+  }
+  return new TfidfVectorizer(config, vocabulary, idf, columnsPerAnalyzer, blocks);
+}
+
 export function tfidfVectorizerFromState(state: unknown): Vectorizer {
   if (typeof state !== 'object' || state === null || Array.isArray(state)) {
     throw new ArtifactError(`vectorizer: expected an object, got ${describeValue(state)}`);

@@ -1,0 +1,79 @@
+import { SEED_VECTORIZER_CONFIG } from '../features/vectorizer-config';
+import { fitTfidfVectorizer } from '../features/tfidf-vectorizer';
+import { fitModel } from '../models';
+import { fitTinyPipeline, HAM, SPAM } from '../tiny-corpus.fixture';
+import type { Algorithm } from '../types';
+import { ArtifactError } from './artifact-error';
+import { loadPipelineAsync } from './artifact-loader';
+import { createArtifact, parseArtifact, pipelineFromArtifact, serializeArtifact } from './model-artifact';
+
+const TRAINING = { fingerprint: 'sha256:abc123', rows: 12, spam: 6, ham: 6, sources: ['tiny'] };
+const PROBES = ['Claim your FREE prize now', 'see you at dinner', '', '😀 \ud800 ünïcödé', ...SPAM, ...HAM];
+
+function bytesFor(algorithm: Algorithm): string {
+  const pipeline = fitTinyPipeline(algorithm);
+  const artifact = createArtifact({
+    vectorizer: pipeline.vectorizer,
+    model: pipeline.model,
+    metrics: { test: { f1: 0.9 } },
+    training: TRAINING,
+    createdAt: new Date('2026-11-27T14:05:12.345Z'),
+  });
+  return serializeArtifact(artifact);
+}
+
+function refusal(run: () => unknown): Promise<unknown> {
+  return Promise.resolve()
+    .then(run)
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+}
+
+describe(loadPipelineAsync.name, () => {
+  it.each<Algorithm>(['logistic_regression', 'random_forest'])(
+    'should build the same pipeline as the synchronous path (%s)',
+    async (algorithm) => {
+      const bytes = bytesFor(algorithm);
+      const sync = pipelineFromArtifact(parseArtifact(bytes, 'tiny.json'), { maxChars: 50 });
+      const { artifact, pipeline } = await loadPipelineAsync(Buffer.from(bytes), 'tiny.json', { maxChars: 50 });
+      const { vectorizer: _v, model: _m, ...header } = parseArtifact(bytes);
+      expect(artifact).toEqual(header);
+      expect(pipeline.maxChars).toBe(50);
+      expect(pipeline.vectorizer.nFeatures).toBe(sync.vectorizer.nFeatures);
+      expect(pipeline.vectorizer.toState()).toEqual(sync.vectorizer.toState());
+      for (const text of PROBES)
+        expect(pipeline.classify(text, { explain: true })).toEqual(sync.classify(text, { explain: true }));
+    },
+    60_000,
+  );
+
+  it('should load from a string and from a vectorizer with several analyzers', async () => {
+    const texts = [...SPAM, ...HAM];
+    const labels = Uint8Array.from(texts, (_, i) => (i < SPAM.length ? 1 : 0));
+    const { vectorizer, matrix } = fitTfidfVectorizer(texts, SEED_VECTORIZER_CONFIG);
+    const model = fitModel('naive_bayes', matrix, labels, {}, { seed: 1 });
+    const bytes = serializeArtifact(createArtifact({ vectorizer, model, metrics: {}, training: TRAINING }));
+    const sync = pipelineFromArtifact(parseArtifact(bytes));
+    const { pipeline } = await loadPipelineAsync(bytes);
+    for (const text of PROBES) expect(pipeline.classify(text)).toEqual(sync.classify(text));
+  }, 60_000);
+
+  it('should refuse a tampered artifact with the same ArtifactError as parseArtifact', async () => {
+    const bytes = bytesFor('logistic_regression').replace('"rows":12', '"rows":13');
+    const expected = await refusal(() => parseArtifact(bytes, 'tampered.json'));
+    const error = await refusal(() => loadPipelineAsync(bytes, 'tampered.json'));
+    expect(expected).toBeInstanceOf(ArtifactError);
+    expect(error).toBeInstanceOf(ArtifactError);
+    expect((error as Error).message).toBe((expected as Error).message);
+    expect((error as Error).message).toContain('tampered.json: checksum mismatch');
+  }, 60_000);
+
+  it('should refuse bytes that are not JSON with the same message', async () => {
+    const expected = await refusal(() => parseArtifact('{"format":', 'cut.json'));
+    const error = await refusal(() => loadPipelineAsync('{"format":', 'cut.json'));
+    expect(error).toBeInstanceOf(ArtifactError);
+    expect((error as Error).message).toBe((expected as Error).message);
+  }, 60_000);
+});
