@@ -1,12 +1,13 @@
 /**
- * `npm run bench:http [-- --json] [-- --duration 15 --rounds 3 --connections 64 --workers 2 --model <artifact> --skip-seed --strict --dist <dir>]`
+ * `npm run bench:http [-- --json] [-- --duration 15 --rounds 3 --warmup 5 --connections 64 --workers 2 --model <artifact> --skip-seed --strict --dist <dir>]`
  *
  * Starts, with the same number of worker processes, (1) this service's
  * POST /api/v1/predictions (node dist/src/main.js, WEB_CONCURRENCY workers), (2) the framework ceiling: bare fastify
  * with the same engine, JSON schema and log line (bench/bare-fastify.ts), and (3) where Debian's python3-flask,
  * python3-sklearn, python3-nltk and gunicorn are installed, the seed's REST design from ../shared/seed-peer under
  * gunicorn with the same number of workers. Each gets the same 20 real SMS (10 ham, 10 spam from the SMS test
- * rows) at 64 connections for 15 s with wrk (autocannon when wrk is missing), after a short warm-up; the 15 s are
+ * rows) at 64 connections for 15 s with wrk (autocannon when wrk is missing), after a warm-up (`--warmup 5` s each:
+ * a Nest worker's JIT is still compiling after 3 s, which charged the service's first round ~20 % more CPU); the 15 s are
  * split into rounds (`--rounds 3`) that alternate between the targets, so a change in the shared machine's load
  * during the run hits all of them alike. Prints req/s,
  * p50, p99, non-2xx and resident memory per worker for each, and the ratios against the targets.
@@ -69,7 +70,7 @@ function parseArgs(argv: string[]): Options {
     duration: Number(value('duration', '15')),
     connections: Number(value('connections', '64')),
     workers: Number(value('workers', '2')),
-    warmup: Number(value('warmup', '3')),
+    warmup: Number(value('warmup', '5')),
     skipSeed: argv.includes('--skip-seed'),
     strict: argv.includes('--strict'),
     rounds: Number(value('rounds', '3')),
