@@ -1,9 +1,16 @@
-import { parseArtifact, pipelineFromArtifact, type ModelArtifact } from './engine/artifact';
+import {
+  inspectArtifactAsync,
+  loadPipelineAsync,
+  parseArtifact,
+  pipelineFromArtifact,
+  type ModelArtifact,
+} from './engine/artifact';
 import type { SpamClassifier } from './engine/types';
 import {
   ArtifactCodec,
   DefaultModelTrainer,
   type ClassifierBuildOptions,
+  type LoadedClassifier,
   type ServedArtifact,
 } from './model-artifact.port';
 
@@ -15,6 +22,19 @@ export class EngineArtifactCodec extends ArtifactCodec {
 
   toClassifier(artifact: ServedArtifact, options: ClassifierBuildOptions): SpamClassifier {
     return pipelineFromArtifact(artifact as unknown as ModelArtifact, { maxChars: options.maxChars });
+  }
+
+  override async load(
+    bytes: string | Buffer,
+    source: string,
+    options: ClassifierBuildOptions,
+  ): Promise<LoadedClassifier> {
+    const { artifact, pipeline } = await loadPipelineAsync(bytes, source, { maxChars: options.maxChars });
+    return { artifact: artifact as unknown as ServedArtifact, classifier: pipeline };
+  }
+
+  override async inspect(bytes: string | Buffer, source: string): Promise<ServedArtifact> {
+    return (await inspectArtifactAsync(bytes, source)) as unknown as ServedArtifact;
   }
 }
 

@@ -32,6 +32,26 @@ export abstract class ArtifactCodec {
   /** Parses and verifies (schema, checksum, format version); throws an Error naming the problem. */
   abstract parse(bytes: string | Buffer, source: string): ServedArtifact;
   abstract toClassifier(artifact: ServedArtifact, options: ClassifierBuildOptions): SpamClassifier;
+
+  /**
+   * `parse` then `toClassifier` without holding the event loop for long (the engine does the heavy parts in a
+   * worker thread). The artifact comes back without its model state. This default is the synchronous pair.
+   */
+  async load(bytes: string | Buffer, source: string, options: ClassifierBuildOptions): Promise<LoadedClassifier> {
+    const artifact = this.parse(bytes, source);
+    return { artifact, classifier: this.toClassifier(artifact, options) };
+  }
+
+  /** `parse` without holding the event loop, for listings: the verified artifact's metadata and checksum. */
+  async inspect(bytes: string | Buffer, source: string): Promise<ServedArtifact> {
+    return this.parse(bytes, source);
+  }
+}
+
+/** An artifact verified and built: what `ArtifactCodec.load` resolves to. */
+export interface LoadedClassifier {
+  readonly artifact: ServedArtifact;
+  readonly classifier: SpamClassifier;
 }
 
 /** Port to the training code that produces the default model when the model folder is empty. */

@@ -13,6 +13,14 @@ export interface ActiveModel {
   readonly loadMs: number;
 }
 
+/** A model verified and built, ready to be swapped in. */
+export interface PreparedModel {
+  readonly classifier: SpamClassifier;
+  readonly artifact: ServedArtifact;
+  /** Milliseconds from the bytes to the classifier (wall time; the event loop ran other work meanwhile). */
+  readonly loadMs: number;
+}
+
 export type SwapListener = (current: ActiveModel, previous: ActiveModel | undefined) => void;
 
 export const CLASSIFY_MAX_CHARS = Symbol('CLASSIFY_MAX_CHARS');
@@ -40,12 +48,33 @@ export class ModelHolder {
   swap(artifact: ServedArtifact, source: string): ActiveModel {
     const started = performance.now();
     const classifier = this.codec.toClassifier(artifact, { maxChars: this.maxChars });
+    return this.install({ classifier, artifact, loadMs: performance.now() - started }, source);
+  }
+
+  /**
+   * Verifies and builds the model from its bytes without holding the event loop for long (`ArtifactCodec.load`),
+   * then swaps it in as `swap` does; throws (keeping the old one) on failure.
+   */
+  async load(bytes: string | Buffer, source: string): Promise<ActiveModel> {
+    return this.install(await this.prepare(bytes, source), source);
+  }
+
+  /** The first half of `load`: the verified artifact and its classifier, not serving yet (see `install`). */
+  async prepare(bytes: string | Buffer, source: string): Promise<PreparedModel> {
+    const started = performance.now();
+    const { artifact, classifier } = await this.codec.load(bytes, source, { maxChars: this.maxChars });
+    return { artifact, classifier, loadMs: performance.now() - started };
+  }
+
+  /** Makes a model built by `prepare` the active one (one reference assignment). */
+  install(prepared: PreparedModel, source: string): ActiveModel {
+    const { classifier, artifact, loadMs } = prepared;
     const next: ActiveModel = {
       classifier,
       artifact: withoutModelState(artifact),
       source,
       loadedAt: new Date(),
-      loadMs: performance.now() - started,
+      loadMs,
     };
     const previous = this.current;
     this.current = next;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
 import { ArtifactCodec, DefaultModelTrainer, type ServedArtifact } from './model-artifact.port';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
@@ -70,7 +70,7 @@ export class ModelLoader implements OnApplicationBootstrap {
         this.logger.warn(`skipping artifact ${entry.path}: ${entry.error}`);
         continue;
       }
-      return this.activate(entry.artifact, entry.path);
+      return this.loadFile(entry.path);
     }
     if (!this.trainer)
       throw new ModelLoadError(`no model artifact in ${this.config.modelDir} and no trainer to create one`);
@@ -88,13 +88,13 @@ export class ModelLoader implements OnApplicationBootstrap {
       if (this.config.modelPath && (await exists(this.config.modelPath))) return this.loadFile(this.config.modelPath);
       const newest = (await this.listArtifacts()).find((entry) => entry.artifact);
       if (!newest?.artifact) throw new ModelLoadError(`no loadable model artifact in ${this.config.modelDir}`);
-      return this.activate(newest.artifact, newest.path);
+      return this.loadFile(newest.path);
     }
     const entries = await this.listArtifacts();
     const match = entries.find((entry) => entry.file === name || entry.artifact?.metadata.version === name);
     if (!match) throw new ModelLoadError(`no artifact named "${name}" (file name or version) in MODEL_DIR`);
     if (!match.artifact) throw new ModelLoadError(`artifact ${match.file} is not loadable: ${match.error}`);
-    return this.activate(match.artifact, match.path);
+    return this.loadFile(match.path);
   }
 
   /** Artifacts in MODEL_DIR, newest first; unreadable ones carry their error. */
@@ -118,7 +118,7 @@ export class ModelLoader implements OnApplicationBootstrap {
       }
       let entry: ArtifactEntry;
       try {
-        entry = { file, path, modifiedAt: info.mtime, artifact: this.codec.parse(await readFile(path), path) };
+        entry = { file, path, modifiedAt: info.mtime, artifact: await this.codec.inspect(await readFile(path), path) };
       } catch (error) {
         entry = { file, path, modifiedAt: info.mtime, error: messageOf(error) };
       }
@@ -135,24 +135,14 @@ export class ModelLoader implements OnApplicationBootstrap {
     } catch (error) {
       throw new ModelLoadError(`cannot read model artifact ${path}: ${messageOf(error)}`);
     }
-    let artifact: ServedArtifact;
+    // Verified and built off the event loop's critical path (ModelHolder.load), then swapped in.
+    let active: ActiveModel;
     try {
-      artifact = this.codec.parse(bytes, path);
+      active = await this.holder.load(bytes, path);
     } catch (error) {
       throw new ModelLoadError(`model artifact ${path} refused: ${messageOf(error)}`);
     }
-    return this.activate(artifact, path);
-  }
-
-  private activate(artifact: ServedArtifact, path: string): ActiveModel {
-    let active: ActiveModel;
-    try {
-      active = this.holder.swap(artifact, path);
-    } catch (error) {
-      throw new ModelLoadError(
-        `model ${artifact.metadata.version} from ${basename(path)} refused: ${messageOf(error)}`,
-      );
-    }
+    const { artifact } = active;
     this.lastFailure = undefined;
     this.logger.log(
       `model ${artifact.metadata.version} (${artifact.metadata.algorithm}) serving from ${path} (${active.loadMs.toFixed(1)} ms)`,

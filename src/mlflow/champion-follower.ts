@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ArtifactCodec, type ServedArtifact } from '../classifier/model-artifact.port';
-import { ModelHolder } from '../classifier/model-holder.service';
+import { ArtifactCodec } from '../classifier/model-artifact.port';
+import { ModelHolder, type PreparedModel } from '../classifier/model-holder.service';
 import { ModelLoader } from '../classifier/model-loader.service';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { writeFileAtomic } from './atomic-file';
@@ -62,7 +62,8 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(mlflowConfig.KEY) private readonly config: MlflowConfig,
     private readonly store: TrackingStore,
     private readonly holder: ModelHolder,
-    private readonly codec: ArtifactCodec,
+    // Kept in the signature for existing callers; artifacts are verified and built by the holder's codec.
+    _codec: ArtifactCodec,
     @Optional() private readonly loader?: ModelLoader,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {
@@ -155,14 +156,16 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
   private async activate(champion: ModelVersionRecord): Promise<{ bytes: Buffer; checksum: string }> {
     const bytes = await this.store.downloadModelVersionFile(champion, MODEL_FILE);
     const source = this.sourceName(champion.version);
-    let artifact: ServedArtifact;
+    // Verified and built without holding the event loop for long (the heavy parts run in a worker thread).
+    let prepared: PreparedModel;
     try {
-      artifact = this.codec.parse(bytes, source);
+      prepared = await this.holder.prepare(bytes, source);
     } catch (error) {
       throw new Error(`champion v${champion.version} refused: ${messageOf(error)}`, { cause: error });
     }
+    const { artifact } = prepared;
     const same = this.holder.active()?.artifact.checksum === artifact.checksum && this.current.version !== undefined;
-    if (!same) this.holder.swap(artifact, source);
+    if (!same) this.holder.install(prepared, source);
     const previous = this.current.version;
     Object.assign(this.current, {
       version: champion.version,
@@ -191,8 +194,7 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     }
     try {
       const source = `${this.sourceName(meta.version)} local copy`;
-      const artifact = this.codec.parse(bytes, source);
-      this.holder.swap(artifact, source);
+      const { artifact } = await this.holder.load(bytes, source);
       Object.assign(this.current, {
         version: meta.version,
         artifactVersion: artifact.metadata.version,

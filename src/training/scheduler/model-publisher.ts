@@ -4,16 +4,21 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { classifierConfig, type ClassifierConfig } from '../../classifier/config/classifier.config';
-import { ArtifactCodec } from '../../classifier/model-artifact.port';
+import { ArtifactCodec, type ServedArtifact } from '../../classifier/model-artifact.port';
 import { ModelHolder } from '../../classifier/model-holder.service';
 import { writeFileAtomic } from '../../mlflow/atomic-file';
 import { ChampionFollower } from '../../mlflow/champion-follower';
 import { mlflowConfig, type MlflowConfig } from '../../mlflow/config/mlflow.config';
 import { promoteIfBetter, type PromotionDecision } from '../../mlflow/promotion';
-import { logTrainingRun, readReportDir, type TrainingRunInput } from '../../mlflow/run-logger';
+import { MLFLOW_SECRET_KEYS } from '../../mlflow/client/mlflow-credentials';
+import { LocalTrackingStore } from '../../mlflow/local-tracking-store';
+import { MlflowTrackingStore } from '../../mlflow/mlflow-tracking-store';
+import { logTrainingRun, type LoggedRun, type TrainingRunInput } from '../../mlflow/run-logger';
 import { TrackingStore } from '../../mlflow/tracking-store';
 import { createLocalTrackingStore } from '../../mlflow/tracking-store.factory';
+import { SecretsService } from '../../vault/secrets.service';
 import type { RetrainTaskResult } from './retrain-task.types';
+import { retrainRunInput, type WorkerRunLogging } from './run-logging';
 
 export interface PublicationResult {
   readonly trackingRunId: string;
@@ -26,7 +31,11 @@ export interface PublicationResult {
   /** Set when this replica now serves the new model. */
   readonly servingSource: string | undefined;
   readonly warning?: string;
-  /** Main-thread time of each step, to keep an eye on what could delay serving. */
+  /**
+   * Time of each step in this process, to keep an eye on what could delay serving: `parse`, `log` and `swap` hold
+   * the event loop; `load` (the promoted model verified and built in a worker thread, then rebuilt here in short
+   * slices) and `logInWorker` (logging done by the training worker) mostly do not.
+   */
   readonly timingsMs: Readonly<Record<string, number>>;
 }
 
@@ -47,7 +56,51 @@ export class ModelPublisher {
     @Inject(mlflowConfig.KEY) private readonly config: MlflowConfig,
     @Optional() private readonly follower?: ChampionFollower,
     @Optional() @Inject(classifierConfig.KEY) private readonly classifier?: ClassifierConfig,
+    @Optional() private readonly secrets?: SecretsService,
   ) {}
+
+  /**
+   * How the training worker can log and register the run itself, with this publisher's store (the local registry,
+   * or MLflow with the credentials read now), so that work stays off the serving event loop. Undefined when the
+   * store is one the worker cannot rebuild (then `publish` logs here as before).
+   */
+  async workerLogging(runId: string): Promise<WorkerRunLogging | undefined> {
+    const common = {
+      runId,
+      experimentName: this.config.experimentName,
+      modelName: this.config.modelName,
+      gitCommit: await this.gitCommit(),
+    };
+    if (this.tracking instanceof LocalTrackingStore) {
+      return { ...common, tracking: { kind: 'local', root: this.tracking.root } };
+    }
+    const uri = this.config.trackingUri;
+    if (!(this.tracking instanceof MlflowTrackingStore) || !uri || !this.secrets) return undefined;
+    const secret = (name: string): Record<string, string> => {
+      const value = this.secrets?.get(name);
+      return value === undefined ? {} : { [name]: value };
+    };
+    const read = {
+      ...secret(MLFLOW_SECRET_KEYS.token),
+      ...secret(MLFLOW_SECRET_KEYS.username),
+      ...secret(MLFLOW_SECRET_KEYS.password),
+    };
+    return {
+      ...common,
+      tracking: {
+        kind: 'mlflow',
+        trackingUri: uri,
+        requestTimeoutMs: this.config.requestTimeoutMs,
+        maxAttempts: this.config.maxAttempts,
+        credentials: {
+          token: read[MLFLOW_SECRET_KEYS.token],
+          username: read[MLFLOW_SECRET_KEYS.username],
+          password: read[MLFLOW_SECRET_KEYS.password],
+        },
+      },
+      fallbackRoot: this.config.localRegistryDir,
+    };
+  }
 
   async publish(runId: string, result: RetrainTaskResult): Promise<PublicationResult> {
     const timingsMs: Record<string, number> = {};
@@ -58,30 +111,30 @@ export class ModelPublisher {
       mark = now;
     };
     const bytes = await readFile(result.artifactPath);
-    // Parsed (schema and checksum verified) before anything is logged: a broken artifact fails the run here.
-    const artifact = this.codec.parse(bytes, result.artifactPath);
-    lap('parse');
-    const input: TrainingRunInput = {
-      artifactBytes: bytes,
-      artifact: artifact as TrainingRunInput['artifact'],
-      params: { ...result.params, retrain_run_id: runId, feedback_rows: result.feedbackRows },
-      evaluation: result.evaluation,
-      primaryEvaluation: result.primaryEvaluation,
-      cvFolds: result.cvFolds,
-      durationMs: result.durationMs,
-      reportFiles: result.reportDir ? await readReportDir(result.reportDir).catch(() => ({})) : undefined,
-      runName: `retrain-${runId}`,
-    };
-    const fallback = this.tracking.kind === 'local' ? undefined : createLocalTrackingStore(this.config);
-    const logged = await logTrainingRun(this.tracking, input, {
-      experimentName: this.config.experimentName,
-      modelName: this.config.modelName,
-      register: true,
-      fallback,
-      logger: this.logger,
-      env: { ...process.env, GIT_COMMIT: await this.gitCommit() },
-    });
-    lap('log');
+    let logged: LoggedRun;
+    let parsed: ServedArtifact | undefined;
+    if (result.logged) {
+      // The training worker verified the artifact, rendered the charts, logged and registered the run.
+      for (const message of result.logged.messages) this.logger[message.level](message.text);
+      logged = result.logged;
+      timingsMs.logInWorker = result.logged.durationMs;
+      mark = performance.now();
+    } else {
+      // Parsed (schema and checksum verified) before anything is logged: a broken artifact fails the run here.
+      parsed = this.codec.parse(bytes, result.artifactPath);
+      lap('parse');
+      const input = await retrainRunInput(runId, result, bytes, parsed as TrainingRunInput['artifact']);
+      const fallback = this.tracking.kind === 'local' ? undefined : createLocalTrackingStore(this.config);
+      logged = await logTrainingRun(this.tracking, input, {
+        experimentName: this.config.experimentName,
+        modelName: this.config.modelName,
+        register: true,
+        fallback,
+        logger: this.logger,
+        env: { ...process.env, GIT_COMMIT: await this.gitCommit() },
+      });
+      lap('log');
+    }
     const base = {
       trackingRunId: logged.runId,
       trackingStore: logged.store,
@@ -108,8 +161,20 @@ export class ModelPublisher {
     let servingSource: string | undefined;
     if (decision.decision === 'champion') {
       servingSource = `${logged.store === 'mlflow' ? 'mlflow' : 'registry'}:models:/${this.config.modelName}@champion (v${logged.version.version})`;
-      this.holder.swap(artifact, servingSource);
-      lap('swap');
+      if (parsed) {
+        this.holder.swap(parsed, servingSource);
+        lap('swap');
+      } else {
+        const prepared = await this.holder.prepare(bytes, servingSource);
+        lap('load');
+        if (prepared.artifact.checksum !== result.logged?.artifactChecksum) {
+          throw new Error(
+            `${result.artifactPath} changed after it was logged (checksum ${prepared.artifact.checksum}, registered ${result.logged?.artifactChecksum}): not swapped in`,
+          );
+        }
+        this.holder.install(prepared, servingSource);
+        lap('swap');
+      }
       await this.keepForRestart(bytes, logged.version.version);
       this.logger.log(`retrain ${runId}: v${logged.version.version} promoted and now serving`);
     } else {

@@ -1,4 +1,5 @@
 import type { EvaluationFigures } from '../../mlflow/run-logger';
+import type { WorkerLoggedRun } from './run-logging';
 
 /**
  * What one retraining run computes, as plain data: it crosses a worker-thread boundary (structured clone) and is
@@ -49,6 +50,8 @@ export interface RetrainTaskResult {
   readonly reportDir?: string;
   readonly trainingRows: number;
   readonly feedbackRows: number;
+  /** Set when the worker also logged and registered the run (`RunHooks.logging`); the service then only gates. */
+  readonly logged?: WorkerLoggedRun;
 }
 
 export type ProgressListener = (progress: number, stage: string) => void;

@@ -174,9 +174,12 @@ export class RetrainingService implements OnApplicationBootstrap, BeforeApplicat
         cvFolds: this.config.retrainCvFolds,
         feedbackCutoff: snapshot.takenAt.toISOString(),
       };
+      // A worker thread also logs and registers the run, so chart rendering and uploads never hold the event loop.
+      const logging = this.runner.mode === 'worker' ? await this.publisher.workerLogging(run.id) : undefined;
       const outcome = await this.runner.run(task, {
         signal,
         onProgress: (progress, stage) => this.progress(run.id, 0.05 + progress * 0.85, stage),
+        ...(logging ? { logging } : {}),
       });
       let result: Record<string, unknown>;
       if (outcome.kind === 'trained') {

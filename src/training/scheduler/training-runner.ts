@@ -1,9 +1,15 @@
 import type { ProgressListener, RetrainTask, RetrainTaskResult } from './retrain-task.types';
+import type { WorkerRunLogging } from './run-logging';
 
 export interface RunHooks {
   readonly onProgress: ProgressListener;
   /** Aborted on timeout or shutdown: the runner stops the work (terminates the worker, deletes the Job). */
   readonly signal: AbortSignal;
+  /**
+   * Where to log and register the run once trained, for a runner that can do it beside the training (the worker
+   * thread: chart rendering and uploads stay off the serving event loop). Holds credentials: never log it.
+   */
+  readonly logging?: WorkerRunLogging;
 }
 
 /**

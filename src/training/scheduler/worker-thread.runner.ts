@@ -52,7 +52,12 @@ export class WorkerThreadTrainingRunner extends TrainingRunner {
 
   run(task: RetrainTask, hooks: RunHooks): Promise<RunnerOutcome> {
     const entry = join(__dirname, `training-worker${extension()}`);
-    const workerData: TrainingWorkerData & { entry: string } = { task, taskModule: this.taskModule, entry };
+    const workerData: TrainingWorkerData & { entry: string } = {
+      task,
+      taskModule: this.taskModule,
+      entry,
+      ...(hooks.logging ? { logging: hooks.logging } : {}),
+    };
     const worker =
       extension() === '.ts'
         ? new Worker(TS_BOOTSTRAP, { eval: true, workerData, stdout: false, stderr: false })

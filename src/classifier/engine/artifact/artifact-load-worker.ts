@@ -14,6 +14,10 @@ function load(port: NonNullable<typeof parentPort>, request: ArtifactLoadRequest
     const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
     const artifact = parseArtifact(bytes, request.source);
     const { vectorizer: vectorizerState, model: modelState, ...header } = artifact;
+    if (request.headerOnly) {
+      port.postMessage({ ok: true, header } satisfies ArtifactLoadReply);
+      return;
+    }
     const { transfer, transferList } = vectorizerToTransfer(
       pipelineFromArtifact(artifact).vectorizer,
       vectorizerState as TfidfVectorizerState,

@@ -4,7 +4,7 @@ import { fitModel } from '../models';
 import { fitTinyPipeline, HAM, SPAM } from '../tiny-corpus.fixture';
 import type { Algorithm } from '../types';
 import { ArtifactError } from './artifact-error';
-import { loadPipelineAsync } from './artifact-loader';
+import { inspectArtifactAsync, loadPipelineAsync } from './artifact-loader';
 import { createArtifact, parseArtifact, pipelineFromArtifact, serializeArtifact } from './model-artifact';
 
 const TRAINING = { fingerprint: 'sha256:abc123', rows: 12, spam: 6, ham: 6, sources: ['tiny'] };
@@ -73,6 +73,17 @@ describe(loadPipelineAsync.name, () => {
   it('should refuse bytes that are not JSON with the same message', async () => {
     const expected = await refusal(() => parseArtifact('{"format":', 'cut.json'));
     const error = await refusal(() => loadPipelineAsync('{"format":', 'cut.json'));
+    expect(error).toBeInstanceOf(ArtifactError);
+    expect((error as Error).message).toBe((expected as Error).message);
+  }, 60_000);
+
+  it('should inspect an artifact: the verified header only, and the same refusal', async () => {
+    const bytes = bytesFor('naive_bayes');
+    const { vectorizer: _v, model: _m, ...header } = parseArtifact(bytes);
+    expect(await inspectArtifactAsync(bytes, 'tiny.json')).toEqual(header);
+    const tampered = bytes.replace('"spam":6', '"spam":7');
+    const expected = await refusal(() => parseArtifact(tampered, 'bad.json'));
+    const error = await refusal(() => inspectArtifactAsync(tampered, 'bad.json'));
     expect(error).toBeInstanceOf(ArtifactError);
     expect((error as Error).message).toBe((expected as Error).message);
   }, 60_000);

@@ -19,14 +19,16 @@ export interface LoadedPipeline {
 export interface ArtifactLoadRequest {
   readonly bytes: Uint8Array;
   readonly source: string;
+  /** Verify everything but send back only the header (listing artifacts). */
+  readonly headerOnly?: boolean;
 }
 
 export type ArtifactLoadReply =
   | {
       readonly ok: true;
       readonly header: ArtifactHeader;
-      readonly modelState: ModelState;
-      readonly vectorizer: VectorizerTransfer;
+      readonly modelState?: ModelState;
+      readonly vectorizer?: VectorizerTransfer;
     }
   | { readonly ok: false; readonly message: string; readonly artifactError: boolean };
 
@@ -45,6 +47,10 @@ require.extensions['.ts'] = (module, filename) => {
 };
 require(workerData.entry);
 `;
+
+function copyOf(bytes: string | Uint8Array): Uint8Array {
+  return typeof bytes === 'string' ? new Uint8Array(Buffer.from(bytes, 'utf8')) : new Uint8Array(bytes);
+}
 
 function startWorker(request: ArtifactLoadRequest): Worker {
   const typescript = __filename.endsWith('.ts');
@@ -87,9 +93,10 @@ export async function loadPipelineAsync(
   options: SpamPipelineOptions = {},
 ): Promise<LoadedPipeline> {
   // A copy goes to the worker: the caller keeps its bytes (to cache or upload them).
-  const copy = typeof bytes === 'string' ? new Uint8Array(Buffer.from(bytes, 'utf8')) : new Uint8Array(bytes);
+  const copy = copyOf(bytes);
   const reply = await askWorker({ bytes: copy, source });
   if (!reply.ok) throw reply.artifactError ? new ArtifactError(reply.message) : new Error(reply.message);
+  if (!reply.vectorizer || !reply.modelState) throw new Error(`${source}: the artifact loading thread sent no model`);
   const vectorizer = await vectorizerFromTransfer(reply.vectorizer, () => nextTurn());
   let model;
   try {
@@ -99,4 +106,14 @@ export async function loadPipelineAsync(
   }
   await nextTurn();
   return { artifact: reply.header, pipeline: new SpamPipeline(vectorizer, model, options) };
+}
+
+/**
+ * The header of an artifact verified exactly as `parseArtifact` does (checksum, schema, the vectorizer and model
+ * rebuilt), all in a worker thread: for listing artifacts without building their pipelines here.
+ */
+export async function inspectArtifactAsync(bytes: string | Uint8Array, source = 'artifact'): Promise<ArtifactHeader> {
+  const reply = await askWorker({ bytes: copyOf(bytes), source, headerOnly: true });
+  if (!reply.ok) throw reply.artifactError ? new ArtifactError(reply.message) : new Error(reply.message);
+  return reply.header;
 }

@@ -14,4 +14,4 @@ export {
   serializeArtifact,
   type TrainingProvenance,
 } from './model-artifact';
-export { type ArtifactHeader, type LoadedPipeline, loadPipelineAsync } from './artifact-loader';
+export { type ArtifactHeader, inspectArtifactAsync, type LoadedPipeline, loadPipelineAsync } from './artifact-loader';
