@@ -95,7 +95,7 @@ export class KServeController {
   @ApiBody({ type: InferRequestDto })
   @ApiOkResponse({ type: InferResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  infer(@Body() body: InferRequest, @Req() req: FastifyRequest): InferResponseDto {
+  async infer(@Body() body: InferRequest, @Req() req: FastifyRequest): Promise<InferResponseDto> {
     const input = body.inputs[0];
     const declared = input.shape.reduce((a, b) => a * Math.max(b, 1), 1);
     if (!input.shape.includes(-1) && declared !== input.data.length) {
@@ -104,7 +104,7 @@ export class KServeController {
         [{ field: 'inputs.0.shape', message: `does not match ${input.data.length} data elements` }],
       );
     }
-    const batch = this.predictions.predictBatch(
+    const batch = await this.predictions.predictBatch(
       input.data.map((text) => ({ text })),
       req.id,
     );

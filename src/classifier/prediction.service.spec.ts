@@ -1,4 +1,9 @@
-import { resolveChannel } from './prediction.service';
+import type { Logger } from 'pino';
+import type { HttpConfig } from '../config/http.config';
+import type { ClassifierConfig } from './config/classifier.config';
+import type { SpamClassifier } from './engine/types';
+import type { ActiveModel, ModelHolder } from './model-holder.service';
+import { PredictionService, resolveChannel } from './prediction.service';
 
 describe(resolveChannel.name, () => {
   it('should keep an explicit channel and guess e-mail from header lines', () => {
@@ -7,5 +12,83 @@ describe(resolveChannel.name, () => {
     expect(resolveChannel('Subject: hi\nFrom: a@b.c\n\nbody', 'auto')).toBe('email');
     expect(resolveChannel('Note: call me at 5', undefined)).toBe('sms');
     expect(resolveChannel('WINNER!! claim now', undefined)).toBe('sms');
+  });
+});
+
+describe(PredictionService.name, () => {
+  const seen: string[] = [];
+  const classifier: SpamClassifier = {
+    algorithm: 'svm',
+    classify(text) {
+      seen.push(text);
+      return { label: text.includes('prize') ? 1 : 0, spamProbability: text.includes('prize') ? 0.9 : 0.1, score: 0 };
+    },
+    classifyBatch(texts) {
+      return texts.map((t) => this.classify(t));
+    },
+  };
+  const active = {
+    classifier,
+    artifact: { metadata: { version: 'v-test', algorithm: 'svm' } },
+    source: 'test',
+    loadedAt: new Date(),
+  } as unknown as ActiveModel;
+  const holder = { active: () => active } as unknown as ModelHolder;
+  const logged: unknown[] = [];
+  const root = { child: () => ({ info: (line: unknown) => logged.push(line) }) } as unknown as Logger;
+  const service = new PredictionService(
+    holder,
+    { maxBatchSize: 10, maxTextChars: 100_000 } as ClassifierConfig,
+    { logTextPreviewChars: 0 } as HttpConfig,
+    root,
+  );
+  const RAW = [
+    'From: "Prize Desk" <win@lottery.example>',
+    'Subject: You won a prize',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    '<p>Claim your <b>prize</b></p>',
+  ].join('\r\n');
+
+  beforeEach(() => {
+    seen.length = 0;
+    logged.length = 0;
+  });
+
+  it('should classify a short message synchronously and as it was sent', () => {
+    const result = service.predict('lunch at noon?', 'auto', 'r1');
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(seen).toEqual(['lunch at noon?']);
+  });
+
+  it('should classify a raw email from the text email models learn from, and log the submitted one', async () => {
+    const result = await service.predict(RAW, 'auto', 'r2');
+    expect(result).toMatchObject({ prediction: 'spam', channel: 'email' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain('From: Prize Desk <win@lottery.example>');
+    expect(seen[0]).toContain('Claim your prize');
+    expect(seen[0]).not.toContain('<b>');
+    expect(logged).toEqual([expect.objectContaining({ text_length: RAW.length })]);
+  });
+
+  it('should keep a raw email as it is on the sms channel', () => {
+    service.predict(RAW, 'sms', 'r3');
+    expect(seen).toEqual([RAW]);
+  });
+
+  it('should extract raw emails in a batch and keep the order', async () => {
+    const batch = await service.predictBatch(
+      [
+        { id: 'a', text: 'see you soon' },
+        { id: 'b', text: RAW, channel: 'email' },
+      ],
+      'r4',
+    );
+    expect(batch.results.map((r) => [r.id, r.channel, r.prediction])).toEqual([
+      ['a', 'sms', 'not_spam'],
+      ['b', 'email', 'spam'],
+    ]);
+    expect(seen[0]).toBe('see you soon');
+    expect(seen[1]).toContain('You won a prize');
   });
 });

@@ -6,6 +6,7 @@ import { ROOT_LOGGER } from '../common/logging';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
 import type { Channel } from './dto/prediction.dto';
 import type { Classification, FeatureContribution } from './engine/types';
+import { rawEmailText } from './message-text';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
 import { predictionLogLine } from './prediction-log';
 
@@ -70,12 +71,38 @@ export class PredictionService {
     this.listeners.push(listener);
   }
 
-  predict(text: string, channel: Channel | undefined, requestId: string, explain = false): PredictionResult {
+  /**
+   * Classifies one message. A raw email (on the email channel, or detected on auto) is first reduced to the text
+   * email models learn from (`rawEmailText`), which is asynchronous; everything else is answered synchronously.
+   */
+  predict(
+    text: string,
+    channel: Channel | undefined,
+    requestId: string,
+    explain = false,
+  ): PredictionResult | Promise<PredictionResult> {
     const started = performance.now();
     const model = this.requireModel();
     this.checkText(text, 'text');
     const resolved = resolveChannel(text, channel);
-    const c = model.classifier.classify(text, explain ? { explain: true, topFeatures: 10 } : undefined);
+    const extracted = resolved === 'email' ? rawEmailText(text, resolved) : undefined;
+    if (extracted)
+      return extracted.then((classified) =>
+        this.finishPrediction(classified, text, resolved, requestId, explain, model, started),
+      );
+    return this.finishPrediction(text, text, resolved, requestId, explain, model, started);
+  }
+
+  private finishPrediction(
+    classified: string,
+    submitted: string,
+    resolved: ResolvedChannel,
+    requestId: string,
+    explain: boolean,
+    model: ActiveModel,
+    started: number,
+  ): PredictionResult {
+    const c = model.classifier.classify(classified, explain ? { explain: true, topFeatures: 10 } : undefined);
     const result = toResult(c, resolved, requestId, model);
     if (explain && c.explanation) {
       result.explanation = {
@@ -83,30 +110,32 @@ export class PredictionService {
         towards_not_spam: [...c.explanation.towardsHam],
       };
     }
-    this.record(result.prediction, result.spam_probability, resolved, requestId, text, model, started);
+    this.record(result.prediction, result.spam_probability, resolved, requestId, submitted, model, started);
     return result;
   }
 
-  /** The classification with its explanation, for the web page. */
-  classifyForPage(
+  /** The classification with its explanation, for the web page (`classifiedText`: what the model saw). */
+  async classifyForPage(
     text: string,
     channel: Channel | undefined,
     requestId: string,
-  ): { result: PredictionResult; classification: Classification } {
+  ): Promise<{ result: PredictionResult; classification: Classification; classifiedText: string }> {
     const started = performance.now();
     const model = this.requireModel();
     this.checkText(text, 'text');
     const resolved = resolveChannel(text, channel);
-    const classification = model.classifier.classify(text, { explain: true, topFeatures: 12 });
+    const classifiedText = (resolved === 'email' ? await rawEmailText(text, resolved) : undefined) ?? text;
+    const classification = model.classifier.classify(classifiedText, { explain: true, topFeatures: 12 });
     const result = toResult(classification, resolved, requestId, model);
     this.record(result.prediction, result.spam_probability, resolved, requestId, text, model, started);
-    return { result, classification };
+    return { result, classification, classifiedText };
   }
 
+  /** Classifies messages in order; asynchronous only when one of them is a raw email to extract first. */
   predictBatch(
     messages: ReadonlyArray<{ id?: string; text: string; channel?: Channel }>,
     requestId: string,
-  ): BatchResult {
+  ): BatchResult | Promise<BatchResult> {
     const started = performance.now();
     const model = this.requireModel();
     if (messages.length > this.config.maxBatchSize) {
@@ -116,10 +145,35 @@ export class PredictionService {
       );
     }
     messages.forEach((m, i) => this.checkText(m.text, `messages.${i}.text`));
-    const classifications = model.classifier.classifyBatch(messages.map((m) => m.text));
+    const channels = messages.map((m) => resolveChannel(m.text, m.channel));
+    const extracted = messages.map((m, i) => (channels[i] === 'email' ? rawEmailText(m.text, 'email') : undefined));
+    if (extracted.some((e) => e !== undefined)) {
+      return Promise.all(extracted.map((e, i) => e ?? messages[i].text)).then((texts) =>
+        this.finishBatch(messages, texts, channels, requestId, model, started),
+      );
+    }
+    return this.finishBatch(
+      messages,
+      messages.map((m) => m.text),
+      channels,
+      requestId,
+      model,
+      started,
+    );
+  }
+
+  private finishBatch(
+    messages: ReadonlyArray<{ id?: string; text: string; channel?: Channel }>,
+    texts: readonly string[],
+    channels: readonly ResolvedChannel[],
+    requestId: string,
+    model: ActiveModel,
+    started: number,
+  ): BatchResult {
+    const classifications = model.classifier.classifyBatch(texts);
     const results = classifications.map((c, i) => {
       const m = messages[i];
-      const channel = resolveChannel(m.text, m.channel);
+      const channel = channels[i];
       const r = toResult(c, channel, requestId, model);
       this.record(r.prediction, r.spam_probability, channel, requestId, m.text, model, started, m.id ?? String(i));
       return {

@@ -69,14 +69,19 @@ export class PredictionsController {
   predict(
     @Req() req: FastifyRequest<{ Body: PredictionRequest; Querystring: { explain?: string } }>,
     @Res() reply: FastifyReply,
-  ): void {
+  ): void | Promise<void> {
     // The request instead of @Body/@Query: each Nest parameter decorator costs per request. The reply is sent here
     // (the response schema still serialises it) rather than by Nest's response chain, which looks for streams and
     // observables in the result and adds several promise hops per request; no interceptor runs on this route, and
     // an exception thrown by predict() still reaches the exception filter before anything is sent.
     const { text, channel } = req.body;
     const explain = req.query.explain === 'true' || req.query.explain === '1';
-    void reply.send(this.predictions.predict(text, channel, req.id, explain));
+    const result = this.predictions.predict(text, channel, req.id, explain);
+    if (result instanceof Promise)
+      return result.then((r) => {
+        void reply.send(r);
+      });
+    void reply.send(result);
   }
 
   @Post('batch')
@@ -86,7 +91,7 @@ export class PredictionsController {
   @ApiOperation({ summary: 'Classify up to MAX_BATCH_SIZE messages; results come in the order of the request.' })
   @ApiBody({ type: BatchRequestDto })
   @ApiOkResponse({ type: BatchResponseDto })
-  batch(@Body() body: BatchRequest, @Req() req: FastifyRequest): BatchResult {
+  batch(@Body() body: BatchRequest, @Req() req: FastifyRequest): BatchResult | Promise<BatchResult> {
     return this.predictions.predictBatch(body.messages, req.id);
   }
 }

@@ -38,8 +38,8 @@ export class SeedController {
   @ApiOkResponse({ type: SeedPredictResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
-  predict(@Req() req: FastifyRequest<{ Body: { text: string } }>): SeedPredictResponseDto {
-    const r = this.predictions.predict(req.body.text, undefined, req.id);
+  async predict(@Req() req: FastifyRequest<{ Body: { text: string } }>): Promise<SeedPredictResponseDto> {
+    const r = await this.predictions.predict(req.body.text, undefined, req.id);
     return {
       prediction: r.prediction === 'spam' ? 'spam' : 'ham',
       confidence: r.confidence,

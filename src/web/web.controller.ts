@@ -81,7 +81,7 @@ export class WebController implements OnModuleInit {
   @Post()
   @HttpCode(200)
   @UseGuards(ApiThrottlerGuard)
-  classify(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): unknown {
+  async classify(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<unknown> {
     const dto = plainToInstance(WebClassifyDto, isRecord(body) ? body : {});
     const example = EXAMPLE_MESSAGES.find((e) => e.id === dto.example);
     if (example) {
@@ -109,7 +109,7 @@ export class WebController implements OnModuleInit {
       );
     }
     try {
-      const { result, classification } = this.predictions.classifyForPage(dto.text, dto.channel, req.id);
+      const { result, classification } = await this.predictions.classifyForPage(dto.text, dto.channel, req.id);
       const preview = dto.text.slice(0, PREVIEW_CHARS);
       return reply.view(
         'index.hbs',
