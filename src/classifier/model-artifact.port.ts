@@ -48,6 +48,28 @@ export abstract class ArtifactCodec {
   }
 }
 
+/**
+ * `codec.load`, or parse + toClassifier for a codec that only implements the two abstract methods (a class that
+ * `implements` the port rather than extending it has no `load`).
+ */
+export function loadWith(
+  codec: ArtifactCodec,
+  bytes: string | Buffer,
+  source: string,
+  options: ClassifierBuildOptions,
+): Promise<LoadedClassifier> {
+  return typeof codec.load === 'function'
+    ? codec.load(bytes, source, options)
+    : ArtifactCodec.prototype.load.call(codec, bytes, source, options);
+}
+
+/** `codec.inspect`, or `codec.parse` for a codec without it (see `loadWith`). */
+export function inspectWith(codec: ArtifactCodec, bytes: string | Buffer, source: string): Promise<ServedArtifact> {
+  return typeof codec.inspect === 'function'
+    ? codec.inspect(bytes, source)
+    : ArtifactCodec.prototype.inspect.call(codec, bytes, source);
+}
+
 /** An artifact verified and built: what `ArtifactCodec.load` resolves to. */
 export interface LoadedClassifier {
   readonly artifact: ServedArtifact;

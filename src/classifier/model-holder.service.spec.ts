@@ -1,7 +1,7 @@
 import { createArtifact, serializeArtifact } from './engine/artifact';
 import { fitTinyPipeline } from './engine/tiny-corpus.fixture';
 import { EngineArtifactCodec } from './engine-adapters';
-import { ArtifactCodec, type ClassifierBuildOptions, type ServedArtifact } from './model-artifact.port';
+import { ArtifactCodec, inspectWith, type ClassifierBuildOptions, type ServedArtifact } from './model-artifact.port';
 import { ModelHolder } from './model-holder.service';
 import type { SpamClassifier } from './engine/types';
 
@@ -64,5 +64,10 @@ describe(ModelHolder.name, () => {
     expect(active).toMatchObject({ classifier, source: 'v1', artifact: { checksum: 'abc' } });
     expect(built).toEqual([{ maxChars: 99 }]);
     expect(await new PlainCodec().inspect('def', 'v2')).toMatchObject({ checksum: 'def' });
+    // A codec that implements the port without extending it has neither load nor inspect.
+    const bare = { parse: PlainCodec.prototype.parse, toClassifier: PlainCodec.prototype.toClassifier };
+    expect(await new ModelHolder(bare as ArtifactCodec, 7).load('ghi', 'v3')).toMatchObject({ classifier });
+    expect(built).toEqual([{ maxChars: 99 }, { maxChars: 7 }]);
+    expect(await inspectWith(bare as ArtifactCodec, 'jkl', 'v4')).toMatchObject({ checksum: 'jkl' });
   });
 });

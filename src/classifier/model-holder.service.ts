@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { SpamClassifier } from './engine/types';
-import { ArtifactCodec, type ServedArtifact } from './model-artifact.port';
+import { ArtifactCodec, loadWith, type ServedArtifact } from './model-artifact.port';
 
 export interface ActiveModel {
   readonly classifier: SpamClassifier;
@@ -62,7 +62,7 @@ export class ModelHolder {
   /** The first half of `load`: the verified artifact and its classifier, not serving yet (see `install`). */
   async prepare(bytes: string | Buffer, source: string): Promise<PreparedModel> {
     const started = performance.now();
-    const { artifact, classifier } = await this.codec.load(bytes, source, { maxChars: this.maxChars });
+    const { artifact, classifier } = await loadWith(this.codec, bytes, source, { maxChars: this.maxChars });
     return { artifact, classifier, loadMs: performance.now() - started };
   }
 

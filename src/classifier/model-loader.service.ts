@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } fro
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
-import { ArtifactCodec, DefaultModelTrainer, type ServedArtifact } from './model-artifact.port';
+import { ArtifactCodec, DefaultModelTrainer, inspectWith, type ServedArtifact } from './model-artifact.port';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
 
 /** Artifact files in the model folder: what `writeArtifactFile` leaves (temp files and dot files are skipped). */
@@ -118,7 +118,12 @@ export class ModelLoader implements OnApplicationBootstrap {
       }
       let entry: ArtifactEntry;
       try {
-        entry = { file, path, modifiedAt: info.mtime, artifact: await this.codec.inspect(await readFile(path), path) };
+        entry = {
+          file,
+          path,
+          modifiedAt: info.mtime,
+          artifact: await inspectWith(this.codec, await readFile(path), path),
+        };
       } catch (error) {
         entry = { file, path, modifiedAt: info.mtime, error: messageOf(error) };
       }
