@@ -46,9 +46,7 @@ function headerLines(message: ParsedEmail): string[] {
   const from = message.from;
   const sender = from ? [from.name, from.address ? `<${from.address}>` : ''].filter(Boolean).join(' ') : '';
   const [type, ...params] = (header('content-type') ?? 'text/plain').split(';');
-  const charset = params
-    .map((p) => /^\s*charset\s*=\s*"?([^";\s]*)/i.exec(p)?.[1])
-    .find((c) => c !== undefined);
+  const charset = params.map((p) => /^\s*charset\s*=\s*"?([^";\s]*)/i.exec(p)?.[1]).find((c) => c !== undefined);
   const mailer = header('x-mailer') ?? header('user-agent');
   return [
     `From: ${clip(sender)}`,
