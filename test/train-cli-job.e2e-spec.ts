@@ -14,33 +14,13 @@ import type { RetrainTask } from '../src/training/scheduler/retrain-task.types';
 import { SecretsService } from '../src/vault/secrets.service';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { writeTinyJsonl } from './fixtures/training/tiny-corpus';
+import { typescriptBootstrap } from '../src/common/typescript-entry';
 
 const ROOT = resolve(__dirname, '..');
 const CLI_SOURCE = join(ROOT, 'src/training/cli/train.cli.ts');
 
-/**
- * Runs a `.ts` entry as the training worker does under Jest (a require hook compiling with @swc/core), so the test
- * exercises the real CLI process (argv, exit code, streams) without a build into dist/.
- */
-const TS_ENTRY = `
-const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    sourceMaps: 'inline',
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2023',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-require(process.argv[1]);
-`;
+/** Runs the real CLI process from its `.ts` source, as the training worker does under Jest (no build into dist/). */
+const TS_ENTRY = typescriptBootstrap('process.argv[1]');
 
 interface CliRun {
   readonly code: number | null;

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trainingConfigFrom } from '../config/training.config';
 import { EMBEDDED_DB_DIR_ENV, embeddedDatabaseUrl, type EmbeddedDatabaseMessage } from './embedded-database-server';
+import { moduleExtension, typescriptBootstrap } from '../../common/typescript-entry';
 
 /** Environment variable through which serving processes learn the embedded database's URL. */
 export const EMBEDDED_DB_URL_ENV = 'EMBEDDED_FEEDBACK_DB_URL';
@@ -53,24 +54,10 @@ const defaultLog: EmbeddedDatabaseLog = (level, msg, fields = {}) =>
  * through a require hook compiling with @swc/core, as the training worker does.
  */
 export function nodeArgumentsFor(entry: string): string[] {
-  if (!entry.endsWith('.ts')) return [entry];
-  const bootstrap = `
-const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023', keepClassNames: true },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-require(${JSON.stringify(entry)});
-`;
-  return ['-e', bootstrap];
+  return entry.endsWith('.ts') ? ['-e', typescriptBootstrap(JSON.stringify(entry))] : [entry];
 }
 
-const PROCESS_ENTRY = join(__dirname, `embedded-database.process${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+const PROCESS_ENTRY = join(__dirname, `embedded-database.process${moduleExtension()}`);
 
 /** Starts, watches, restarts and stops the embedded database process. */
 export class EmbeddedDatabase {

@@ -1,42 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { moduleExtension, typescriptBootstrap } from '../../common/typescript-entry';
 import type { RetrainTask, RetrainTaskResult } from './retrain-task.types';
 import { TrainingRunError, TrainingRunner, type RunHooks, type RunnerOutcome } from './training-runner';
 import type { TrainingWorkerData, WorkerMessage } from './training-worker';
 
-/**
- * Runs from TypeScript sources (Jest, ts-node style tooling): registers a require hook that compiles `.ts` with
- * @swc/core (a dev dependency, already what Jest uses) before loading the entry. From `dist/` the compiled
- * `.js` entry is started directly and nothing is transpiled at run time.
- */
-const TS_BOOTSTRAP = `
-const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-const { workerData } = require('node:worker_threads');
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    sourceMaps: 'inline',
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2023',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-require(workerData.entry);
-`;
+/** From TypeScript sources (Jest) the worker compiles `.ts` first; from dist/ it runs the compiled entry. */
+const TS_BOOTSTRAP = typescriptBootstrap('workerData.entry');
 
 /** The module a worker runs by default: the real retraining task (corpora + feedback → trainModel). */
-export const DEFAULT_TASK_MODULE = join(__dirname, `retrain-task${extension()}`);
-
-function extension(): '.ts' | '.js' {
-  return __filename.endsWith('.ts') ? '.ts' : '.js';
-}
+export const DEFAULT_TASK_MODULE = join(__dirname, `retrain-task${moduleExtension()}`);
 
 /**
  * Trains in a `node:worker_threads` Worker so the serving event loop stays free (the machine's other core does the
@@ -51,7 +25,7 @@ export class WorkerThreadTrainingRunner extends TrainingRunner {
   }
 
   run(task: RetrainTask, hooks: RunHooks): Promise<RunnerOutcome> {
-    const entry = join(__dirname, `training-worker${extension()}`);
+    const entry = join(__dirname, `training-worker${moduleExtension()}`);
     const workerData: TrainingWorkerData & { entry: string } = {
       task,
       taskModule: this.taskModule,
@@ -59,7 +33,7 @@ export class WorkerThreadTrainingRunner extends TrainingRunner {
       ...(hooks.logging ? { logging: hooks.logging } : {}),
     };
     const worker =
-      extension() === '.ts'
+      moduleExtension() === '.ts'
         ? new Worker(TS_BOOTSTRAP, { eval: true, workerData, stdout: false, stderr: false })
         : new Worker(entry, { workerData, stdout: false, stderr: false });
     return new Promise<RunnerOutcome>((resolve, reject) => {

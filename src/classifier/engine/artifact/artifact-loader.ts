@@ -7,6 +7,7 @@ import { SpamPipeline, type SpamPipelineOptions } from '../pipeline';
 import type { ModelState } from '../types';
 import { ArtifactError } from './artifact-error';
 import type { ModelArtifact } from './model-artifact';
+import { RUNNING_FROM_SOURCES, typescriptBootstrap } from '../../../common/typescript-entry';
 
 /** The artifact without its vectorizer and model state (those live on inside the pipeline). */
 export type ArtifactHeader = Omit<ModelArtifact, 'vectorizer' | 'model'>;
@@ -33,27 +34,14 @@ export type ArtifactLoadReply =
   | { readonly ok: false; readonly message: string; readonly artifactError: boolean };
 
 /** From TypeScript sources (Jest) the worker compiles `.ts` with @swc/core, as the training worker does. */
-const TS_BOOTSTRAP = `
-const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-const { workerData } = require('node:worker_threads');
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2023', keepClassNames: true },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-require(workerData.entry);
-`;
+const TS_BOOTSTRAP = typescriptBootstrap('workerData.entry');
 
 function copyOf(bytes: string | Uint8Array): Uint8Array {
   return typeof bytes === 'string' ? new Uint8Array(Buffer.from(bytes, 'utf8')) : new Uint8Array(bytes);
 }
 
 function startWorker(request: ArtifactLoadRequest): Worker {
-  const typescript = __filename.endsWith('.ts');
+  const typescript = RUNNING_FROM_SOURCES;
   const entry = join(__dirname, `artifact-load-worker${typescript ? '.ts' : '.js'}`);
   const workerData = { ...request, entry };
   return typescript
