@@ -17,8 +17,8 @@ import {
 import { predictionLogLine } from '../src/classifier/prediction-log';
 import { resolveChannel } from '../src/classifier/prediction.service';
 import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
-import { createRootLogger } from '../src/common/logging';
-import { REQUEST_ID_HEADER, requestIdFor } from '../src/common/request-id';
+import { createRootLogger } from '../src/http/logging';
+import { REQUEST_ID_HEADER, requestIdFor } from '../src/http/request-id';
 
 async function serve(): Promise<void> {
   const modelPath = process.env.MODEL_PATH;

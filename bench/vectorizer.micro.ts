@@ -3,16 +3,16 @@
  * (best-model) vectorizer fitted on the training rows. The official benchmark is `npm run bench:classify`.
  *   npm run build && node dist/bench/vectorizer.micro.js
  */
-import { fitTfidfVectorizer } from '../src/classifier/engine/features/tfidf-vectorizer';
-import { DEFAULT_VECTORIZER_CONFIG } from '../src/classifier/engine/features/vectorizer-config';
+import { fitTfidfVectorizer } from '../src/engine/features/tfidf-vectorizer';
+import { DEFAULT_VECTORIZER_CONFIG } from '../src/engine/features/vectorizer-config';
 import {
   createArtifact,
   parseArtifact,
   pipelineFromArtifact,
   serializeArtifact,
-} from '../src/classifier/engine/artifact';
-import { fitModel } from '../src/classifier/engine/models';
-import type { SparseVector } from '../src/classifier/engine/types';
+} from '../src/engine/artifact';
+import { fitModel } from '../src/engine/models';
+import type { SparseVector } from '../src/engine/types';
 import type { LabelledText } from '../src/training/datasets/labelled-text';
 import { loadEmailCorpus, loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';

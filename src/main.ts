@@ -4,15 +4,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { classifierConfigFrom } from './classifier/config/classifier.config';
 import { ensureModelArtifact } from './classifier/model-loader.service';
 import { EngineDefaultModelTrainer } from './classifier/engine-adapters';
-import { productionAppOptions } from './classifier/production-wiring';
-import { createApp } from './common/create-app';
-import { httpConfigFrom } from './config/http.config';
-import { InvalidEnvironmentError, validateEnvironment } from './config/validate-environment';
+import { productionAppOptions } from './app/production-wiring';
+import { createApp } from './app/create-app';
+import { httpConfigFrom } from './http/http.config';
+import { InvalidEnvironmentError, validateEnvironment } from './app/environment';
 import type { Logger } from 'pino';
-import { ROOT_LOGGER } from './common/logging';
+import { ROOT_LOGGER } from './http/logging';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { loadSecretsBeforeBootstrap, processSecrets } from './vault/load-secrets';
-import { type EmbeddedDatabase, startEmbeddedDatabaseIfNeeded } from './training/feedback/embedded-database';
+import { type EmbeddedDatabase, startEmbeddedDatabaseIfNeeded } from './feedback/embedded-database';
 
 /**
  * Starts the service: validates the environment (one message listing every bad key), then either one server or,

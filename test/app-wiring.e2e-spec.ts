@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { productionAppOptions } from '../src/classifier/production-wiring';
+import { productionAppOptions } from '../src/app/production-wiring';
 import { trainSmallRealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { predictionLogLine } from '../src/classifier/prediction-log';
-import { createRootLogger } from '../src/common/logging';
+import { createRootLogger } from '../src/http/logging';
 
 const ROOT = join(__dirname, '..');
 const ELK_FILES = join(ROOT, 'ansible/roles/elk-stack/files');

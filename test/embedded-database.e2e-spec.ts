@@ -9,18 +9,18 @@ import {
   EmbeddedDatabase,
   nodeArgumentsFor,
   startEmbeddedDatabaseIfNeeded,
-} from '../src/training/feedback/embedded-database';
+} from '../src/feedback/embedded-database';
 import {
   embeddedDatabaseUrl,
   embeddedSocketDir,
   startEmbeddedDatabaseServer,
-} from '../src/training/feedback/embedded-database-server';
-import { servingEmbeddedDatabase } from '../src/training/feedback/embedded-database-address';
-import type { FeedbackStore } from '../src/training/feedback/feedback.store';
-import { PgliteFeedbackStore } from '../src/training/feedback/pglite-feedback.store';
-import { createFeedbackStore, describeFeedbackStore } from '../src/training/feedback/feedback-store.factory';
-import { withFeedbackStore } from '../src/training/feedback/feedback-store-errors';
-import { SecretsService } from '../src/vault/secrets.service';
+} from '../src/feedback/embedded-database-server';
+import { servingEmbeddedDatabase } from '../src/feedback/embedded-database-address';
+import type { FeedbackStore } from '../src/feedback/feedback.store';
+import { PgliteFeedbackStore } from '../src/feedback/pglite-feedback.store';
+import { createFeedbackStore, describeFeedbackStore } from '../src/feedback/feedback-store.factory';
+import { withFeedbackStore } from '../src/feedback/feedback-store-errors';
+import { SecretsService } from '../src/config/secrets.service';
 
 jest.setTimeout(180_000);
 
@@ -144,7 +144,7 @@ describe(EmbeddedDatabase.name, () => {
     const entry = join(root, 'worker-client.ts');
     await writeFile(
       entry,
-      `import { createFeedbackStore } from ${JSON.stringify(join(SRC, 'training/feedback/feedback-store.factory'))};
+      `import { createFeedbackStore } from ${JSON.stringify(join(SRC, 'feedback/feedback-store.factory'))};
 import { SecretsService } from ${JSON.stringify(join(SRC, 'vault/secrets.service'))};
 async function main(): Promise<void> {
   const tag = process.env.WORKER_TAG!;

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { FeedbackController } from '../src/training/feedback/feedback.controller';
-import { TrainingRunsController } from '../src/training/scheduler/training-runs.controller';
+import { FeedbackController } from '../src/feedback/feedback.controller';
+import { TrainingRunsController } from '../src/retraining/training-runs.controller';
 import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
 
 describe(FeedbackController.name, () => {

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { FeedbackStore } from '../src/training/feedback/feedback.store';
-import { feedbackContentHash } from '../src/training/feedback/feedback-text';
-import { FEEDBACK_MIGRATIONS } from '../src/training/feedback/feedback-migrations';
-import { PgliteFeedbackStore } from '../src/training/feedback/pglite-feedback.store';
-import { PostgresFeedbackStore } from '../src/training/feedback/postgres-feedback.store';
-import { SecretsService } from '../src/vault/secrets.service';
+import { FeedbackStore } from '../src/feedback/feedback.store';
+import { feedbackContentHash } from '../src/feedback/feedback-text';
+import { FEEDBACK_MIGRATIONS } from '../src/feedback/feedback-migrations';
+import { PgliteFeedbackStore } from '../src/feedback/pglite-feedback.store';
+import { PostgresFeedbackStore } from '../src/feedback/postgres-feedback.store';
+import { SecretsService } from '../src/config/secrets.service';
 import { startPostgresServer, type PostgresServer } from './support/postgres-server';
 
 interface Harness {

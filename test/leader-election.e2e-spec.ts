@@ -1,10 +1,10 @@
 import { KubernetesApiDouble } from './doubles/kubernetes-api';
-import { kubeConfigFor, kubernetesClients } from '../src/training/scheduler/kubernetes-client';
+import { kubeConfigFor, kubernetesClients } from '../src/retraining/kubernetes-client';
 import {
   LeaseLeaderElector,
   SingleInstanceLeadership,
   type LeaseElectorOptions,
-} from '../src/training/scheduler/leadership';
+} from '../src/retraining/lease-leader-election';
 
 const NAMESPACE = 'spam';
 const LEASE = 'spam-classifier-trainer';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelHolder } from '../src/classifier/model-holder.service';
 import { ReadinessRegistry } from '../src/health/readiness.registry';
-import { ChampionFollower } from '../src/mlflow/champion-follower';
+import { ChampionFollower } from '../src/classifier/champion-follower';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { mlflowConfigFrom, type MlflowConfig } from '../src/mlflow/config/mlflow.config';
 import { MlflowHealthIndicator } from '../src/mlflow/mlflow-health.indicator';

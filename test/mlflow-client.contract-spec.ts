@@ -7,7 +7,7 @@ import {
   MlflowUnavailableError,
   MlflowValidationError,
 } from '../src/mlflow/client/mlflow-errors';
-import { SecretsService } from '../src/vault/secrets.service';
+import { SecretsService } from '../src/config/secrets.service';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 
 describe(MlflowClient.name, () => {

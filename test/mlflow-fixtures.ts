@@ -6,10 +6,10 @@ import {
   pipelineFromArtifact,
   serializeArtifact,
   type ModelArtifact,
-} from '../src/classifier/engine/artifact';
-import { DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer } from '../src/classifier/engine/features';
-import { fitModel } from '../src/classifier/engine/models';
-import type { Classification, SpamClassifier } from '../src/classifier/engine/types';
+} from '../src/engine/artifact';
+import { DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer } from '../src/engine/features';
+import { fitModel } from '../src/engine/models';
+import type { Classification, SpamClassifier } from '../src/engine/types';
 import type { EvaluationFigures, TrainingRunInput } from '../src/mlflow/run-logger';
 
 /**

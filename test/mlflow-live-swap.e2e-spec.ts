@@ -4,9 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppModule } from '../src/app.module';
+import { AppModule } from '../src/app/app.module';
 import { ModelHolder } from '../src/classifier/model-holder.service';
-import { ChampionFollower } from '../src/mlflow/champion-follower';
+import { ChampionFollower } from '../src/classifier/champion-follower';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { MlflowHealthIndicator } from '../src/mlflow/mlflow-health.indicator';
 import { MlflowModule } from '../src/mlflow/mlflow.module';

@@ -7,7 +7,7 @@ import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
 import { logTrainingRun } from '../src/mlflow/run-logger';
 import { trackTrainingResult } from '../src/mlflow/track-training';
-import { SecretsService } from '../src/vault/secrets.service';
+import { SecretsService } from '../src/config/secrets.service';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { figures, trainingInput } from './mlflow-fixtures';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { ModelHolder } from '../src/classifier/model-holder.service';
-import { ChampionFollower } from '../src/mlflow/champion-follower';
+import { ChampionFollower } from '../src/classifier/champion-follower';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { mlflowConfigFrom } from '../src/mlflow/config/mlflow.config';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
@@ -13,7 +13,7 @@ import { logTrainingRun, syncUnsyncedRuns, type RunLoggerOptions } from '../src/
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { trainModel, type TrainingResult } from '../src/training/trainer';
 import { trackTrainingResult } from '../src/mlflow/track-training';
-import { SecretsService } from '../src/vault/secrets.service';
+import { SecretsService } from '../src/config/secrets.service';
 import {
   EngineCodec,
   engineTrainingInput,

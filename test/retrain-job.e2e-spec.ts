@@ -1,12 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { kubeConfigFor } from '../src/training/scheduler/kubernetes-client';
+import { kubeConfigFor } from '../src/retraining/kubernetes-client';
 import {
   KubernetesJobTrainingRunner,
   RUN_ID_LABEL,
   TRAINING_CLI,
-} from '../src/training/scheduler/kubernetes-job.runner';
-import { Leadership } from '../src/training/scheduler/leadership';
-import { RetrainingService } from '../src/training/scheduler/retraining.service';
+} from '../src/retraining/kubernetes-job.runner';
+import { Leadership } from '../src/retraining/lease-leader-election';
+import { RetrainingService } from '../src/retraining/retraining.service';
 import { KubernetesApiDouble, type KubernetesObject } from './doubles/kubernetes-api';
 import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
 

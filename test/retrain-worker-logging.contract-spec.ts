@@ -1,18 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createArtifact, serializeArtifact } from '../src/classifier/engine/artifact';
-import { fitTinyPipeline } from '../src/classifier/engine/tiny-corpus.fixture';
+import { createArtifact, serializeArtifact } from '../src/engine/artifact';
+import { fitTinyPipeline } from '../src/engine/tiny-corpus.fixture';
 import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
 import { ModelHolder } from '../src/classifier/model-holder.service';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { mlflowConfigFrom } from '../src/mlflow/config/mlflow.config';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
-import { ModelPublisher } from '../src/training/scheduler/model-publisher';
-import type { RetrainTaskResult } from '../src/training/scheduler/retrain-task.types';
-import { logRetrainRun } from '../src/training/scheduler/run-logging';
-import { SecretsService } from '../src/vault/secrets.service';
+import { ModelPublisher } from '../src/retraining/model-publisher';
+import type { RetrainTaskResult } from '../src/retraining/retrain-task.types';
+import { logRetrainRun } from '../src/retraining/run-logging';
+import { SecretsService } from '../src/config/secrets.service';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 
 const TOKEN = 'mlflow-token-5f3a9c1e';

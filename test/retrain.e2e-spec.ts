@@ -10,10 +10,10 @@ import { ModelHolder } from '../src/classifier/model-holder.service';
 import { loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';
 import type { LabelledText } from '../src/training/datasets/labelled-text';
-import { FeedbackStore } from '../src/training/feedback/feedback.store';
-import { PgliteFeedbackStore } from '../src/training/feedback/pglite-feedback.store';
-import { feedbackContentHash } from '../src/training/feedback/feedback-text';
-import { RetrainingService, splitFeedback } from '../src/training/scheduler/retraining.service';
+import { FeedbackStore } from '../src/feedback/feedback.store';
+import { PgliteFeedbackStore } from '../src/feedback/pglite-feedback.store';
+import { feedbackContentHash } from '../src/feedback/feedback-text';
+import { RetrainingService, splitFeedback } from '../src/retraining/retraining.service';
 import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
 
 const HOLDOUT = 0.2;

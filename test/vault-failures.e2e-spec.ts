@@ -6,7 +6,7 @@ import { Test } from '@nestjs/testing';
 import { ReadinessRegistry } from '../src/health/readiness.registry';
 import { VaultConfigError } from '../src/vault/config/vault.config';
 import { loadSecretsBeforeBootstrap } from '../src/vault/load-secrets';
-import { SecretsService } from '../src/vault/secrets.service';
+import { SecretsService } from '../src/config/secrets.service';
 import { VaultHealthIndicator } from '../src/vault/vault-health.indicator';
 import { VaultModule } from '../src/vault/vault.module';
 import { DATABASE_USERNAME, VaultSession, VaultStartupError } from '../src/vault/vault-session';

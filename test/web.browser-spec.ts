@@ -7,7 +7,7 @@ import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { MlflowModule } from '../src/mlflow/mlflow.module';
 import { promoteIfBetter } from '../src/mlflow/promotion';
 import { logTrainingRun } from '../src/mlflow/run-logger';
-import { FeedbackService } from '../src/training/feedback/feedback.service';
+import { FeedbackService } from '../src/feedback/feedback.service';
 import { TrainingModule } from '../src/training/training.module';
 import { trainSmallRealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';

@@ -6,7 +6,7 @@ import { MlflowModule } from '../src/mlflow/mlflow.module';
 import { promoteIfBetter } from '../src/mlflow/promotion';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { logTrainingRun } from '../src/mlflow/run-logger';
-import { FeedbackService } from '../src/training/feedback/feedback.service';
+import { FeedbackService } from '../src/feedback/feedback.service';
 import { TrainingModule } from '../src/training/training.module';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';

@@ -1,5 +1,5 @@
 import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
-import { SecretsService } from '../vault/secrets.service';
+import { SecretsService } from '../config/secrets.service';
 import { AdminTokenGuard, sameSecret } from './admin-token.guard';
 
 const contextWith = (authorization?: string) =>

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SecretsService } from '../vault/secrets.service';
+import { SecretsService } from '../config/secrets.service';
 
 export const ADMIN_TOKEN_SECRET = 'ADMIN_API_TOKEN';
 

@@ -4,8 +4,8 @@ import {
   parseArtifact,
   pipelineFromArtifact,
   type ModelArtifact,
-} from './engine/artifact';
-import type { SpamClassifier } from './engine/types';
+} from '../engine/artifact';
+import type { SpamClassifier } from '../engine/types';
 import {
   ArtifactCodec,
   DefaultModelTrainer,

@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiThrottlerGuard } from '../common/api-throttler.guard';
-import { ErrorResponseDto, FieldValidationError } from '../common/error-response';
+import { ApiThrottlerGuard } from '../http/api-throttler.guard';
+import { ErrorResponseDto, FieldValidationError } from '../http/error-response';
 import { HealthService } from '../health/health.service';
 import { InferRequestDto, inferRequestSchema, InferResponseDto } from './dto/kserve.dto';
 import { ModelHolder } from './model-holder.service';

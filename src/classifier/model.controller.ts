@@ -22,8 +22,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import { DTO_VALIDATION } from '../common/dto-validation.pipe';
-import { ErrorResponseDto } from '../common/error-response';
+import { DTO_VALIDATION } from '../http/dto-validation.pipe';
+import { ErrorResponseDto } from '../http/error-response';
 import { ModelCardDto, ReloadRequestDto } from './dto/model.dto';
 import { ModelCardService, cardOf, type ModelCard } from './model-card.service';
 import { ModelLoader, ModelLoadError } from './model-loader.service';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { HttpConfig } from '../config/http.config';
+import type { HttpConfig } from '../http/http.config';
 import type { ClassifierConfig } from './config/classifier.config';
-import type { SpamClassifier } from './engine/types';
+import type { SpamClassifier } from '../engine/types';
 import type { ActiveModel, ModelHolder } from './model-holder.service';
 import { PredictionService, resolveChannel } from './prediction.service';
 

@@ -1,12 +1,12 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { httpConfig, type HttpConfig } from '../config/http.config';
-import { FieldValidationError } from '../common/error-response';
-import { ROOT_LOGGER } from '../common/logging';
+import { httpConfig, type HttpConfig } from '../http/http.config';
+import { FieldValidationError } from '../http/error-response';
+import { ROOT_LOGGER } from '../http/logging';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
 import type { Channel } from './dto/prediction.dto';
-import type { Classification, FeatureContribution } from './engine/types';
-import { rawEmailText } from './message-text';
+import type { Classification, FeatureContribution } from '../engine/types';
+import { rawEmailText } from '../engine/message/message-text';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
 import { predictionLogLine } from './prediction-log';
 

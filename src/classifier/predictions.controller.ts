@@ -12,8 +12,8 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimited } from '../common/route-rate-limit';
-import { ErrorResponseDto } from '../common/error-response';
+import { RateLimited } from '../http/route-rate-limit';
+import { ErrorResponseDto } from '../http/error-response';
 import {
   BatchRequestDto,
   BatchResponseDto,

@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiThrottlerGuard } from '../common/api-throttler.guard';
-import { ErrorResponseDto } from '../common/error-response';
+import { ApiThrottlerGuard } from '../http/api-throttler.guard';
+import { ErrorResponseDto } from '../http/error-response';
 import {
   SeedPredictRequestDto,
   seedPredictRequestSchema,

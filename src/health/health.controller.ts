@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
-import { ErrorResponseDto } from '../common/error-response';
+import { ErrorResponseDto } from '../http/error-response';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { HealthService } from './health.service';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { httpConfig, type HttpConfig } from '../config/http.config';
+import { httpConfig, type HttpConfig } from '../http/http.config';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { PredictionService } from '../classifier/prediction.service';
 import { HttpRequestMetrics } from './http-request-metrics';

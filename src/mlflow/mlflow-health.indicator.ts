@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { ChampionFollower } from './champion-follower';
+import { ChampionFollower } from '../classifier/champion-follower';
 
 /**
  * Readiness details of the registry link: `up` while following, `degraded` (HTTP 200, still serving the last good

@@ -1,8 +1,8 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { SecretsService } from '../vault/secrets.service';
-import { ChampionFollower } from './champion-follower';
+import { SecretsService } from '../config/secrets.service';
+import { ChampionFollower } from '../classifier/champion-follower';
 import { mlflowConfig, type MlflowConfig } from './config/mlflow.config';
 import { MlflowHealthIndicator } from './mlflow-health.indicator';
 import { TrackingStore } from './tracking-store';

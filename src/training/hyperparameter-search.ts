@@ -1,7 +1,7 @@
-import { fitTfidfVectorizer } from '../classifier/engine/features/tfidf-vectorizer';
-import { fitModel } from '../classifier/engine/models';
-import { fitSigmoidCalibration, calibratedProbability } from '../classifier/engine/models/calibration';
-import type { Algorithm, ModelParams, SparseMatrix, VectorizerConfig } from '../classifier/engine/types';
+import { fitTfidfVectorizer } from '../engine/features/tfidf-vectorizer';
+import { fitModel } from '../engine/models';
+import { fitSigmoidCalibration, calibratedProbability } from '../engine/models/calibration';
+import type { Algorithm, ModelParams, SparseMatrix, VectorizerConfig } from '../engine/types';
 import { evaluate, type EvaluationMetrics } from './evaluation/metrics';
 import { stratifiedKFold } from './evaluation/stratified-split';
 

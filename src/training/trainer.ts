@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createArtifact, type ModelArtifact, writeArtifactFile } from '../classifier/engine/artifact';
-import { DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer } from '../classifier/engine/features';
-import { fitModel } from '../classifier/engine/models';
-import { DEFAULT_MAX_CHARS, SpamPipeline } from '../classifier/engine/pipeline';
-import type { Algorithm, ModelParams, VectorizerConfig } from '../classifier/engine/types';
+import { createArtifact, type ModelArtifact, writeArtifactFile } from '../engine/artifact';
+import { DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer } from '../engine/features';
+import { fitModel } from '../engine/models';
+import { DEFAULT_MAX_CHARS, SpamPipeline } from '../engine/pipeline';
+import type { Algorithm, ModelParams, VectorizerConfig } from '../engine/types';
 import { countSpam, type LabelledText } from './datasets/labelled-text';
 import { confusionMatrixSvg, precisionRecallSvg, rocCurveSvg, svgToPng } from './evaluation/charts';
 import {

@@ -14,24 +14,24 @@ import { AuthModule } from '../auth/auth.module';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { mlflowConfig } from '../mlflow/config/mlflow.config';
 import { MlflowModule } from '../mlflow/mlflow.module';
-import { SecretsService } from '../vault/secrets.service';
+import { SecretsService } from '../config/secrets.service';
 import { trainingConfig, type TrainingConfig } from './config/training.config';
-import { FeedbackController } from './feedback/feedback.controller';
-import { FeedbackService } from './feedback/feedback.service';
-import { FeedbackStore } from './feedback/feedback.store';
+import { FeedbackController } from '../feedback/feedback.controller';
+import { FeedbackService } from '../feedback/feedback.service';
+import { FeedbackStore } from '../feedback/feedback.store';
 import {
   createFeedbackStore,
   describeFeedbackStore,
   type FeedbackStoreSelection,
-} from './feedback/feedback-store.factory';
-import { inClusterKubeConfig, kubernetesClients } from './scheduler/kubernetes-client';
-import { KubernetesJobTrainingRunner } from './scheduler/kubernetes-job.runner';
-import { Leadership, LeaseLeaderElector, SingleInstanceLeadership } from './scheduler/leadership';
-import { ModelPublisher } from './scheduler/model-publisher';
-import { RetrainingService } from './scheduler/retraining.service';
-import { TrainingRunner } from './scheduler/training-runner';
-import { TrainingRunsController } from './scheduler/training-runs.controller';
-import { DEFAULT_TASK_MODULE, WorkerThreadTrainingRunner } from './scheduler/worker-thread.runner';
+} from '../feedback/feedback-store.factory';
+import { inClusterKubeConfig, kubernetesClients } from '../retraining/kubernetes-client';
+import { KubernetesJobTrainingRunner } from '../retraining/kubernetes-job.runner';
+import { Leadership, LeaseLeaderElector, SingleInstanceLeadership } from '../retraining/lease-leader-election';
+import { ModelPublisher } from '../retraining/model-publisher';
+import { RetrainingService } from '../retraining/retraining.service';
+import { TrainingRunner } from '../retraining/training-runner';
+import { TrainingRunsController } from '../retraining/training-runs.controller';
+import { DEFAULT_TASK_MODULE, WorkerThreadTrainingRunner } from '../retraining/worker-thread.runner';
 
 export interface TrainingModuleOptions {
   /** The Kubernetes API to use for the Lease and Jobs; default: in-cluster (`KubeConfig.loadFromCluster()`). */

@@ -10,10 +10,10 @@ export {
   databaseConnectionString,
   onDatabaseCredentialsChange,
   withCredentials,
-} from './database-url';
+} from '../config/database-url';
 export { currentVaultSession, loadSecretsBeforeBootstrap, processSecrets, withLoadedSecrets } from './load-secrets';
-export { SECRET_REDACTION_PATHS, redactDeep, redactSecretValues, secretRedactionPinoOptions } from './redaction';
-export { REDACTED, SECRET_NAME_PATTERN, SecretsService, type SecretChangeListener } from './secrets.service';
+export { SECRET_REDACTION_PATHS, redactDeep, redactSecretValues, secretRedactionPinoOptions } from '../config/redaction';
+export { REDACTED, SECRET_NAME_PATTERN, SecretsService, type SecretChangeListener } from '../config/secrets.service';
 export { VaultHealthIndicator } from './vault-health.indicator';
 export {
   DATABASE_PASSWORD,

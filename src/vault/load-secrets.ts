@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readVaultSettings } from './config/vault.config';
-import { SecretsService } from './secrets.service';
+import { SecretsService } from '../config/secrets.service';
 import { VaultSession, type VaultLogger } from './vault-session';
 
 let processWideSecrets: SecretsService | undefined;

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ExponentialBackoff, TaskCancelledError, TimeoutStrategy, handleWhen, retry, timeout, wrap } from 'cockatiel';
 import { readAgentSecrets } from './agent-secrets';
 import type { VaultSettings } from './config/vault.config';
-import { SecretsService } from './secrets.service';
+import { SecretsService } from '../config/secrets.service';
 import { VaultApi, VaultRequestError, type DatabaseCredentials, type TokenLease } from './vault-api';
 
 /** The names under which rotated dynamic database credentials are published in SecretsService. */

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { currentVaultSession, processSecrets } from './load-secrets';
-import { SecretsService } from './secrets.service';
+import { SecretsService } from '../config/secrets.service';
 import { VaultHealthIndicator } from './vault-health.indicator';
 import { VaultReadiness } from './vault-readiness';
 import { VaultSession } from './vault-session';

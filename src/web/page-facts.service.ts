@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModelHolder } from '../classifier/model-holder.service';
-import { httpConfig, type HttpConfig } from '../config/http.config';
+import { httpConfig, type HttpConfig } from '../http/http.config';
 import { HealthService } from '../health/health.service';
 
 /** The "System" sidebar every page shows, as in the seed's sidebar: model version, pod, health, runtime. */

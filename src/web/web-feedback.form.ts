@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { fieldErrors } from '../common/dto-validation.pipe';
-import { CreateFeedbackDto } from '../training/feedback/dto/feedback.dto';
-import { FEEDBACK_LABELS, type FeedbackLabel, type FeedbackOutcome } from '../training/feedback/feedback.types';
+import { fieldErrors } from '../http/dto-validation.pipe';
+import { CreateFeedbackDto } from '../feedback/dto/feedback.dto';
+import { FEEDBACK_LABELS, type FeedbackLabel, type FeedbackOutcome } from '../feedback/feedback.types';
 
 export interface FieldProblem {
   readonly field: string;

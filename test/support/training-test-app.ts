@@ -11,12 +11,12 @@ import { ClassifierCoreModule } from '../../src/classifier/classifier-core.modul
 import { ClassifierModule } from '../../src/classifier/classifier.module';
 import { classifierConfig } from '../../src/classifier/config/classifier.config';
 import { HealthModule } from '../../src/health/health.module';
-import { httpConfig } from '../../src/config/http.config';
-import { EngineArtifactCodec } from '../../src/classifier/production-wiring';
-import { AllExceptionsFilter } from '../../src/common/all-exceptions.filter';
-import { ROOT_LOGGER } from '../../src/common/logging';
+import { httpConfig } from '../../src/http/http.config';
+import { EngineArtifactCodec } from '../../src/app/production-wiring';
+import { AllExceptionsFilter } from '../../src/http/all-exceptions.filter';
+import { ROOT_LOGGER } from '../../src/http/logging';
 import { TrainingModule, type TrainingModuleOptions } from '../../src/training/training.module';
-import { SecretsService } from '../../src/vault/secrets.service';
+import { SecretsService } from '../../src/config/secrets.service';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SecretsService } from '../../vault/secrets.service';
+import { SecretsService } from '../../config/secrets.service';
 import { mlflowConfigFrom } from '../config/mlflow.config';
 import { promoteIfBetter, promoteVersion, rollbackChampion, GATE_TAGS } from '../promotion';
 import { syncUnsyncedRuns } from '../run-logger';

@@ -1,13 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { resolve } from 'node:path';
-import { DEFAULT_VECTORIZER_CONFIG } from '../../classifier/engine/features';
+import { DEFAULT_VECTORIZER_CONFIG } from '../../engine/features';
 import {
   ALGORITHMS,
   type AnalyzerConfig,
   type ModelParams,
   type VectorizerConfig,
-} from '../../classifier/engine/types';
+} from '../../engine/types';
 import { loadCorpora } from '../datasets/corpora';
 import { resolveDataDir } from '../datasets/data-dir';
 import { DatasetError } from '../datasets/dataset-error';
@@ -15,8 +15,8 @@ import { loadLabelledFile } from '../datasets/labelled-file';
 import type { LabelledText } from '../datasets/labelled-text';
 import { trainModel, type TrainingAlgorithm, type TrainingProgress, type TrainingResult } from '../trainer';
 import { type CliIo, EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine, UsageError } from './cli-io';
-import { parseHoldoutFraction, parseIsoInstant, parseRunId } from './database-retrain-options';
-import { DATABASE_ONLY, runDatabaseRetrain, type PublishRetrain } from './database-retrain';
+import { parseHoldoutFraction, parseIsoInstant, parseRunId } from '../../retraining/cli/database-retrain-options';
+import { DATABASE_ONLY, runDatabaseRetrain, type PublishRetrain } from '../../retraining/cli/database-retrain';
 
 export const TRAINING_ALGORITHMS: readonly TrainingAlgorithm[] = [...ALGORITHMS, 'best'];
 export const ANALYZERS = ['union', 'char_wb', 'word', 'seed'] as const;

@@ -2,7 +2,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { trackTrainingResult } from '../../mlflow/track-training';
 import { firstLine, processIo } from './cli-io';
-import { publishRetrainFromEnvironment } from './retrain-publisher';
+import { publishRetrainFromEnvironment } from '../../retraining/cli/retrain-publisher';
 import { runTrainCli, type AfterTraining } from './train-command';
 
 /** `--register` / `--promote`: hand the result to the MLflow module (or its local registry). */

@@ -1,7 +1,6 @@
 export * from './corpora';
 export * from './data-dir';
 export * from './dataset-error';
-export * from './email-text';
 export * from './labelled-file';
 export * from './labelled-text';
 export * from './labels';

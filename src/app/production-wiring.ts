@@ -1,0 +1,23 @@
+import type { AppOptions } from './app.module';
+import { MlflowModule } from '../mlflow/mlflow.module';
+import { TrainingModule } from '../training/training.module';
+import { VaultModule } from '../vault/vault.module';
+import { EngineArtifactCodec, EngineDefaultModelTrainer } from '../classifier/engine-adapters';
+
+export { EngineArtifactCodec, EngineDefaultModelTrainer } from '../classifier/engine-adapters';
+
+/** The whole application: the engine, Vault-backed secrets, the MLflow registry follower, feedback and retraining. */
+export function productionAppOptions(): AppOptions {
+  const mlflow = MlflowModule.forRoot();
+  return {
+    codec: new EngineArtifactCodec(),
+    trainer: new EngineDefaultModelTrainer(),
+    secretsModule: VaultModule,
+    platformModules: [mlflow, TrainingModule.forRoot({ mlflowModule: mlflow })],
+  };
+}
+
+/** The classifier alone (engine + default-model trainer), for the benchmark's ceiling app and lean tests. */
+export function engineOnlyAppOptions(): AppOptions {
+  return { codec: new EngineArtifactCodec(), trainer: new EngineDefaultModelTrainer() };
+}

@@ -1,0 +1,152 @@
+/**
+ * The engine's shared contracts: what flows from text to features to a model.
+ * Plain TypeScript, no framework import, so the service, the training CLI and the benchmarks use the same code.
+ *
+ * Label convention everywhere in the engine: 1 = spam, 0 = not spam (ham).
+ */
+
+/** A sparse feature vector: `indices` strictly increasing, `values` aligned with them. */
+export interface SparseVector {
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+}
+
+/** Rows of sparse vectors over `nFeatures` columns, as the models are fitted on. */
+export interface SparseMatrix {
+  readonly rows: readonly SparseVector[];
+  readonly nFeatures: number;
+}
+
+export type Label = 0 | 1;
+
+/** How text becomes tokens. Several analyzers can be combined into one feature space (a union). */
+export type AnalyzerConfig =
+  /** The seed's preprocessing: lowercase → Treebank word tokens → alphanumeric only → NLTK English stop words out → Porter stem; then word n-grams. */
+  | { readonly kind: 'seed'; readonly ngramRange: readonly [number, number] }
+  /** scikit-learn's default word analyzer: lowercase, token pattern (?u)\b\w\w+\b, word n-grams. */
+  | {
+      readonly kind: 'word';
+      readonly ngramRange: readonly [number, number];
+      readonly lowercase: boolean;
+      readonly stopWords: 'english' | null;
+      readonly stem: boolean;
+    }
+  /** scikit-learn's char_wb analyzer: character n-grams inside word boundaries, each word padded with one space. */
+  | { readonly kind: 'char_wb'; readonly ngramRange: readonly [number, number]; readonly lowercase: boolean };
+
+/** TF-IDF settings with scikit-learn's semantics (TfidfVectorizer). */
+export interface VectorizerConfig {
+  readonly analyzers: readonly AnalyzerConfig[];
+  /** Keep the `maxFeatures` terms with the highest corpus term frequency (per analyzer); null = all. */
+  readonly maxFeatures: number | null;
+  readonly minDf: number;
+  /** 1 + ln(tf) instead of tf. */
+  readonly sublinearTf: boolean;
+  /** idf = ln((1 + n) / (1 + df)) + 1 when smooth. */
+  readonly smoothIdf: boolean;
+  readonly useIdf: boolean;
+  readonly norm: 'l2' | null;
+}
+
+export type Algorithm = 'naive_bayes' | 'svm' | 'logistic_regression' | 'random_forest';
+export const ALGORITHMS: readonly Algorithm[] = ['naive_bayes', 'svm', 'logistic_regression', 'random_forest'];
+
+/** One feature's push on a decision: positive = towards spam. */
+export interface FeatureContribution {
+  readonly feature: string;
+  readonly weight: number;
+}
+
+export interface Explanation {
+  readonly towardsSpam: readonly FeatureContribution[];
+  readonly towardsHam: readonly FeatureContribution[];
+}
+
+/** The result of classifying one message. */
+export interface Classification {
+  readonly label: Label;
+  /** Calibrated probability that the message is spam, in [0, 1]. */
+  readonly spamProbability: number;
+  /** The model's raw decision value before calibration (> 0 leans spam for linear models). */
+  readonly score: number;
+  readonly explanation?: Explanation;
+}
+
+export interface ClassifyOptions {
+  readonly explain?: boolean;
+  /** How many features per side in an explanation (default 10). */
+  readonly topFeatures?: number;
+}
+
+/** What the service, CLI and benchmarks call: a loaded, ready-to-use model. */
+export interface SpamClassifier {
+  readonly algorithm: Algorithm;
+  classify(text: string, options?: ClassifyOptions): Classification;
+  classifyBatch(texts: readonly string[]): Classification[];
+}
+
+/** A fitted TF-IDF vectorizer (src/engine/features/). */
+export interface Vectorizer {
+  readonly config: VectorizerConfig;
+  readonly nFeatures: number;
+  /** Text → l2-normalised TF-IDF sparse vector. Total in time linear in the text's length; never throws. */
+  transform(text: string): SparseVector;
+  /** The term behind a column, for explanations ("free", "char_wb: ree"). */
+  featureName(index: number): string;
+  /** JSON-safe state for the artifact (vocabulary, idf). */
+  toState(): VectorizerState;
+}
+
+export interface VectorizerState {
+  readonly config: VectorizerConfig;
+  /** Terms in column order. */
+  readonly vocabulary: readonly string[];
+  readonly idf: readonly number[];
+}
+
+/** Hyperparameters a model is fitted with; each algorithm reads the keys it knows. */
+export interface ModelParams {
+  /** naive_bayes: additive smoothing. */
+  readonly alpha?: number;
+  /** svm / logistic_regression: inverse regularisation strength, as in scikit-learn. */
+  readonly C?: number;
+  /** 'balanced' = n / (2 · n_class), as in scikit-learn; null = 1 for both. */
+  readonly classWeight?: 'balanced' | null;
+  /** random_forest. */
+  readonly nEstimators?: number;
+  readonly maxDepth?: number | null;
+  readonly minSamplesLeaf?: number;
+  /** random_forest: features tried per split; 'sqrt' of the column count by default. */
+  readonly maxFeaturesPerSplit?: 'sqrt' | 'log2' | number;
+  /** Probability calibration fitted on cross-validated decision values: 'sigmoid' (Platt) by default. */
+  readonly calibration?: 'sigmoid' | 'none';
+  readonly calibrationFolds?: number;
+  readonly maxIter?: number;
+  readonly tol?: number;
+}
+
+export interface FitOptions {
+  readonly seed: number;
+  /** Per-row weight (e.g. for feedback rows); 1 when absent. */
+  readonly sampleWeight?: Float64Array;
+}
+
+/** A fitted model (src/engine/models/). */
+export interface TrainedModel {
+  readonly algorithm: Algorithm;
+  readonly params: ModelParams;
+  /** Raw decision value: higher leans spam; the label is spam when probability(x) ≥ 0.5. */
+  decision(x: SparseVector): number;
+  /** Calibrated spam probability in [0, 1]. */
+  probability(x: SparseVector): number;
+  /** Each non-zero feature's push on the decision (positive = towards spam), unsorted. */
+  contributions(x: SparseVector): Array<{ index: number; weight: number }>;
+  /** JSON-safe state for the artifact. */
+  toState(): ModelState;
+}
+
+export interface ModelState {
+  readonly algorithm: Algorithm;
+  readonly params: ModelParams;
+  readonly [key: string]: unknown;
+}

@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { ApiThrottlerGuard } from '../http/api-throttler.guard';
+import { DTO_VALIDATION } from '../http/dto-validation.pipe';
+import { ErrorResponseDto } from '../http/error-response';
+import { CreateFeedbackDto, FeedbackPageDto, FeedbackReceiptDto, ListFeedbackQueryDto } from './dto/feedback.dto';
+import { FeedbackService } from './feedback.service';
+
+@ApiTags('feedback')
+@Controller('api/v1/feedback')
+@UsePipes(DTO_VALIDATION)
+@ApiBadRequestResponse({
+  type: ErrorResponseDto,
+  description: 'Invalid body or query; `details` names each field and limit.',
+})
+@ApiServiceUnavailableResponse({
+  type: ErrorResponseDto,
+  description: 'The feedback store cannot be reached (e.g. the embedded database process is restarting); retry.',
+})
+export class FeedbackController {
+  constructor(private readonly feedback: FeedbackService) {}
+
+  @Post()
+  @UseGuards(ApiThrottlerGuard)
+  @ApiOperation({
+    summary: 'Say whether a message is spam (relearn: a new label for a known text replaces the old one).',
+  })
+  @ApiCreatedResponse({ type: FeedbackReceiptDto, description: 'A new text was stored (outcome "created").' })
+  @ApiOkResponse({ type: FeedbackReceiptDto, description: 'The text was known: outcome "relabelled" or "unchanged".' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  async submit(
+    @Body() body: CreateFeedbackDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FeedbackReceiptDto> {
+    const receipt = await this.feedback.submit(body);
+    reply.status(receipt.outcome === 'created' ? 201 : 200);
+    return receipt;
+  }
+
+  @Get()
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'List feedback, newest label first (admin).' })
+  @ApiOkResponse({ type: FeedbackPageDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto })
+  list(@Query() query: ListFeedbackQueryDto): Promise<FeedbackPageDto> {
+    return this.feedback.list(query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Delete one feedback item (unlearn: the next training run no longer uses it) (admin).' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No feedback has this id.' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto })
+  remove(@Param('id') id: string): Promise<void> {
+    return this.feedback.remove(id);
+  }
+}
