@@ -16,8 +16,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SEED_VECTORIZER_CONFIG } from '../src/engine/features';
-import type { ModelParams, VectorizerConfig } from '../src/engine/types';
+import { SEED_VECTORIZER_CONFIG, type ModelParams, type VectorizerConfig } from '../src/engine';
 import { type Corpus, loadEmailCorpus, loadSmsCorpus, SMS_CSV } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';
 import type { LabelledText } from '../src/training/datasets/labelled-text';

@@ -1,7 +1,8 @@
 /**
  * The framework ceiling for `npm run bench:http`: bare fastify serving POST /api/v1/predictions with the same
- * engine, the same JSON schemas (strict Ajv, same body limit), the same request ids and the same prediction log
- * line as the service, and nothing else (no Nest, no helmet, no metrics, no rate limit).
+ * engine, the same message reading (channel detection and raw email extraction), the same response mapping, the same
+ * JSON schemas (strict Ajv, same body limit), the same request ids and the same prediction log line as the service,
+ * and nothing else (no Nest, no helmet, no metrics, no rate limit).
  * Env: PORT, HOST, MODEL_PATH (required), WEB_CONCURRENCY, POD_NAME, LOG_TEXT_PREVIEW_CHARS, CLASSIFY_MAX_CHARS.
  */
 import Fastify from 'fastify';
@@ -15,8 +16,9 @@ import {
   type PredictionRequest,
 } from '../src/classifier/dto/prediction.dto';
 import { predictionLogLine } from '../src/classifier/prediction-log';
-import { resolveChannel } from '../src/classifier/prediction.service';
+import { predictionResponse, type PredictionResult } from '../src/classifier/prediction-response';
 import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
+import { readMessage, type MessageText } from '../src/engine';
 import { createRootLogger } from '../src/http/logging';
 import { REQUEST_ID_HEADER, requestIdFor } from '../src/http/request-id';
 
@@ -54,32 +56,25 @@ async function serve(): Promise<void> {
     (request) => {
       const started = performance.now();
       const { text, channel } = request.body;
-      const resolved = resolveChannel(text, channel);
-      const c = classifier.classify(text);
-      const spam = c.label === 1;
-      const p = Math.round(c.spamProbability * 1e6) / 1e6;
-      const prediction = spam ? 'spam' : 'not_spam';
-      log.info(
-        predictionLogLine({
-          requestId: request.id,
-          prediction,
-          spamProbability: p,
-          modelVersion: model.version,
-          channel: resolved,
-          startedAt: started,
-          text,
-          previewChars,
-        }),
-        'prediction',
-      );
-      return {
-        prediction,
-        spam_probability: p,
-        confidence: Math.round((spam ? c.spamProbability : 1 - c.spamProbability) * 1e6) / 1e6,
-        channel: resolved,
-        request_id: request.id,
-        model,
+      const answer = (message: MessageText): PredictionResult => {
+        const result = predictionResponse(classifier.classify(message.text), message.channel, request.id, model);
+        log.info(
+          predictionLogLine({
+            requestId: request.id,
+            prediction: result.prediction,
+            spamProbability: result.spam_probability,
+            modelVersion: model.version,
+            channel: result.channel,
+            startedAt: started,
+            text,
+            previewChars,
+          }),
+          'prediction',
+        );
+        return result;
       };
+      const message = readMessage(text, channel);
+      return message instanceof Promise ? message.then(answer) : answer(message);
     },
   );
   await app.listen({ port: Number(process.env.PORT ?? 3001), host: process.env.HOST ?? '127.0.0.1' });

@@ -3,16 +3,7 @@
  * (best-model) vectorizer fitted on the training rows. The official benchmark is `npm run bench:classify`.
  *   npm run build && node dist/bench/vectorizer.micro.js
  */
-import { fitTfidfVectorizer } from '../src/engine/features/tfidf-vectorizer';
-import { DEFAULT_VECTORIZER_CONFIG } from '../src/engine/features/vectorizer-config';
-import {
-  createArtifact,
-  parseArtifact,
-  pipelineFromArtifact,
-  serializeArtifact,
-} from '../src/engine/artifact';
-import { fitModel } from '../src/engine/models';
-import type { SparseVector } from '../src/engine/types';
+import { fitTfidfVectorizer, DEFAULT_VECTORIZER_CONFIG, createArtifact, parseArtifact, pipelineFromArtifact, serializeArtifact, fitModel, type SparseVector } from '../src/engine';
 import type { LabelledText } from '../src/training/datasets/labelled-text';
 import { loadEmailCorpus, loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';

@@ -4,8 +4,8 @@ import {
   parseArtifact,
   pipelineFromArtifact,
   type ModelArtifact,
-} from '../engine/artifact';
-import type { SpamClassifier } from '../engine/types';
+} from '../engine';
+import type { SpamClassifier } from '../engine';
 import {
   ArtifactCodec,
   DefaultModelTrainer,

@@ -1,4 +1,4 @@
-import type { Algorithm, SpamClassifier } from '../engine/types';
+import type { Algorithm, SpamClassifier } from '../engine';
 
 /**
  * What the service reads from a model artifact: the fields of the engine's `ModelArtifact` it shows and logs.

@@ -1,9 +1,9 @@
-import { createArtifact, serializeArtifact } from '../engine/artifact';
+import { createArtifact, serializeArtifact } from '../engine';
 import { fitTinyPipeline } from '../engine/tiny-corpus.fixture';
 import { EngineArtifactCodec } from './engine-adapters';
 import { ArtifactCodec, inspectWith, type ClassifierBuildOptions, type ServedArtifact } from './model-artifact.port';
 import { ModelHolder } from './model-holder.service';
-import type { SpamClassifier } from '../engine/types';
+import type { SpamClassifier } from '../engine';
 
 function artifactBytes(algorithm: 'logistic_regression' | 'naive_bayes'): string {
   const pipeline = fitTinyPipeline(algorithm);

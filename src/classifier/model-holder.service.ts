@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { SpamClassifier } from '../engine/types';
+import type { SpamClassifier } from '../engine';
 import { ArtifactCodec, loadWith, type ServedArtifact } from './model-artifact.port';
 
 export interface ActiveModel {

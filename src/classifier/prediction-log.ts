@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Channel } from '../engine';
 
 /** What one prediction log line is built from. */
 export interface PredictionLogInput {
@@ -6,7 +7,7 @@ export interface PredictionLogInput {
   readonly prediction: 'spam' | 'not_spam';
   readonly spamProbability: number;
   readonly modelVersion: string;
-  readonly channel: string;
+  readonly channel: Channel;
   readonly startedAt: number;
   readonly text: string;
   /** LOG_TEXT_PREVIEW_CHARS: 0 = the text never appears in logs. */

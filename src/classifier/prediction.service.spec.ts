@@ -1,19 +1,9 @@
 import type { Logger } from 'pino';
 import type { HttpConfig } from '../http/http.config';
 import type { ClassifierConfig } from './config/classifier.config';
-import type { SpamClassifier } from '../engine/types';
+import type { SpamClassifier } from '../engine';
 import type { ActiveModel, ModelHolder } from './model-holder.service';
-import { PredictionService, resolveChannel } from './prediction.service';
-
-describe(resolveChannel.name, () => {
-  it('should keep an explicit channel and guess e-mail from header lines', () => {
-    expect(resolveChannel('hello', 'email')).toBe('email');
-    expect(resolveChannel('Subject: hi\nFrom: a@b.c\n\nbody', 'sms')).toBe('sms');
-    expect(resolveChannel('Subject: hi\nFrom: a@b.c\n\nbody', 'auto')).toBe('email');
-    expect(resolveChannel('Note: call me at 5', undefined)).toBe('sms');
-    expect(resolveChannel('WINNER!! claim now', undefined)).toBe('sms');
-  });
-});
+import { PredictionService } from './prediction.service';
 
 describe(PredictionService.name, () => {
   const seen: string[] = [];
@@ -69,6 +59,27 @@ describe(PredictionService.name, () => {
     expect(seen[0]).toContain('Claim your prize');
     expect(seen[0]).not.toContain('<b>');
     expect(logged).toEqual([expect.objectContaining({ text_length: RAW.length })]);
+  });
+
+  it('should keep an explicit channel and detect an email on auto from its header block', () => {
+    expect(service.predict('hello', 'email', 'c1')).toMatchObject({ channel: 'email' });
+    expect(service.predict('Note: call me at 5', undefined, 'c2')).toMatchObject({ channel: 'sms' });
+    expect(service.predict('WINNER!! claim now', undefined, 'c3')).toMatchObject({ channel: 'sms' });
+    expect(seen).toEqual(['hello', 'Note: call me at 5', 'WINNER!! claim now']);
+  });
+
+  it('should report a text as an email exactly when the model reads it as one', async () => {
+    const plain = await service.predict('Subject: hi\nwin a prize', 'auto', 'c4');
+    expect(plain).toMatchObject({ channel: 'sms', prediction: 'spam' });
+    expect(seen).toEqual(['Subject: hi\nwin a prize']);
+    const raw = await service.predict('Subject: hi\nFrom: a@b.c\n\nwin a prize', 'auto', 'c5');
+    expect(raw).toMatchObject({ channel: 'email', prediction: 'spam' });
+    expect(seen[1]).toContain('hi\nwin a prize');
+    expect(seen[1]).not.toContain('Subject: hi');
+    expect(logged).toEqual([
+      expect.objectContaining({ channel: 'sms' }),
+      expect.objectContaining({ channel: 'email' }),
+    ]);
   });
 
   it('should keep a raw email as it is on the sms channel', () => {

@@ -1,5 +1,6 @@
 /**
- * The classification engine: text → TF-IDF features → model → calibrated spam probability, plus the model artifact.
+ * The classification engine: text → TF-IDF features → model → calibrated spam probability, plus the model artifact
+ * and what a submitted message is (its channel, and for a raw email the text the model reads).
  * Plain TypeScript with no framework import, shared by the service, the training CLI and the benchmarks.
  */
 export * from './types';
@@ -7,6 +8,8 @@ export * from './text';
 export * from './features';
 export * from './models';
 export * from './artifact';
+export * from './message';
+export { isRecord } from './is-record';
 export {
   DEFAULT_MAX_CHARS,
   DEFAULT_TOP_FEATURES,

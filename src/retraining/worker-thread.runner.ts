@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { moduleExtension, typescriptBootstrap } from '../engine/runtime/typescript-entry';
+import { moduleExtension, typescriptBootstrap } from '../engine/runtime';
 import type { RetrainTask, RetrainTaskResult } from './retrain-task.types';
 import { TrainingRunError, TrainingRunner, type RunHooks, type RunnerOutcome } from './training-runner';
 import type { TrainingWorkerData, WorkerMessage } from './training-worker';

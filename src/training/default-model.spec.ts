@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readArtifactFile } from '../engine/artifact';
+import { readArtifactFile } from '../engine';
 import { tinyRows } from '../../test/fixtures/training/tiny-corpus';
 import { DEFAULT_MODEL, trainDefaultModel } from './default-model';
 

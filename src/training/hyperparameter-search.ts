@@ -1,7 +1,4 @@
-import { fitTfidfVectorizer } from '../engine/features/tfidf-vectorizer';
-import { fitModel } from '../engine/models';
-import { fitSigmoidCalibration, calibratedProbability } from '../engine/models/calibration';
-import type { Algorithm, ModelParams, SparseMatrix, VectorizerConfig } from '../engine/types';
+import { fitTfidfVectorizer, fitModel, fitSigmoidCalibration, calibratedProbability, type Algorithm, type ModelParams, type SparseMatrix, type VectorizerConfig } from '../engine';
 import { evaluate, type EvaluationMetrics } from './evaluation/metrics';
 import { stratifiedKFold } from './evaluation/stratified-split';
 

@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readArtifactFile, serializeArtifact } from '../engine/artifact';
-import { SEED_VECTORIZER_CONFIG } from '../engine/features';
+import { readArtifactFile, serializeArtifact, SEED_VECTORIZER_CONFIG } from '../engine';
 import { tinyRows } from '../../test/fixtures/training/tiny-corpus';
 import type { LabelledText } from './datasets/labelled-text';
 import { SEARCH_VECTORIZERS, type SearchCandidate } from './hyperparameter-search';

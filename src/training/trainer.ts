@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createArtifact, type ModelArtifact, writeArtifactFile } from '../engine/artifact';
-import { DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer } from '../engine/features';
-import { fitModel } from '../engine/models';
-import { DEFAULT_MAX_CHARS, SpamPipeline } from '../engine/pipeline';
-import type { Algorithm, ModelParams, VectorizerConfig } from '../engine/types';
+import { createArtifact, type ModelArtifact, MODEL_FILE, writeArtifactFile, DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer, fitModel, DEFAULT_MAX_CHARS, SpamPipeline, type Algorithm, type ModelParams, type VectorizerConfig } from '../engine';
 import { countSpam, type LabelledText } from './datasets/labelled-text';
 import { confusionMatrixSvg, precisionRecallSvg, rocCurveSvg, svgToPng } from './evaluation/charts';
 import {
@@ -99,7 +95,6 @@ export interface TrainingResult {
   readonly timings: Readonly<Record<string, number>>;
 }
 
-export const ARTIFACT_FILE = 'model.json';
 export const REPORT_DIR = 'report';
 export const DEFAULT_SEED = 42;
 export const DEFAULT_SEARCH_BUDGET_MS = 45_000;
@@ -228,7 +223,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     },
     createdAt: request.createdAt,
   });
-  const artifactPath = join(request.outDir, ARTIFACT_FILE);
+  const artifactPath = join(request.outDir, MODEL_FILE);
   await writeArtifactFile(artifactPath, artifact);
   const params = trackingParams(chosen, request, seed, maxChars, spam, evaluationSets, vectorizer.nFeatures);
   if (request.algorithm === 'best') params.search_skipped_candidates = skippedCandidates;

@@ -1,5 +1,7 @@
+import type { Channel } from '../engine';
+
 /** Example messages on the page (real-looking SMS and an e-mail), each one click away without JavaScript. */
-export const EXAMPLE_MESSAGES: ReadonlyArray<{ id: string; label: string; channel: 'sms' | 'email'; text: string }> = [
+export const EXAMPLE_MESSAGES: ReadonlyArray<{ id: string; label: string; channel: Channel; text: string }> = [
   {
     id: 'prize',
     label: 'Prize SMS',

@@ -1,4 +1,4 @@
-import type { Explanation } from '../engine/types';
+import type { Explanation } from '../engine';
 
 // Deep import: require('natural') prints to stdout, reads ./.env and takes ~550 ms.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,5 +1,5 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
-import { CHANNELS, type Channel } from '../classifier/dto/prediction.dto';
+import { CHANNEL_CHOICES, type ChannelChoice } from '../engine';
 
 /** The page's form (application/x-www-form-urlencoded): a message, or the id of an example. */
 export class WebClassifyDto {
@@ -9,8 +9,8 @@ export class WebClassifyDto {
   text: string;
 
   @IsOptional()
-  @IsIn(CHANNELS, { message: 'Channel must be one of sms, email, auto.' })
-  channel?: Channel;
+  @IsIn(CHANNEL_CHOICES, { message: 'Channel must be one of sms, email, auto.' })
+  channel?: ChannelChoice;
 
   @IsOptional()
   @IsString()

@@ -10,14 +10,13 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { CHANNEL_CHOICES, CHANNELS, type Channel, type ChannelChoice } from '../../engine';
 
-export const CHANNELS = ['sms', 'email', 'auto'] as const;
-export type Channel = (typeof CHANNELS)[number];
 
 /** Request body of `POST /api/v1/predictions`. */
 export interface PredictionRequest {
   text: string;
-  channel?: Channel;
+  channel?: ChannelChoice;
 }
 
 export class PredictionRequestDto implements PredictionRequest {
@@ -32,13 +31,13 @@ export class PredictionRequestDto implements PredictionRequest {
   text: string;
 
   @ApiPropertyOptional({
-    enum: CHANNELS,
+    enum: CHANNEL_CHOICES,
     default: 'auto',
     description: 'Where the message comes from; "auto" guesses from its shape.',
   })
   @IsOptional()
-  @IsIn(CHANNELS)
-  channel?: Channel;
+  @IsIn(CHANNEL_CHOICES)
+  channel?: ChannelChoice;
 }
 
 /** JSON schema of the same body, for Fastify's validator on the hot route (kept in step with the DTO by a test). */
@@ -48,7 +47,7 @@ export const predictionRequestSchema = {
   additionalProperties: false,
   properties: {
     text: { type: 'string', minLength: 1 },
-    channel: { type: 'string', enum: [...CHANNELS] },
+    channel: { type: 'string', enum: [...CHANNEL_CHOICES] },
   },
 } as const;
 
@@ -92,8 +91,8 @@ export class PredictionResponseDto {
   @ApiProperty({ example: 0.987, minimum: 0.5, maximum: 1, description: 'Probability of the predicted label.' })
   confidence: number;
 
-  @ApiProperty({ enum: ['sms', 'email'], example: 'sms', description: 'The channel used (resolved when "auto").' })
-  channel: 'sms' | 'email';
+  @ApiProperty({ enum: CHANNELS, example: 'sms', description: 'The channel used (resolved when "auto").' })
+  channel: Channel;
 
   @ApiProperty({ example: '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73' })
   request_id: string;
@@ -142,14 +141,14 @@ export class BatchMessageDto {
   @IsNotEmpty()
   text: string;
 
-  @ApiPropertyOptional({ enum: CHANNELS, default: 'auto' })
+  @ApiPropertyOptional({ enum: CHANNEL_CHOICES, default: 'auto' })
   @IsOptional()
-  @IsIn(CHANNELS)
-  channel?: Channel;
+  @IsIn(CHANNEL_CHOICES)
+  channel?: ChannelChoice;
 }
 
 export interface BatchRequest {
-  messages: Array<{ id?: string; text: string; channel?: Channel }>;
+  messages: Array<{ id?: string; text: string; channel?: ChannelChoice }>;
 }
 
 export class BatchRequestDto implements BatchRequest {
@@ -176,7 +175,7 @@ export const batchRequestSchema = {
         properties: {
           id: { type: 'string', maxLength: 200 },
           text: { type: 'string', minLength: 1 },
-          channel: { type: 'string', enum: [...CHANNELS] },
+          channel: { type: 'string', enum: [...CHANNEL_CHOICES] },
         },
       },
     },
@@ -196,8 +195,8 @@ export class BatchResultDto {
   @ApiProperty({ example: 0.988 })
   confidence: number;
 
-  @ApiProperty({ enum: ['sms', 'email'] })
-  channel: 'sms' | 'email';
+  @ApiProperty({ enum: CHANNELS })
+  channel: Channel;
 }
 
 export class BatchResponseDto {

@@ -14,6 +14,7 @@ import {
 } from '../types';
 import { ArtifactError } from './artifact-error';
 import { canonicalJson } from './canonical-json';
+import { isRecord } from '../is-record';
 
 export const ARTIFACT_FORMAT = 'spam-classifier-model';
 export const ARTIFACT_FORMAT_VERSION = 1;
@@ -234,9 +235,6 @@ function rebuildModel(state: unknown): TrainedModel {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function count(value: unknown, field: string): number {
   if (!Number.isInteger(value) || (value as number) < 0) {

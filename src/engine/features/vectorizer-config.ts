@@ -1,4 +1,5 @@
 import type { AnalyzerConfig, VectorizerConfig } from '../types';
+import { isRecord } from '../is-record';
 
 /**
  * The best configuration measured with scikit-learn on both splits (see ../shared/notes/baselines.md): character
@@ -44,9 +45,6 @@ export class VectorizerConfigError extends Error {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function checkBoolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean')

@@ -1,7 +1,6 @@
-import { looksLikeRawEmail, rawEmailText } from './message-text';
+import { looksLikeRawEmail, readMessage, type MessageText } from './message-text';
 
-const RAW = [
-  'From spammer@example.com  Mon Jan  1 00:00:00 2024',
+const HEADERS = [
   'From: "Prize Desk" <win@lottery.example>',
   'To: you@example.org',
   'Subject: You have WON',
@@ -10,10 +9,20 @@ const RAW = [
   '',
   '<html><body><p>Claim your <b>prize</b> now</p><a href="http://x.example">here</a></body></html>',
 ].join('\r\n');
+const MBOX = `From spammer@example.com  Mon Jan  1 00:00:00 2024\r\n${HEADERS}`;
 
-describe('looksLikeRawEmail', () => {
-  it('should recognise a raw message with an mbox line, CRLF endings and folded headers', () => {
-    expect(looksLikeRawEmail(RAW)).toBe(true);
+function expectExtracted(message: MessageText): void {
+  expect(message.channel).toBe('email');
+  expect(message.text).toContain('From: Prize Desk <win@lottery.example>');
+  expect(message.text).toContain('You have WON');
+  expect(message.text).toContain('Claim your prize now');
+  expect(message.text).not.toContain('<b>');
+  expect(message.text).not.toContain('To: you@example.org');
+}
+
+describe(looksLikeRawEmail.name, () => {
+  it('should recognise a raw message with CRLF endings and folded headers', () => {
+    expect(looksLikeRawEmail(HEADERS)).toBe(true);
     expect(looksLikeRawEmail('Subject: hi\nReceived: from a\n  by b\nFrom: c@d.e\n\nbody')).toBe(true);
   });
 
@@ -24,22 +33,41 @@ describe('looksLikeRawEmail', () => {
     expect(looksLikeRawEmail('Subject: hi\nnot a header line\nFrom: a@b.c\n\nbody')).toBe(false);
     expect(looksLikeRawEmail('')).toBe(false);
     expect(looksLikeRawEmail('\n\nSubject: x')).toBe(false);
+    expect(looksLikeRawEmail(MBOX)).toBe(false);
   });
 });
 
-describe('rawEmailText', () => {
+describe(readMessage.name, () => {
   it('should leave SMS and plain texts alone, synchronously', () => {
-    expect(rawEmailText(RAW, 'sms')).toBeUndefined();
-    expect(rawEmailText('WINNER!! claim your prize', 'email')).toBeUndefined();
-    expect(rawEmailText('WINNER!! claim your prize', 'auto')).toBeUndefined();
+    expect(readMessage(HEADERS, 'sms')).toEqual({ channel: 'sms', text: HEADERS });
+    expect(readMessage('WINNER!! claim your prize', 'email')).toEqual({
+      channel: 'email',
+      text: 'WINNER!! claim your prize',
+    });
+    expect(readMessage('WINNER!! claim your prize', 'auto')).toEqual({
+      channel: 'sms',
+      text: 'WINNER!! claim your prize',
+    });
+    expect(readMessage('Note: call me at 5', undefined)).toEqual({ channel: 'sms', text: 'Note: call me at 5' });
+  });
+
+  it('should report a text as an email exactly when the model reads it as one', async () => {
+    const text = 'Subject: hi\nwin a prize';
+    expect(readMessage(text, 'auto')).toEqual({ channel: 'sms', text });
+    expect(readMessage(text, undefined)).toEqual({ channel: 'sms', text });
+    const raw = await readMessage('Subject: hi\nFrom: a@b.c\n\nwin a prize', 'auto');
+    expect(raw.channel).toBe('email');
+    expect(raw.text).toContain('hi\nwin a prize');
+    expect(raw.text).not.toContain('Subject:');
   });
 
   it('should extract what the email models learn from: header lines, subject and the HTML as text', async () => {
-    const text = await rawEmailText(RAW, 'auto');
-    expect(text).toContain('From: Prize Desk <win@lottery.example>');
-    expect(text).toContain('You have WON');
-    expect(text).toContain('Claim your prize now');
-    expect(text).not.toContain('<b>');
-    expect(text).not.toContain('To: you@example.org');
+    expectExtracted(await readMessage(HEADERS, 'auto'));
+    expectExtracted(await readMessage(HEADERS, 'email'));
+  });
+
+  it('should read a message after an mbox From line on the email channel only', async () => {
+    expectExtracted(await readMessage(MBOX, 'email'));
+    expect(readMessage(MBOX, 'auto')).toEqual({ channel: 'sms', text: MBOX });
   });
 });

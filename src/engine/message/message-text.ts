@@ -1,13 +1,12 @@
+import type { Channel, ChannelChoice } from './channel';
 import { emailToText } from './email-text';
-
-export type MessageChannel = 'sms' | 'email' | 'auto';
 
 /** A header field line: `Name: value` (RFC 5322 field names are printable ASCII without colon or space). */
 const HEADER_FIELD = /^[!-9;-~]+:/;
 /** A folded continuation of the previous header line. */
 const CONTINUATION = /^[ \t]/;
 /** The mbox separator some stores keep before the headers (`From sender@example.com Mon Jan  1 …`). */
-const MBOX_FROM = /^From \S/;
+const MBOX_FROM_LINE = /^From \S[^\n]*\n/;
 /** Headers that mark a mail message rather than, say, a chat line that starts with "Note: …". */
 const MESSAGE_HEADER =
   /^(from|to|cc|subject|date|received|return-path|message-id|mime-version|content-type|delivered-to|reply-to|sender):/i;
@@ -23,8 +22,7 @@ export function looksLikeRawEmail(text: string): boolean {
   const end = head.search(/\r?\n\r?\n/);
   if (end <= 0) return false;
   const lines = head.slice(0, end).split(/\r?\n/);
-  if (MBOX_FROM.test(lines[0])) lines.shift();
-  if (lines.length === 0 || !HEADER_FIELD.test(lines[0])) return false;
+  if (!HEADER_FIELD.test(lines[0])) return false;
   let known = 0;
   for (const line of lines) {
     if (CONTINUATION.test(line)) continue;
@@ -34,14 +32,30 @@ export function looksLikeRawEmail(text: string): boolean {
   return known >= 2;
 }
 
+/** A submitted message as the service handles it: the channel it is reported on and the text the model reads. */
+export interface MessageText {
+  readonly channel: Channel;
+  readonly text: string;
+}
+
 /**
- * The text a model classifies for a submitted message. Email models learn from what `emailToText` extracts from a
- * raw message (sender, content type and mailer lines, subject, the text parts and the HTML as text), so a raw
- * message sent on the `email` or `auto` channel is converted the same way before it is classified; anything else
- * (an SMS, a pasted email body) is classified as it is. Returns undefined when nothing needs converting, so the
- * common case stays synchronous. A message that fails to parse is classified as it is.
+ * The one answer to "is this an email?": the channel reported for a message and the text its model classifies.
+ * Email models learn from what `emailToText` extracts from a raw message (sender, content type and mailer lines,
+ * subject, the text parts and the HTML as text), so a raw message (`looksLikeRawEmail`) is converted the same way;
+ * anything else (an SMS, a pasted email body) is classified as it is. On `auto` a raw message is an email and
+ * everything else an SMS; an explicit channel is kept. A message that fails to parse is classified as it is.
+ *
+ * Only on the `email` channel may a raw message start with an mbox `From ` line (every SpamAssassin file does);
+ * on `auto` such a text is not detected as an email yet.
+ *
+ * Returns a promise only when a raw message has to be parsed, so the common case stays synchronous.
  */
-export function rawEmailText(text: string, channel: MessageChannel | undefined): Promise<string> | undefined {
-  if (channel === 'sms' || !looksLikeRawEmail(text)) return undefined;
-  return emailToText(text).catch(() => text);
+export function readMessage(submitted: string, choice: ChannelChoice | undefined): MessageText | Promise<MessageText> {
+  if (choice === 'sms') return { channel: 'sms', text: submitted };
+  const head = choice === 'email' ? submitted.replace(MBOX_FROM_LINE, '') : submitted;
+  if (!looksLikeRawEmail(head)) return { channel: choice === 'email' ? 'email' : 'sms', text: submitted };
+  return emailToText(submitted).then(
+    (text): MessageText => ({ channel: 'email', text }),
+    (): MessageText => ({ channel: 'email', text: submitted }),
+  );
 }

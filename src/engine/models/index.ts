@@ -11,4 +11,5 @@ export { modelFromState } from './model-state';
 export { DEFAULT_MODEL_PARAMS, resolveModelParams } from './model-params';
 export { LinearModel, type LinearModelState } from './linear-model';
 export { RandomForestModel, type ForestModelState } from './random-forest';
-export type { SigmoidCalibration } from './calibration';
+export { calibratedProbability, fitSigmoidCalibration, type SigmoidCalibration } from './calibration';
+export { deriveSeed, randomInt, type RandomSource, seededRandom, shuffleInPlace } from './seeded-random';

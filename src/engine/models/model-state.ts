@@ -3,6 +3,7 @@ import type { SigmoidCalibration } from './calibration';
 import { LinearModel } from './linear-model';
 import { resolveModelParams } from './model-params';
 import { RandomForestModel } from './random-forest';
+import { isRecord } from '../is-record';
 
 const WHERE = 'model state';
 
@@ -17,9 +18,6 @@ function summary(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function finiteNumber(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a finite number', value);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { Channel } from '../../engine';
 import { stratifiedSplit } from '../evaluation/stratified-split';
 import { DatasetError } from './dataset-error';
 import { countSpam, type LabelledText } from './labelled-text';
@@ -55,7 +56,8 @@ export async function loadFileCorpus(path: string, seed = SPLIT_SEED): Promise<C
   return withSeededSplit(basename(path), await loadLabelledFile(path), seed);
 }
 
-export type DataChoice = 'sms' | 'email' | 'all';
+/** A built-in corpus per channel, or both. */
+export type DataChoice = Channel | 'all';
 
 /** `sms`, `email`, `all` (both, each evaluated on its own test rows) or the path of a labelled file. */
 export async function loadCorpora(data: string, dataDir: string, seed = SPLIT_SEED): Promise<Corpus[]> {

@@ -1,4 +1,4 @@
-import type { Label } from '../../engine/types';
+import type { Label } from '../../engine';
 
 /** One labelled message as every loader returns it. */
 export interface LabelledText {

@@ -1,4 +1,4 @@
-import type { Label } from '../../engine/types';
+import type { Label } from '../../engine';
 
 const SPAM_LABELS = new Set(['spam', '1']);
 const HAM_LABELS = new Set(['ham', 'not_spam', '0']);

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveDataDir } from './data-dir';
-import { emailToText } from '../../engine/message/email-text';
+import { emailToText } from '../../engine';
 import { countSpam } from './labelled-text';
 import { listCorpusFiles, loadSpamAssassin, packageCorpusDir } from './spam-assassin';
 import { applySplit, loadSplit } from './split-file';

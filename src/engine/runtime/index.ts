@@ -1,0 +1,1 @@
+export { moduleExtension, RUNNING_FROM_SOURCES, typescriptBootstrap } from './typescript-entry';
