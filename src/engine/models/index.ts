@@ -12,4 +12,4 @@ export { DEFAULT_MODEL_PARAMS, resolveModelParams } from './model-params';
 export { LinearModel, type LinearModelState } from './linear-model';
 export { RandomForestModel, type ForestModelState } from './random-forest';
 export { calibratedProbability, fitSigmoidCalibration, type SigmoidCalibration } from './calibration';
-export { deriveSeed, randomInt, type RandomSource, seededRandom, shuffleInPlace } from './seeded-random';
+export { deriveSeed, randomInt, type RandomSource, seededRandom, shuffled, shuffleInPlace } from './seeded-random';

@@ -33,3 +33,15 @@ export function shuffleInPlace(items: Int32Array, random: RandomSource, length =
     items[j] = t;
   }
 }
+
+/** A shuffled copy (Fisher–Yates from the end), for data splits. */
+export function shuffled<T>(items: readonly T[], random: RandomSource): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(random, i + 1);
+    const swap = out[i];
+    out[i] = out[j];
+    out[j] = swap;
+  }
+  return out;
+}

@@ -1,4 +1,3 @@
 export * from './charts';
 export * from './metrics';
-export * from './random';
 export * from './stratified-split';

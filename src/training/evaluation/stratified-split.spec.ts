@@ -1,4 +1,3 @@
-import { seededRandom, shuffled } from './random';
 import { stratifiedKFold, stratifiedSplit } from './stratified-split';
 
 const labels = Array.from({ length: 103 }, (_, i) => (i % 5 === 0 ? 1 : 0));
@@ -42,16 +41,5 @@ describe(stratifiedKFold.name, () => {
   it('should refuse k < 2 and classes smaller than k', () => {
     expect(() => stratifiedKFold(labels, 1, 1)).toThrow('k must be an integer ≥ 2');
     expect(() => stratifiedKFold([1, 0, 0, 0], 2, 1)).toThrow('a class has 1 rows, fewer than k = 2 folds');
-  });
-});
-
-describe(seededRandom.name, () => {
-  it('should repeat its sequence for a seed and stay in [0, 1)', () => {
-    const a = seededRandom(42);
-    const b = seededRandom(42);
-    const values = Array.from({ length: 1000 }, () => a());
-    expect(values).toEqual(Array.from({ length: 1000 }, () => b()));
-    expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
-    expect(shuffled([1, 2, 3, 4, 5], seededRandom(3)).sort()).toEqual([1, 2, 3, 4, 5]);
   });
 });
