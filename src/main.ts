@@ -11,15 +11,13 @@ import { InvalidEnvironmentError, validateEnvironment } from './app/environment'
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from './http/logging';
 import { ReadinessRegistry } from './health/readiness.registry';
-import { loadSecretsBeforeBootstrap, processSecrets } from './vault/load-secrets';
-import { type EmbeddedDatabase, startEmbeddedDatabaseIfNeeded } from './feedback/embedded-database';
+import { loadSecretsBeforeBootstrap } from './vault/load-secrets';
 
 /**
  * Starts the service: validates the environment (one message listing every bad key), then either one server or,
  * with WEB_CONCURRENCY > 1, that many node:cluster workers sharing the port. SIGTERM: readiness turns false,
  * the process waits SHUTDOWN_DRAIN_MS (Kubernetes' preStop window), then stops accepting and lets requests in
- * flight finish before it exits. Without DATABASE_URL the single process (or the cluster primary) first starts the
- * embedded feedback database as its own process and stops it after the application(s) closed.
+ * flight finish before it exits. Without DATABASE_URL every worker opens the same SQLite feedback file itself.
  */
 async function main(): Promise<void> {
   try {
@@ -34,9 +32,7 @@ async function main(): Promise<void> {
   const http = httpConfigFrom(process.env);
   if (http.webConcurrency > 1 && cluster.isPrimary) {
     await ensureModelArtifact(classifierConfigFrom(process.env), new EngineDefaultModelTrainer());
-    // Vault is read by the workers only: here DATABASE_URL counts when it is in the environment.
-    const embedded = await startEmbeddedDatabaseIfNeeded(process.env, Boolean(process.env.DATABASE_URL));
-    return runPrimary(http.webConcurrency, embedded);
+    return runPrimary(http.webConcurrency);
   }
   try {
     // Vault (or Vault Agent files) fill SecretsService before any module is built.
@@ -45,21 +41,17 @@ async function main(): Promise<void> {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(78);
   }
-  // A cluster worker finds the primary's embedded database in EMBEDDED_FEEDBACK_DB_URL and starts none.
-  const embedded = await startEmbeddedDatabaseIfNeeded(process.env, Boolean(processSecrets().get('DATABASE_URL')));
   const app = await createApp(productionAppOptions());
   await app.listen({ port: http.port, host: http.host });
-  handleSignals(app, http.shutdownDrainMs, embedded);
+  handleSignals(app, http.shutdownDrainMs);
 }
 
-function runPrimary(workers: number, embedded: EmbeddedDatabase | undefined): void {
+function runPrimary(workers: number): void {
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
-      }
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
     process.stderr.write(
@@ -76,7 +68,7 @@ function runPrimary(workers: number, embedded: EmbeddedDatabase | undefined): vo
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-function handleSignals(app: NestFastifyApplication, drainMs: number, embedded: EmbeddedDatabase | undefined): void {
+function handleSignals(app: NestFastifyApplication, drainMs: number): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -87,7 +79,6 @@ function handleSignals(app: NestFastifyApplication, drainMs: number, embedded: E
     if (signal === 'SIGTERM' && drainMs > 0) await sleep(drainMs);
     await app.close();
     log.info('closed: requests in flight finished');
-    await embedded?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', (s) => void stop(s));

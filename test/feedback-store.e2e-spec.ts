@@ -1,16 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
 import { FeedbackStore } from '../src/feedback/feedback.store';
 import { feedbackContentHash } from '../src/feedback/feedback-text';
-import { FEEDBACK_MIGRATIONS } from '../src/feedback/feedback-migrations';
-import { PgliteFeedbackStore } from '../src/feedback/pglite-feedback.store';
+import { POSTGRES_FEEDBACK_MIGRATIONS, SQLITE_FEEDBACK_MIGRATIONS } from '../src/feedback/feedback-migrations';
 import { PostgresFeedbackStore } from '../src/feedback/postgres-feedback.store';
+import { SqliteFeedbackStore } from '../src/feedback/sqlite-feedback.store';
 import { SecretsService } from '../src/config/secrets.service';
 import { startPostgresServer, type PostgresServer } from './support/postgres-server';
 
+/** The repository contract both feedback store adapters keep, run on each against a real database. */
 interface Harness {
+  /** The versions of this dialect's migration list. */
+  readonly latest: readonly number[];
   /** A fresh, empty, open store. */
   create(): Promise<FeedbackStore>;
   /** Versions listed in schema_migrations of the store's database. */
@@ -18,21 +22,29 @@ interface Harness {
   dispose(): Promise<void>;
 }
 
-async function pgliteHarness(): Promise<Harness> {
-  const root = await mkdtemp(join(tmpdir(), 'feedback-pglite-'));
-  const stores: FeedbackStore[] = [];
+async function sqliteHarness(): Promise<Harness> {
+  const root = await mkdtemp(join(tmpdir(), 'feedback-sqlite-'));
+  const stores: SqliteFeedbackStore[] = [];
   let n = 0;
   return {
+    latest: SQLITE_FEEDBACK_MIGRATIONS.map((m) => m.version),
     async create() {
-      const store = new PgliteFeedbackStore(join(root, `db-${n++}`));
+      const store = new SqliteFeedbackStore(join(root, `db-${n++}`, 'feedback.sqlite'));
       await store.open();
       stores.push(store);
       return store;
     },
     async migrations(store) {
-      const db = (store as unknown as { database(): { query<T>(sql: string): Promise<T[]> } }).database();
-      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      return rows.map((r) => r.version);
+      // A second connection to the same file, as another worker process would open it.
+      const db = new DatabaseSync((store as SqliteFeedbackStore).path, { readOnly: true });
+      try {
+        const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as {
+          version: number;
+        }[];
+        return rows.map((r) => r.version);
+      } finally {
+        db.close();
+      }
     },
     async dispose() {
       await Promise.all(stores.map((s) => s.close()));
@@ -46,6 +58,7 @@ async function postgresHarness(): Promise<Harness> {
   const stores: { store: FeedbackStore; url: string }[] = [];
   let n = 0;
   return {
+    latest: POSTGRES_FEEDBACK_MIGRATIONS.map((m) => m.version),
     async create() {
       const url = await server.createDatabase(`feedback_${n++}`);
       const store = new PostgresFeedbackStore(new SecretsService({ DATABASE_URL: url }));
@@ -74,7 +87,7 @@ async function postgresHarness(): Promise<Harness> {
 }
 
 describe.each([
-  ['PgliteFeedbackStore', pgliteHarness],
+  ['SqliteFeedbackStore', sqliteHarness],
   ['PostgresFeedbackStore', postgresHarness],
 ])('%s', (_name, makeHarness) => {
   let harness: Harness;
@@ -90,7 +103,8 @@ describe.each([
   }, 60_000);
 
   it('should migrate from empty to the latest version and make a re-run a no-op', async () => {
-    const latest = FEEDBACK_MIGRATIONS.map((m) => m.version);
+    const latest = harness.latest;
+    expect(latest).toEqual([1, 2]);
     expect(await harness.migrations(store)).toEqual(latest);
     await store.open(); // same instance: no-op
     const again = await harness.create();

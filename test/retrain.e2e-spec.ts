@@ -11,7 +11,7 @@ import { loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';
 import type { LabelledText } from '../src/training/datasets/labelled-text';
 import { FeedbackStore } from '../src/feedback/feedback.store';
-import { PgliteFeedbackStore } from '../src/feedback/pglite-feedback.store';
+import { SqliteFeedbackStore } from '../src/feedback/sqlite-feedback.store';
 import { feedbackContentHash } from '../src/feedback/feedback-text';
 import { RetrainingService, splitFeedback } from '../src/retraining/retraining.service';
 import { createTrainingTestApp, type TrainingTestApp } from './support/training-test-app';
@@ -275,12 +275,12 @@ describe(`${RetrainingService.name} failures`, () => {
   it('should mark a run left running by a stopped replica as failed when this replica leads', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'interrupted-'));
     try {
-      const store = new PgliteFeedbackStore(join(dir, 'db'));
+      const store = new SqliteFeedbackStore(join(dir, 'feedback.sqlite'));
       await store.open();
       await store.createRun({ id: 'left-behind', trigger: 'cron', forced: false, mode: 'worker' });
       await store.updateRun('left-behind', { state: 'running', startedAt: new Date() });
       await store.close();
-      const harness = await createTrainingTestApp({ FEEDBACK_DB_DIR: join(dir, 'db') });
+      const harness = await createTrainingTestApp({ FEEDBACK_DB_PATH: join(dir, 'feedback.sqlite') });
       try {
         const run = await harness.app.inject({
           method: 'GET',

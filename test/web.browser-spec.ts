@@ -8,7 +8,8 @@ import { MlflowModule } from '../src/mlflow/mlflow.module';
 import { promoteIfBetter } from '../src/mlflow/promotion';
 import { logTrainingRun } from '../src/mlflow/run-logger';
 import { FeedbackService } from '../src/feedback/feedback.service';
-import { TrainingModule } from '../src/training/training.module';
+import { FeedbackModule } from '../src/feedback/feedback.module';
+import { RetrainingModule } from '../src/retraining/retraining.module';
 import { trainSmallRealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 import { figures, trainingInput } from './mlflow-fixtures';
@@ -31,9 +32,9 @@ describe('web page in Chromium', () => {
     const mlflow = MlflowModule.forRoot();
     t = await startTestApp({
       codec: new EngineArtifactCodec(),
-      platformModules: [mlflow, TrainingModule.forRoot({ mlflowModule: mlflow })],
+      platformModules: [mlflow, FeedbackModule, RetrainingModule.forRoot({ mlflowModule: mlflow })],
       env: {
-        FEEDBACK_DB_DIR: join(platformDir, 'feedback-db'),
+        FEEDBACK_DB_PATH: join(platformDir, 'feedback.sqlite'),
         TRAINING_OUT_DIR: join(platformDir, 'retrain'),
         MLFLOW_LOCAL_REGISTRY_DIR: join(platformDir, 'registry'),
         MLFLOW_CHAMPION_CACHE_DIR: join(platformDir, 'champion'),

@@ -7,7 +7,8 @@ import { promoteIfBetter } from '../src/mlflow/promotion';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { logTrainingRun } from '../src/mlflow/run-logger';
 import { FeedbackService } from '../src/feedback/feedback.service';
-import { TrainingModule } from '../src/training/training.module';
+import { FeedbackModule } from '../src/feedback/feedback.module';
+import { RetrainingModule } from '../src/retraining/retraining.module';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
@@ -46,9 +47,9 @@ describe('web page', () => {
     const mlflow = MlflowModule.forRoot();
     t = await startTestApp({
       codec: new KeywordArtifactCodec(),
-      platformModules: [mlflow, TrainingModule.forRoot({ mlflowModule: mlflow })],
+      platformModules: [mlflow, FeedbackModule, RetrainingModule.forRoot({ mlflowModule: mlflow })],
       env: {
-        FEEDBACK_DB_DIR: join(platformDir, 'feedback-db'),
+        FEEDBACK_DB_PATH: join(platformDir, 'feedback.sqlite'),
         FEEDBACK_MAX_TEXT_CHARS: '500',
         TRAINING_OUT_DIR: join(platformDir, 'retrain'),
         MLFLOW_LOCAL_REGISTRY_DIR: join(platformDir, 'registry'),

@@ -1,6 +1,7 @@
 import { ClassifierEnvironment } from '../classifier/config/classifier.config';
 import { MlflowEnvironment } from '../mlflow/config/mlflow.config';
-import { TrainingEnvironment } from '../training/config/training.config';
+import { FeedbackEnvironment } from '../feedback/config/feedback.config';
+import { RetrainingEnvironment } from '../retraining/config/retraining.config';
 import { VaultEnvironment } from '../vault/config/vault.config';
 import { HttpEnvironment } from '../http/http.config';
 import { environmentProblems, InvalidEnvironmentError } from '../config/read-environment';
@@ -18,7 +19,8 @@ export const ENVIRONMENT_CLASSES: EnvironmentClass[] = [
   ClassifierEnvironment,
   VaultEnvironment,
   MlflowEnvironment,
-  TrainingEnvironment,
+  FeedbackEnvironment,
+  RetrainingEnvironment,
 ];
 
 /**

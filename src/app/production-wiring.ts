@@ -1,6 +1,8 @@
 import type { AppOptions } from './app.module';
+import { ChampionFollowerModule } from '../classifier/champion-follower.module';
 import { MlflowModule } from '../mlflow/mlflow.module';
-import { TrainingModule } from '../training/training.module';
+import { FeedbackModule } from '../feedback/feedback.module';
+import { RetrainingModule } from '../retraining/retraining.module';
 import { VaultModule } from '../vault/vault.module';
 import { EngineArtifactCodec, EngineDefaultModelTrainer } from '../classifier/engine-adapters';
 
@@ -13,7 +15,11 @@ export function productionAppOptions(): AppOptions {
     codec: new EngineArtifactCodec(),
     trainer: new EngineDefaultModelTrainer(),
     secretsModule: VaultModule,
-    platformModules: [mlflow, TrainingModule.forRoot({ mlflowModule: mlflow })],
+    platformModules: [
+      ChampionFollowerModule.forRoot(),
+      FeedbackModule,
+      RetrainingModule.forRoot({ mlflowModule: mlflow }),
+    ],
   };
 }
 

@@ -14,6 +14,14 @@ describe(isFeedbackStoreUnavailable.name, () => {
     expect(isFeedbackStoreUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
   });
 
+  it('should recognise SQLite busy past the timeout (another process held the write lock), not other SQLite errors', () => {
+    const sqlite = (message: string, errcode: number) =>
+      Object.assign(new Error(message), { code: 'ERR_SQLITE_ERROR', errcode, errstr: message });
+    expect(isFeedbackStoreUnavailable(sqlite('database is locked', 5))).toBe(true);
+    expect(isFeedbackStoreUnavailable(sqlite('database is locked', 517))).toBe(true); // SQLITE_BUSY_SNAPSHOT
+    expect(isFeedbackStoreUnavailable(sqlite('UNIQUE constraint failed: feedback.content_hash', 2067))).toBe(false);
+  });
+
   it('should leave query errors and non-errors alone', () => {
     expect(isFeedbackStoreUnavailable(withCode('duplicate key value', '23505'))).toBe(false);
     expect(isFeedbackStoreUnavailable(new Error('syntax error at or near "SELEC"'))).toBe(false);

@@ -15,13 +15,16 @@ const UNREACHABLE_CODES = new Set([
   '08006', // connection_failure
 ]);
 const UNREACHABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|is not open/iu;
+/** SQLite's SQLITE_BUSY and SQLITE_LOCKED: another process held the file longer than the busy timeout. */
+const SQLITE_BUSY_CODES = new Set([5, 6]);
 
-/** True when the error says the feedback database cannot be reached (down, restarting, refusing connections). */
+/** True when the error says the feedback database cannot be reached (down, restarting, refusing connections, busy). */
 export function isFeedbackStoreUnavailable(error: unknown): boolean {
   // Duck-typed: socket errors may come from another realm (node's own Error under Jest's VM), failing instanceof.
   if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, errcode, message } = error as { code?: unknown; errcode?: unknown; message?: unknown };
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_BUSY_CODES.has(errcode & 0xff)) return true;
   return typeof message === 'string' && UNREACHABLE_MESSAGES.test(message);
 }
 

@@ -30,7 +30,8 @@ import { FeedbackService } from './feedback.service';
 })
 @ApiServiceUnavailableResponse({
   type: ErrorResponseDto,
-  description: 'The feedback store cannot be reached (e.g. the embedded database process is restarting); retry.',
+  description:
+    'The feedback store cannot be reached (PostgreSQL down, or the SQLite file busy past its timeout); retry.',
 })
 export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { FieldValidationError } from '../http/error-response';
-import { trainingConfig, type TrainingConfig } from '../training/config/training.config';
+import { feedbackConfig, type FeedbackConfig } from './config/feedback.config';
 import type {
   CreateFeedbackDto,
   FeedbackItemDto,
@@ -10,19 +10,18 @@ import type {
 } from './dto/feedback.dto';
 import { FeedbackStore } from './feedback.store';
 import { withFeedbackStore } from './feedback-store-errors';
-import { isUuid } from './sql-feedback.store';
-import type { FeedbackRecord } from './feedback.types';
+import { isUuid, type FeedbackRecord } from './feedback.types';
 
 /** Feedback in (relearn by content hash), listed and unlearned by admins; maps store records to the API's shape. */
 @Injectable()
 export class FeedbackService {
   constructor(
     private readonly store: FeedbackStore,
-    @Inject(trainingConfig.KEY) private readonly config: TrainingConfig,
+    @Inject(feedbackConfig.KEY) private readonly config: FeedbackConfig,
   ) {}
 
   async submit(dto: CreateFeedbackDto): Promise<FeedbackReceiptDto> {
-    const limit = this.config.feedbackMaxTextChars;
+    const limit = this.config.maxTextChars;
     if (dto.text.trim() === '') {
       throw new FieldValidationError('text must not be empty or only white space', [
         { field: 'text', message: 'must not be empty or only white space' },

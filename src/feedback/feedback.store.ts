@@ -11,8 +11,8 @@ import type {
 
 /**
  * Port of the feedback store (also holds the training-run history, so "new labels since the last run" is one query).
- * Adapters: `PgliteFeedbackStore` (embedded, default) and `PostgresFeedbackStore` (`DATABASE_URL`); both run the
- * same SQL and the same migrations.
+ * Adapters: `SqliteFeedbackStore` (one file, default) and `PostgresFeedbackStore` (`DATABASE_URL`): the same schema
+ * and versioned migrations in each dialect, held to one contract suite (`test/feedback-store.e2e-spec.ts`).
  */
 export abstract class FeedbackStore {
   /** Applies pending migrations; safe to call on every start. */

@@ -94,3 +94,10 @@ export type TrainingRunUpdate = Partial<
     | 'reason'
   >
 >;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+
+/** Feedback ids are UUIDs: anything else names no row (and never reaches a query). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,26 +1,24 @@
 import { SecretsService } from '../config/secrets.service';
-import { trainingConfigFrom } from '../training/config/training.config';
+import { feedbackConfigFrom } from '../feedback/config/feedback.config';
+import { retrainingConfigFrom } from './config/retraining.config';
 import { resolveDataDir } from '../training/datasets/data-dir';
 import type { FeedbackStore } from '../feedback/feedback.store';
 import { feedbackLabelToClass } from '../feedback/feedback.types';
-import { servingEmbeddedDatabase } from '../feedback/embedded-database-address';
 import { createFeedbackStore } from '../feedback/feedback-store.factory';
 import { runRetrainTask } from './retrain-task';
 import type { ProgressListener, RetrainTaskResult } from './retrain-task.types';
 import { splitFeedback } from './retraining.service';
 
 /**
- * The feedback store the service would use with this environment: PostgreSQL with DATABASE_URL; else the embedded
- * database a running service serves (its unix socket), so the CLI never opens a PGlite folder that is in use; else
- * PGlite in this process. `secrets`: where DATABASE_URL comes from when Vault supplies it (default: the environment).
+ * The feedback store the service would use with this environment: PostgreSQL with DATABASE_URL, else the SQLite
+ * file (which a running service may have open too). `secrets`: where DATABASE_URL comes from when Vault supplies it
+ * (default: the environment).
  */
 export async function openFeedbackStoreFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   secrets: SecretsService = new SecretsService(env),
 ): Promise<FeedbackStore> {
-  const config = trainingConfigFrom(env);
-  const embeddedDbUrl = config.embeddedDbUrl ?? (await servingEmbeddedDatabase(config.feedbackDbDir));
-  const { store } = createFeedbackStore({ feedbackDbDir: config.feedbackDbDir, embeddedDbUrl }, secrets);
+  const { store } = createFeedbackStore(feedbackConfigFrom(env), secrets);
   await store.open();
   return store;
 }
@@ -58,7 +56,7 @@ export interface DatabaseRetrainResult extends RetrainTaskResult {
  */
 export async function retrainFromDatabase(options: DatabaseRetrainOptions): Promise<DatabaseRetrainResult> {
   const env = options.env ?? process.env;
-  const config = trainingConfigFrom(env);
+  const config = retrainingConfigFrom(env);
   const store = options.store ?? (await openFeedbackStoreFromEnvironment(env));
   try {
     const snapshot = await store.snapshot(options.feedbackUntil);

@@ -13,7 +13,7 @@ import { CronJob } from 'cron';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { resolveDataDir } from '../training/datasets/data-dir';
-import { trainingConfig, type TrainingConfig } from '../training/config/training.config';
+import { retrainingConfig, type RetrainingConfig } from './config/retraining.config';
 import { FeedbackStore } from '../feedback/feedback.store';
 import { feedbackLabelToClass, type TrainingRunRecord } from '../feedback/feedback.types';
 import { Leadership } from './lease-leader-election';
@@ -47,7 +47,7 @@ export class RetrainingService implements OnApplicationBootstrap, BeforeApplicat
     private readonly leadership: Leadership,
     private readonly runner: TrainingRunner,
     private readonly publisher: ModelPublisher,
-    @Inject(trainingConfig.KEY) private readonly config: TrainingConfig,
+    @Inject(retrainingConfig.KEY) private readonly config: RetrainingConfig,
     @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
 

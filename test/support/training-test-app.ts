@@ -15,7 +15,8 @@ import { httpConfig } from '../../src/http/http.config';
 import { EngineArtifactCodec } from '../../src/app/production-wiring';
 import { AllExceptionsFilter } from '../../src/http/all-exceptions.filter';
 import { ROOT_LOGGER } from '../../src/http/logging';
-import { TrainingModule, type TrainingModuleOptions } from '../../src/training/training.module';
+import { FeedbackModule } from '../../src/feedback/feedback.module';
+import { RetrainingModule, type RetrainingModuleOptions } from '../../src/retraining/retraining.module';
 import { SecretsService } from '../../src/config/secrets.service';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -44,17 +45,17 @@ class TestSecretsModule {
 }
 
 /**
- * The TrainingModule in a Nest testing app on Fastify with what it needs around it (secrets, the classifier core
+ * The feedback and retraining modules in a Nest testing app on Fastify with what it needs around it (secrets, the classifier core
  * with the engine's codec, throttling, the one error shape); configuration through process.env as in production,
  * every folder in a temp dir removed on close.
  */
 export async function createTrainingTestApp(
   env: Record<string, string>,
-  options: TrainingModuleOptions & { secrets?: Record<string, string>; classifierRoutes?: boolean } = {},
+  options: RetrainingModuleOptions & { secrets?: Record<string, string>; classifierRoutes?: boolean } = {},
 ): Promise<TrainingTestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'training-app-'));
   const settings: Record<string, string> = {
-    FEEDBACK_DB_DIR: join(dir, 'feedback-db'),
+    FEEDBACK_DB_PATH: join(dir, 'feedback.sqlite'),
     TRAINING_OUT_DIR: join(dir, 'retrain'),
     MLFLOW_LOCAL_REGISTRY_DIR: join(dir, 'registry'),
     MLFLOW_CHAMPION_CACHE_DIR: join(dir, 'champion'),
@@ -79,7 +80,8 @@ export async function createTrainingTestApp(
         ThrottlerModule.forRoot({ throttlers: [{ name: 'api', ttl: 60_000, limit: 1_000_000 }] }),
         TestSecretsModule.with(secrets),
         ClassifierCoreModule.forRoot({ codec: new EngineArtifactCodec() }),
-        TrainingModule.forRoot(options),
+        FeedbackModule,
+        RetrainingModule.forRoot(options),
         ...(options.classifierRoutes ? [HealthModule, ClassifierModule] : []),
       ],
     }).compile();

@@ -182,7 +182,7 @@ describe(runDatabaseRetrain.name, () => {
     );
     expect(code).toBe(0);
     expect(cli.err()).toBe(
-      `note: no training run not-in-store in the feedback store (PGlite at ${join(dir, 'db')}); its row is not updated\n`,
+      `note: no training run not-in-store in the feedback store (SQLite at ${join(dir, 'db', 'feedback.sqlite')}); its row is not updated\n`,
     );
     const printed = JSON.parse(cli.out());
     expect(printed).toMatchObject({ runId: 'not-in-store', state: 'succeeded' });

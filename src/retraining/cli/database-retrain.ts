@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { InvalidEnvironmentError } from '../../config/read-environment';
-import { trainingConfigFrom, type TrainingConfig } from '../../training/config/training.config';
+import { feedbackConfigFrom, type FeedbackConfig } from '../../feedback/config/feedback.config';
+import { retrainingConfigFrom, type RetrainingConfig } from '../config/retraining.config';
 import { resolveDataDir } from '../../training/datasets/data-dir';
 import { DatasetError } from '../../training/datasets/dataset-error';
 import type { FeedbackStore } from '../../feedback/feedback.store';
@@ -86,8 +87,8 @@ export function runResultRecord(
 
 /**
  * `train --feedback-from-database`: what a training Job (TRAINING_MODE=job) runs. Reads the feedback labelled before
- * `--feedback-until` from the feedback store of this environment (PostgreSQL with DATABASE_URL, else PGlite at
- * FEEDBACK_DB_DIR), retrains like the leader's worker would (`retrainFromDatabase`), and with `--promote` logs,
+ * `--feedback-until` from the feedback store of this environment (PostgreSQL with DATABASE_URL, else the SQLite file
+ * at FEEDBACK_DB_PATH), retrains like the leader's worker would (`retrainFromDatabase`), and with `--promote` logs,
  * registers and gates the model through the scheduler's publisher. The leader learns the outcome from the exit code
  * (0 = the run succeeded, whatever the gate decided; anything else = failed); the run's figures go to the run table
  * row of `--run-id` when the leader created one, and as one JSON line on stdout.
@@ -98,7 +99,7 @@ export async function runDatabaseRetrain(
   io: CliIo,
   publish?: PublishRetrain,
 ): Promise<number> {
-  let config: TrainingConfig;
+  let config: RetrainingConfig & FeedbackConfig;
   try {
     for (const [key, flag] of NOT_FOR_RETRAIN) {
       if (given(key)) {
@@ -113,7 +114,7 @@ export async function runDatabaseRetrain(
       );
     }
     if (options.promote && !publish) throw new UsageError(`option '--promote' is not available in this build`);
-    config = trainingConfigFrom(io.env);
+    config = { ...retrainingConfigFrom(io.env), ...feedbackConfigFrom(io.env) };
   } catch (error) {
     const message = error instanceof InvalidEnvironmentError ? error.problems.join('; ') : firstLine(error as Error);
     io.stderr(`error: ${message}\n`);
@@ -145,7 +146,7 @@ export async function runDatabaseRetrain(
   try {
     run = await store.getRun(runId);
     if (options.runId && !run) {
-      const where = secrets.get('DATABASE_URL') ? 'PostgreSQL (DATABASE_URL)' : `PGlite at ${config.feedbackDbDir}`;
+      const where = secrets.get('DATABASE_URL') ? 'PostgreSQL (DATABASE_URL)' : `SQLite at ${config.dbPath}`;
       io.stderr(`note: no training run ${runId} in the feedback store (${where}); its row is not updated\n`);
     }
     const result = await retrainFromDatabase({

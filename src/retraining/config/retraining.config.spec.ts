@@ -1,11 +1,10 @@
 import { InvalidEnvironmentError } from '../../config/read-environment';
-import { TrainingEnvironment, trainingConfigFrom } from './training.config';
+import { RetrainingEnvironment, retrainingConfigFrom } from './retraining.config';
 
-describe(TrainingEnvironment.name, () => {
-  it('should default to a daily 03:00 retrain, PGlite under var/, worker mode and no election outside Kubernetes', () => {
-    const config = trainingConfigFrom({ POD_NAME: 'pod-1' });
+describe(RetrainingEnvironment.name, () => {
+  it('should default to a daily 03:00 retrain, worker mode and no election outside Kubernetes', () => {
+    const config = retrainingConfigFrom({ POD_NAME: 'pod-1' });
     expect(config.retrainCron).toBe('0 3 * * *');
-    expect(config.feedbackDbDir).toMatch(/var\/feedback-db$/u);
     expect(config.mode).toBe('worker');
     expect(config.retrainMinNewFeedback).toBe(50);
     expect(config.leaderElection).toMatchObject({
@@ -17,21 +16,21 @@ describe(TrainingEnvironment.name, () => {
   });
 
   it.each([[''], ['off'], ['disabled']])('should switch the schedule off with RETRAIN_CRON=%j', (value) => {
-    expect(trainingConfigFrom({ RETRAIN_CRON: value }).retrainCron).toBeUndefined();
+    expect(retrainingConfigFrom({ RETRAIN_CRON: value }).retrainCron).toBeUndefined();
   });
 
   it('should refuse a bad cron expression at start, naming the key and the problem', () => {
-    expect(() => trainingConfigFrom({ RETRAIN_CRON: '61 3 * * *' })).toThrow(InvalidEnvironmentError);
-    expect(() => trainingConfigFrom({ RETRAIN_CRON: '61 3 * * *' })).toThrow(
+    expect(() => retrainingConfigFrom({ RETRAIN_CRON: '61 3 * * *' })).toThrow(InvalidEnvironmentError);
+    expect(() => retrainingConfigFrom({ RETRAIN_CRON: '61 3 * * *' })).toThrow(
       /RETRAIN_CRON="61 3 \* \* \*": RETRAIN_CRON must be a cron expression .*out of range/u,
     );
-    expect(() => trainingConfigFrom({ RETRAIN_CRON: 'every day' })).toThrow(/RETRAIN_CRON=/u);
+    expect(() => retrainingConfigFrom({ RETRAIN_CRON: 'every day' })).toThrow(/RETRAIN_CRON=/u);
   });
 
   it('should list every bad key at once', () => {
     let error: InvalidEnvironmentError | undefined;
     try {
-      trainingConfigFrom({
+      retrainingConfigFrom({
         TRAINING_MODE: 'cluster',
         FEEDBACK_WEIGHT: '-1',
         TRAINING_JOB_CPU: 'lots',
@@ -50,16 +49,16 @@ describe(TrainingEnvironment.name, () => {
 
   it('should elect through a Lease inside Kubernetes unless LEADER_ELECTION=false', () => {
     const inCluster = { KUBERNETES_SERVICE_HOST: '10.0.0.1', POD_NAMESPACE: 'spam', POD_NAME: 'p' };
-    expect(trainingConfigFrom(inCluster).leaderElection).toMatchObject({ enabled: true, namespace: 'spam' });
-    expect(trainingConfigFrom({ ...inCluster, LEADER_ELECTION: 'false' }).leaderElection.enabled).toBe(false);
-    expect(trainingConfigFrom({ ...inCluster, TRAINING_NAMESPACE: 'jobs' }).job.namespace).toBe('jobs');
+    expect(retrainingConfigFrom(inCluster).leaderElection).toMatchObject({ enabled: true, namespace: 'spam' });
+    expect(retrainingConfigFrom({ ...inCluster, LEADER_ELECTION: 'false' }).leaderElection.enabled).toBe(false);
+    expect(retrainingConfigFrom({ ...inCluster, TRAINING_NAMESPACE: 'jobs' }).job.namespace).toBe('jobs');
   });
 
   it('should accept in-process and job modes and refuse a renew deadline not below the lease duration', () => {
-    expect(trainingConfigFrom({ TRAINING_MODE: 'job' }).mode).toBe('job');
-    expect(trainingConfigFrom({ TRAINING_MODE: 'in-process' }).mode).toBe('worker');
-    expect(() => trainingConfigFrom({ LEASE_DURATION_SECONDS: '10', LEASE_RENEW_DEADLINE_SECONDS: '10' })).toThrow(
-      'LEASE_RENEW_DEADLINE_SECONDS=10 must be below LEASE_DURATION_SECONDS=10',
+    expect(retrainingConfigFrom({ TRAINING_MODE: 'job' }).mode).toBe('job');
+    expect(retrainingConfigFrom({ TRAINING_MODE: 'in-process' }).mode).toBe('worker');
+    expect(() => retrainingConfigFrom({ LEASE_DURATION_SECONDS: '10', LEASE_RENEW_DEADLINE_SECONDS: '10' })).toThrow(
+      'LEASE_RENEW_DEADLINE_SECONDS="10": must be below LEASE_DURATION_SECONDS=10',
     );
   });
 });

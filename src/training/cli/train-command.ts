@@ -186,7 +186,7 @@ function buildProgram(
     .option('--promote', 'apply the quality gate to the registered version (implies --register)', false)
     .option(
       '--feedback-from-database',
-      'retrain like the scheduler: base corpora + the feedback store (DATABASE_URL, else PGlite at FEEDBACK_DB_DIR); ' +
+      'retrain like the scheduler: base corpora + the feedback store (DATABASE_URL, else SQLite at FEEDBACK_DB_PATH); ' +
         'RETRAIN_DATA/RETRAIN_ALGORITHM/RETRAIN_CV_FOLDS/FEEDBACK_WEIGHT apply unless given here; prints one JSON line',
       false,
     )
