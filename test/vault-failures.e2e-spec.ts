@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ReadinessRegistry } from '../src/health/readiness.registry';
-import { VaultConfigError } from '../src/vault/config/vault.config';
+import { InvalidEnvironmentError } from '../src/config/read-environment';
 import { loadSecretsBeforeBootstrap } from '../src/vault/load-secrets';
 import { SecretsService } from '../src/config/secrets.service';
 import { VaultHealthIndicator } from '../src/vault/vault-health.indicator';
@@ -146,10 +146,10 @@ describe('Vault failures', () => {
       VAULT_AUTH_METHOD: 'ldap',
       VAULT_REFRESH_INTERVAL_MS: 'soon',
     }).catch((e: unknown) => e);
-    expect(settings).toBeInstanceOf(VaultConfigError);
-    expect((settings as Error).message).toMatch(/VAULT_ADDR=not a url: /);
-    expect((settings as Error).message).toMatch(/VAULT_AUTH_METHOD=ldap: /);
-    expect((settings as Error).message).toMatch(/VAULT_REFRESH_INTERVAL_MS=soon: /);
+    expect(settings).toBeInstanceOf(InvalidEnvironmentError);
+    expect((settings as Error).message).toMatch(/VAULT_ADDR="not a url": /);
+    expect((settings as Error).message).toMatch(/VAULT_AUTH_METHOD="ldap": /);
+    expect((settings as Error).message).toMatch(/VAULT_REFRESH_INTERVAL_MS="soon": /);
   });
 
   it('should report a 404 for a missing KV secret when the policy allows the path', async () => {

@@ -6,12 +6,11 @@ import type { DestinationStream, Logger } from 'pino';
 import { AuthModule } from '../auth/auth.module';
 import { ClassifierCoreModule } from '../classifier/classifier-core.module';
 import { ClassifierModule } from '../classifier/classifier.module';
-import { classifierConfig } from '../classifier/config/classifier.config';
 import type { ArtifactCodec, DefaultModelTrainer } from '../classifier/model-artifact.port';
 import { FixedWindowThrottlerStorage } from '../http/fixed-window-throttler.storage';
 import { createRootLogger, ROOT_LOGGER } from '../http/logging';
 import { httpConfig, type HttpConfig } from '../http/http.config';
-import { validateEnvironment } from './environment';
+import { configFactories, loadEnvironment, type AppConfig } from './environment';
 import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { SecretsService } from '../config/secrets.service';
@@ -26,6 +25,9 @@ export interface AppOptions {
   readonly secretsModule?: Type | DynamicModule;
   /** The other rooms of the application (production: MLflow, feedback and retraining). */
   readonly platformModules?: ReadonlyArray<Type | DynamicModule>;
+  /** Every module's validated configuration (main.ts validates once at start); default: read from the process
+   * environment here. */
+  readonly config?: AppConfig;
 }
 
 /**
@@ -66,6 +68,7 @@ class SecretsModule {}
 @Module({})
 export class AppModule {
   static register(options: AppOptions): DynamicModule {
+    const config = options.config ?? loadEnvironment(process.env);
     return {
       module: AppModule,
       imports: [
@@ -73,8 +76,8 @@ export class AppModule {
           isGlobal: true,
           ignoreEnvFile: true,
           cache: true,
-          load: [httpConfig, classifierConfig],
-          validate: validateEnvironment,
+          // Each module's config token serves the values validated once above; nothing parses the environment again.
+          load: [...configFactories(config)],
         }),
         LoggingModule.forRoot(options.logStream),
         LoggerModule.forRootAsync({

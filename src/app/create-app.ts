@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule, PREDICTION_ROUTES, type AppOptions } from './app.module';
-import { projectRoot } from '../classifier/config/classifier.config';
-import { httpConfigFrom } from '../http/http.config';
-import { validateEnvironment } from './environment';
+import { projectRoot } from '../config/project-root';
+import { loadEnvironment } from './environment';
 import { MetricsService } from '../metrics/metrics.service';
 import { registerViewHelpers } from '../web/view-helpers';
 import { AllExceptionsFilter } from '../http/all-exceptions.filter';
@@ -29,23 +28,21 @@ import { API_SECURITY_HEADERS, helmetHeaders, isApiRoute } from '../http/securit
 /**
  * Builds the application (not listening yet): Fastify with strict Ajv (no type coercion, no silent key removal)
  * and the body limit, request ids from X-Request-Id, the one error shape, helmet, the page, the API docs.
- * Validates the whole environment first and throws one error listing every bad key.
+ * Uses `options.config` (validated once by main.ts), else validates the process environment here and throws one
+ * error listing every bad key.
  */
-export async function createApp(
-  options: AppOptions,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<NestFastifyApplication> {
-  validateEnvironment(env);
-  const http = httpConfigFrom(env);
+export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
+  const config = options.config ?? loadEnvironment(process.env);
+  const { http } = config;
   const adapter = new FastifyAdapter({
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: http.bodyLimitBytes,
     genReqId: requestIdFor,
     requestIdHeader: false,
     return503OnClosing: true,
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: http.trustProxy,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ ...options, config }), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -1,37 +1,42 @@
-import { ClassifierEnvironment } from '../classifier/config/classifier.config';
-import { MlflowEnvironment } from '../mlflow/config/mlflow.config';
-import { FeedbackEnvironment } from '../feedback/config/feedback.config';
-import { RetrainingEnvironment } from '../retraining/config/retraining.config';
-import { VaultEnvironment } from '../vault/config/vault.config';
-import { HttpEnvironment } from '../http/http.config';
-import { environmentProblems, InvalidEnvironmentError } from '../config/read-environment';
+import { classifierConfig } from '../classifier/config/classifier.config';
+import { validateModuleConfigs } from '../config/module-config';
+import { httpConfig } from '../http/http.config';
+import { mlflowConfig } from '../mlflow/config/mlflow.config';
+import { datasetsConfig } from '../training/config/datasets.config';
+import { feedbackConfig } from '../feedback/config/feedback.config';
+import { retrainingConfig } from '../retraining/config/retraining.config';
+import { vaultConfig } from '../vault/config/vault.config';
 
 export { InvalidEnvironmentError, readEnvironment } from '../config/read-environment';
 
-export type EnvironmentClass = new () => object;
+/**
+ * Every module's configuration. A module that reads the environment defines `<module>/config/<module>.config.ts`
+ * (defineModuleConfig) and is listed here, so one start-up check reports every bad key of the application at once.
+ */
+export const MODULE_CONFIGS = {
+  http: httpConfig,
+  classifier: classifierConfig,
+  vault: vaultConfig,
+  mlflow: mlflowConfig,
+  datasets: datasetsConfig,
+  feedback: feedbackConfig,
+  retraining: retrainingConfig,
+};
+
+/** The validated, typed configuration of every module: built once at start, then handed to the application. */
+export type AppConfig = ReturnType<typeof loadEnvironment>;
 
 /**
- * Every module's environment class. A module that owns configuration adds its `<Module>Environment` here, so one
- * start-up check reports every bad key of the whole application at once.
+ * Validates every module's environment once and returns each module's typed configuration, or throws one
+ * InvalidEnvironmentError listing each bad `KEY=value` (secret values masked).
  */
-export const ENVIRONMENT_CLASSES: EnvironmentClass[] = [
-  HttpEnvironment,
-  ClassifierEnvironment,
-  VaultEnvironment,
-  MlflowEnvironment,
-  FeedbackEnvironment,
-  RetrainingEnvironment,
-];
+export function loadEnvironment(env: Record<string, unknown>) {
+  return validateModuleConfigs(MODULE_CONFIGS, env);
+}
 
-/**
- * Validates every module's environment at once and throws one error listing each bad `KEY=value`
- * (secret values masked). Used as `ConfigModule.forRoot({ validate })` and by `main.ts` before anything starts.
- */
-export function validateEnvironment(
-  env: Record<string, unknown> = process.env,
-  classes: readonly EnvironmentClass[] = ENVIRONMENT_CLASSES,
-): Record<string, unknown> {
-  const problems = classes.flatMap((cls) => environmentProblems(cls, env));
-  if (problems.length > 0) throw new InvalidEnvironmentError([...new Set(problems)]);
-  return env;
+/** `ConfigModule.forRoot({ load })` entries serving each module's already validated configuration under its token. */
+export function configFactories(config: AppConfig): ReadonlyArray<ReturnType<typeof httpConfig.provide>> {
+  return Object.entries(MODULE_CONFIGS).map(([name, module]) =>
+    (module.provide as (value: unknown) => ReturnType<typeof httpConfig.provide>)(config[name as keyof AppConfig]),
+  );
 }

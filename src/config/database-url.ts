@@ -1,5 +1,8 @@
 import type { SecretsService } from './secrets.service';
-import { DATABASE_PASSWORD, DATABASE_USERNAME } from '../vault/vault-session';
+
+/** The names of the dynamic database credentials (the Vault adapter issues them), laid over DATABASE_URL. */
+export const DATABASE_USERNAME = 'DATABASE_USERNAME';
+export const DATABASE_PASSWORD = 'DATABASE_PASSWORD';
 
 /**
  * The connection string for the database pool: DATABASE_URL with the user and password replaced by the dynamic

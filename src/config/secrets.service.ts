@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { isSecretName, passwordInUrl } from './secret-names';
+
+export { SECRET_NAME_PATTERN } from './secret-names';
 
 export type SecretChangeListener = (name: string) => void;
 
-/** Names whose values are secrets, whatever their source: masked in logs and errors. Other names (an
- * MLFLOW_TRACKING_URI, a LOG_LEVEL) are configuration, though a password inside any URL value is masked too. */
-export const SECRET_NAME_PATTERN =
-  /(TOKEN|SECRET|SECRET_ID|PASSWORD|PASSWD|_PASS|API_KEY|PRIVATE_KEY|CREDENTIALS?|DATABASE_URL|_DSN)$/i;
 /** Shorter values would redact ordinary words and numbers from logs. */
 const MIN_REDACTED_LENGTH = 4;
 /** Rotated-away values stay redacted; a bound keeps a long-running process from growing without end. */
@@ -13,11 +12,14 @@ const MAX_RETIRED_VALUES = 256;
 export const REDACTED = '[REDACTED]';
 
 /**
- * The one place the application reads secrets from (admin token, database URL/credentials, MLflow credentials).
- * Consumers read a secret each time they use it (or subscribe to changes), so a rotated value takes effect
- * without a restart. Precedence (highest first): Vault dynamic database credentials, Vault KV, Vault Agent
- * files under /vault/secrets/, environment (see src/vault/README.md). Without Vault this serves the process
- * environment.
+ * The secrets port: the one place the application reads secrets from (admin token, database URL/credentials, MLflow
+ * credentials), used as the DI token. Consumers read a secret each time they use it (or subscribe to changes), so a
+ * rotated value takes effect without a restart; `secretValues`/`redact` are what logs and errors mask.
+ *
+ * Its own source is the environment it was built with (the environment adapter, the default). The Vault adapter
+ * (src/vault: VaultSession, Agent files) lays the values it reads over it with `setMany`. Precedence (highest
+ * first): Vault dynamic database credentials, Vault KV, Vault Agent files under /vault/secrets/, environment (see
+ * src/vault/README.md).
  */
 @Injectable()
 export class SecretsService {
@@ -49,7 +51,7 @@ export class SecretsService {
       else this.values.set(name, value);
       if (this.get(name) !== before) {
         changed.push(name);
-        if (before !== undefined && SECRET_NAME_PATTERN.test(name)) this.retire(before);
+        if (before !== undefined && isSecretName(name)) this.retire(before);
       }
     }
     for (const name of changed) {
@@ -88,7 +90,7 @@ export class SecretsService {
     for (const source of [Object.entries(this.env), [...this.values.entries()]]) {
       for (const [name, value] of source) {
         if (value === undefined) continue;
-        if (SECRET_NAME_PATTERN.test(name)) all.add(value);
+        if (isSecretName(name)) all.add(value);
         else if (passwordInUrl(value) !== undefined) all.add(value);
       }
     }
@@ -119,14 +121,4 @@ export class SecretsService {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
-}
-
-function passwordInUrl(value: string): string | undefined {
-  if (!value.includes('://')) return undefined;
-  try {
-    const password = new URL(value).password;
-    return password === '' ? undefined : decodeURIComponent(password);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,8 +1,7 @@
-import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { hostname } from 'node:os';
-import { readEnvironment } from '../config/read-environment';
+import { defineModuleConfig } from '../config/module-config';
 
 /** The HTTP service's environment: listener, limits, logging, shutdown and worker processes. */
 export class HttpEnvironment {
@@ -63,6 +62,11 @@ export class HttpEnvironment {
   @IsString()
   @Matches(/^[\w.-]{1,253}$/)
   POD_NAME: string = hostname();
+
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* (only `true` turns it on). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value === 'true' : value))
+  @IsBoolean()
+  TRUST_PROXY = false;
 }
 
 export type HttpConfig = {
@@ -76,11 +80,13 @@ export type HttpConfig = {
   logLevel: string;
   logTextPreviewChars: number;
   podName: string;
+  trustProxy: boolean;
 };
 
-export function httpConfigFrom(env: Record<string, unknown> = process.env): HttpConfig {
-  const e = readEnvironment(HttpEnvironment, env);
-  return {
+export const httpConfig = defineModuleConfig({
+  namespace: 'http',
+  environment: HttpEnvironment,
+  toConfig: (e): HttpConfig => ({
     host: e.HOST,
     port: e.PORT,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
@@ -91,7 +97,11 @@ export function httpConfigFrom(env: Record<string, unknown> = process.env): Http
     logLevel: e.LOG_LEVEL,
     logTextPreviewChars: e.LOG_TEXT_PREVIEW_CHARS,
     podName: e.POD_NAME,
-  };
-}
+    trustProxy: e.TRUST_PROXY,
+  }),
+});
 
-export const httpConfig = registerAs('http', (): HttpConfig => httpConfigFrom(process.env));
+/** This module's environment validated alone (tests, tools); the service validates every module at once. */
+export function httpConfigFrom(env: Record<string, unknown>): HttpConfig {
+  return httpConfig.from(env);
+}

@@ -1,5 +1,5 @@
+export { InvalidEnvironmentError } from '../config/read-environment';
 export {
-  VaultConfigError,
   VaultEnvironment,
   readVaultSettings,
   vaultConfig,

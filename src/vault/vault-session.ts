@@ -2,12 +2,12 @@ import { Logger } from '@nestjs/common';
 import { ExponentialBackoff, TaskCancelledError, TimeoutStrategy, handleWhen, retry, timeout, wrap } from 'cockatiel';
 import { readAgentSecrets } from './agent-secrets';
 import type { VaultSettings } from './config/vault.config';
+import { DATABASE_PASSWORD, DATABASE_USERNAME } from '../config/database-url';
 import { SecretsService } from '../config/secrets.service';
 import { VaultApi, VaultRequestError, type DatabaseCredentials, type TokenLease } from './vault-api';
 
 /** The names under which rotated dynamic database credentials are published in SecretsService. */
-export const DATABASE_USERNAME = 'DATABASE_USERNAME';
-export const DATABASE_PASSWORD = 'DATABASE_PASSWORD';
+export { DATABASE_PASSWORD, DATABASE_USERNAME };
 
 /** Renew a token or lease once this share of its lifetime has passed (Vault Agent renews at about 2/3 too). */
 const RENEW_AT_FRACTION = 2 / 3;

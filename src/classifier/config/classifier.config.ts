@@ -1,14 +1,8 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { resolve } from 'node:path';
-import { readEnvironment } from '../../config/read-environment';
-
-/** The project root: two levels above the compiled or source file (`src/classifier/config` or `dist/src/...`). */
-export function projectRoot(): string {
-  const at = __dirname.lastIndexOf('/dist/');
-  return at >= 0 ? __dirname.slice(0, at) : resolve(__dirname, '..', '..', '..');
-}
+import { defineModuleConfig } from '../../config/module-config';
+import { projectRoot } from '../../config/project-root';
 
 /** The classifier's environment: which model to load and the request limits around it. */
 export class ClassifierEnvironment {
@@ -50,15 +44,19 @@ export type ClassifierConfig = {
   maxBatchSize: number;
 };
 
-export function classifierConfigFrom(env: Record<string, unknown> = process.env): ClassifierConfig {
-  const e = readEnvironment(ClassifierEnvironment, env);
-  return {
+export const classifierConfig = defineModuleConfig({
+  namespace: 'classifier',
+  environment: ClassifierEnvironment,
+  toConfig: (e): ClassifierConfig => ({
     modelPath: e.MODEL_PATH ? resolve(e.MODEL_PATH) : undefined,
     modelDir: resolve(e.MODEL_DIR),
     classifyMaxChars: e.CLASSIFY_MAX_CHARS,
     maxTextChars: e.MAX_TEXT_CHARS,
     maxBatchSize: e.MAX_BATCH_SIZE,
-  };
-}
+  }),
+});
 
-export const classifierConfig = registerAs('classifier', (): ClassifierConfig => classifierConfigFrom(process.env));
+/** This module's environment validated alone (CLIs, tests); the service validates every module at once. */
+export function classifierConfigFrom(env: Record<string, unknown>): ClassifierConfig {
+  return classifierConfig.from(env);
+}

@@ -1,15 +1,9 @@
-import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { resolve } from 'node:path';
-import { readEnvironment } from '../../config/read-environment';
+import { defineModuleConfig } from '../../config/module-config';
+import { projectRoot } from '../../config/project-root';
 import { DEFAULT_GATE_RULE, type GateRule } from '../promotion';
-
-/** The project root: three levels above this file in `src/mlflow/config` or `dist/src/mlflow/config`. */
-function projectRoot(): string {
-  const at = __dirname.lastIndexOf('/dist/');
-  return at >= 0 ? __dirname.slice(0, at) : resolve(__dirname, '..', '..', '..');
-}
 
 const NAME = /^[/\w.\- ]+$/;
 
@@ -72,6 +66,28 @@ export class MlflowEnvironment {
   @IsInt()
   @Min(0)
   MLFLOW_GATE_MAX_FP_INCREASE = DEFAULT_GATE_RULE.maxFpIncrease;
+
+  /** Run tags: who logged the run (default: the login user) and from where (MLflow's own variable names). */
+  @IsOptional()
+  @IsString()
+  MLFLOW_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  USER?: string;
+
+  @IsString()
+  MLFLOW_SOURCE_NAME = 'spam-classifier/train';
+
+  /** The CI build that produced the code, tagged on runs and written on the model card. */
+  @IsOptional()
+  @IsString()
+  BUILD_NUMBER?: string;
+
+  /** The commit of the code; unset = asked from git when a run is logged. */
+  @IsOptional()
+  @IsString()
+  GIT_COMMIT?: string;
 }
 
 export interface MlflowConfig {
@@ -85,11 +101,20 @@ export interface MlflowConfig {
   localRegistryDir: string;
   championCacheDir: string;
   gate: GateRule;
+  /** What a logged run is tagged with. */
+  runTags: {
+    /** MLFLOW_USER, else USER; undefined = the login user (os.userInfo). */
+    user: string | undefined;
+    sourceName: string;
+    buildNumber: string | undefined;
+    gitCommit: string | undefined;
+  };
 }
 
-export function mlflowConfigFrom(env: Record<string, unknown> = process.env): MlflowConfig {
-  const e = readEnvironment(MlflowEnvironment, env);
-  return {
+export const mlflowConfig = defineModuleConfig({
+  namespace: 'mlflow',
+  environment: MlflowEnvironment,
+  toConfig: (e): MlflowConfig => ({
     trackingUri: e.MLFLOW_TRACKING_URI?.replace(/\/+$/, ''),
     experimentName: e.MLFLOW_EXPERIMENT_NAME,
     modelName: e.MLFLOW_MODEL_NAME,
@@ -99,7 +124,16 @@ export function mlflowConfigFrom(env: Record<string, unknown> = process.env): Ml
     localRegistryDir: resolve(e.MLFLOW_LOCAL_REGISTRY_DIR),
     championCacheDir: resolve(e.MLFLOW_CHAMPION_CACHE_DIR),
     gate: { minF1Gain: e.MLFLOW_GATE_MIN_F1_GAIN, maxFpIncrease: e.MLFLOW_GATE_MAX_FP_INCREASE },
-  };
-}
+    runTags: {
+      user: e.MLFLOW_USER ?? e.USER,
+      sourceName: e.MLFLOW_SOURCE_NAME,
+      buildNumber: e.BUILD_NUMBER,
+      gitCommit: e.GIT_COMMIT,
+    },
+  }),
+});
 
-export const mlflowConfig = registerAs('mlflow', (): MlflowConfig => mlflowConfigFrom(process.env));
+/** This module's environment validated alone (CLIs, tests); the service validates every module at once. */
+export function mlflowConfigFrom(env: Record<string, unknown>): MlflowConfig {
+  return mlflowConfig.from(env);
+}

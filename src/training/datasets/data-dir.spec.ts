@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir, projectRoot, resolveDataDir } from './data-dir';
+import { projectRoot } from '../../config/project-root';
+import { cacheDir, resolveDataDir } from './data-dir';
 
 describe(resolveDataDir.name, () => {
   it('should prefer the explicit folder, then SPAM_DATA_DIR, then ../shared/data beside the project', () => {

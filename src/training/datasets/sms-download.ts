@@ -23,6 +23,7 @@ export class DownloadError extends Error {
 
 export interface SmsDownloadOptions {
   readonly dataDir: string;
+  /** Default UCI_SMS_ZIP_URL; the command line passes `--url` or SPAM_SMS_DOWNLOAD_URL. */
   readonly url?: string;
   /** Expected sha256 (hex) of the zip; checked when given. */
   readonly sha256?: string;
@@ -47,7 +48,7 @@ export interface SmsDownloadResult {
  * never holds a partial file. Everything is staged in a temporary folder inside the data folder, removed afterwards.
  */
 export async function downloadSmsCollection(options: SmsDownloadOptions): Promise<SmsDownloadResult> {
-  const url = options.url ?? process.env[SMS_DOWNLOAD_URL_ENV] ?? UCI_SMS_ZIP_URL;
+  const url = options.url ?? UCI_SMS_ZIP_URL;
   const targetDir = join(options.dataDir, 'sms-spam');
   const target = join(targetDir, ENTRY_NAME);
   if (existsSync(target) && !options.force) {

@@ -1,4 +1,5 @@
-import { VaultConfigError, VaultEnvironment, readVaultSettings, vaultConfig } from './vault.config';
+import { InvalidEnvironmentError } from '../../config/read-environment';
+import { VaultEnvironment, readVaultSettings, vaultConfig } from './vault.config';
 
 describe(VaultEnvironment.name, () => {
   it('should default everything when VAULT_ADDR is unset', () => {
@@ -56,18 +57,18 @@ describe(VaultEnvironment.name, () => {
         VAULT_SECRET_PATH: '/leading/slash',
         VAULT_CACERT: '/nonexistent/ca.pem',
       });
-    expect(read).toThrow(VaultConfigError);
+    expect(read).toThrow(InvalidEnvironmentError);
     try {
       read();
     } catch (error) {
       const message = (error as Error).message;
-      expect(message).toMatch(/^Invalid Vault configuration:/);
-      expect(message).toContain('VAULT_REFRESH_INTERVAL_MS=10: ');
-      expect(message).toContain('VAULT_STARTUP_TIMEOUT_MS=later: ');
-      expect(message).toContain('VAULT_SECRET_PATH=/leading/slash: VAULT_SECRET_PATH must be a Vault path');
-      expect(message).toContain('VAULT_CACERT=/nonexistent/ca.pem: no readable file there');
+      expect(message).toMatch(/^Invalid environment \(5 problems\):/);
+      expect(message).toContain('VAULT_REFRESH_INTERVAL_MS="10": ');
+      expect(message).toContain('VAULT_STARTUP_TIMEOUT_MS="later": ');
+      expect(message).toContain('VAULT_SECRET_PATH="/leading/slash": VAULT_SECRET_PATH must be a Vault path');
+      expect(message).toContain('VAULT_CACERT="/nonexistent/ca.pem": no readable file there');
       // An all-blank token counts as unset, which token auth needs.
-      expect(message).toContain('VAULT_TOKEN=<hidden>: ');
+      expect(message).toContain('VAULT_TOKEN=(unset): ');
     }
     expect(() =>
       readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_AUTH_METHOD: 'token', VAULT_TOKEN: 'hvs.secret"' }),
@@ -75,7 +76,7 @@ describe(VaultEnvironment.name, () => {
   });
 
   it('should require the credentials of the chosen auth method', () => {
-    expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200' })).toThrow(/VAULT_KUBERNETES_ROLE=: /);
+    expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200' })).toThrow(/VAULT_KUBERNETES_ROLE=\(unset\): /);
     expect(() =>
       readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_AUTH_METHOD: 'approle', VAULT_APPROLE_ROLE_ID: 'r' }),
     ).toThrow('set VAULT_APPROLE_SECRET_ID or VAULT_APPROLE_SECRET_ID_FILE for AppRole');

@@ -1,7 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { registerAs } from '@nestjs/config';
-import { Transform, plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { defineModuleConfig } from '../../config/module-config';
+import type { EnvironmentProblem } from '../../config/read-environment';
 
 export const VAULT_AUTH_METHODS = ['kubernetes', 'token', 'approle'] as const;
 export type VaultAuthMethod = (typeof VAULT_AUTH_METHODS)[number];
@@ -9,9 +10,6 @@ export type VaultAuthMethod = (typeof VAULT_AUTH_METHODS)[number];
 export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 export const DEFAULT_AGENT_SECRETS_DIR = '/vault/secrets';
 
-/** Digits become a number; anything else stays as written so the error shows what was set. */
-const toNumber = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 const VAULT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const VAULT_PATH_MESSAGE = 'must be a Vault path like "spam-classifier/config" (no leading or trailing slash)';
 
@@ -93,21 +91,21 @@ export class VaultEnvironment {
   VAULT_DB_MOUNT?: string;
 
   @IsOptional()
-  @Transform(toNumber)
+  @Type(() => Number)
   @IsInt()
   @Min(1000)
   @Max(86_400_000)
   VAULT_REFRESH_INTERVAL_MS?: number;
 
   @IsOptional()
-  @Transform(toNumber)
+  @Type(() => Number)
   @IsInt()
   @Min(100)
   @Max(600_000)
   VAULT_STARTUP_TIMEOUT_MS?: number;
 
   @IsOptional()
-  @Transform(toNumber)
+  @Type(() => Number)
   @IsInt()
   @Min(100)
   @Max(120_000)
@@ -154,91 +152,60 @@ export const VAULT_DEFAULTS = {
   requestTimeoutMs: 5_000,
 } as const;
 
-export class VaultConfigError extends Error {
-  override readonly name = 'VaultConfigError';
-}
-
-const SECRET_KEYS = new Set(['VAULT_TOKEN', 'VAULT_APPROLE_SECRET_ID']);
-
-/** Validates the VAULT_* variables; throws one VaultConfigError listing every bad KEY=value (secret values masked). */
-export function readVaultSettings(env: NodeJS.ProcessEnv = process.env): VaultSettings {
-  const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new VaultEnvironmentKeys())) {
-    const value = env[key];
-    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
-  }
-  const parsed = plainToInstance(VaultEnvironment, raw);
-  const errors = validateSync(parsed, { whitelist: false });
-  const problems = errors.map((error) => {
-    const shown = SECRET_KEYS.has(error.property) ? '<hidden>' : String(error.value ?? '');
-    return `${error.property}=${shown}: ${Object.values(error.constraints ?? {}).join('; ')}`;
-  });
-  if (parsed.VAULT_ADDR !== undefined && parsed.VAULT_AUTH_METHOD === 'approle') {
-    if (parsed.VAULT_APPROLE_SECRET_ID === undefined && parsed.VAULT_APPROLE_SECRET_ID_FILE === undefined) {
-      problems.push(
-        'VAULT_APPROLE_SECRET_ID=: set VAULT_APPROLE_SECRET_ID or VAULT_APPROLE_SECRET_ID_FILE for AppRole',
-      );
+/** Rules across keys, and the CA file that must be readable; reported with the other problems. */
+function vaultProblems(e: VaultEnvironment): EnvironmentProblem[] {
+  const problems: EnvironmentProblem[] = [];
+  if (e.VAULT_ADDR !== undefined && e.VAULT_AUTH_METHOD === 'approle') {
+    if (e.VAULT_APPROLE_SECRET_ID === undefined && e.VAULT_APPROLE_SECRET_ID_FILE === undefined) {
+      problems.push({
+        key: 'VAULT_APPROLE_SECRET_ID',
+        reason: 'set VAULT_APPROLE_SECRET_ID or VAULT_APPROLE_SECRET_ID_FILE for AppRole',
+      });
     }
   }
-  if (parsed.VAULT_CACERT !== undefined && !isReadableFile(parsed.VAULT_CACERT)) {
-    problems.push(`VAULT_CACERT=${parsed.VAULT_CACERT}: no readable file there (a PEM CA certificate is expected)`);
+  if (typeof e.VAULT_CACERT === 'string' && !isReadableFile(e.VAULT_CACERT)) {
+    problems.push({ key: 'VAULT_CACERT', reason: 'no readable file there (a PEM CA certificate is expected)' });
   }
-  if (problems.length > 0) {
-    throw new VaultConfigError(`Invalid Vault configuration:\n  ${problems.join('\n  ')}`);
-  }
-  return {
-    address: parsed.VAULT_ADDR?.replace(/\/+$/, ''),
-    authMethod: parsed.VAULT_AUTH_METHOD ?? VAULT_DEFAULTS.authMethod,
-    token: parsed.VAULT_TOKEN,
-    kubernetesRole: parsed.VAULT_KUBERNETES_ROLE,
-    kubernetesTokenPath: parsed.VAULT_KUBERNETES_TOKEN_PATH ?? DEFAULT_KUBERNETES_TOKEN_PATH,
-    kubernetesMount: parsed.VAULT_KUBERNETES_MOUNT ?? VAULT_DEFAULTS.kubernetesMount,
-    approleRoleId: parsed.VAULT_APPROLE_ROLE_ID,
-    approleSecretId: parsed.VAULT_APPROLE_SECRET_ID,
-    approleSecretIdFile: parsed.VAULT_APPROLE_SECRET_ID_FILE,
-    approleMount: parsed.VAULT_APPROLE_MOUNT ?? VAULT_DEFAULTS.approleMount,
-    namespace: parsed.VAULT_NAMESPACE,
-    caCertPath: parsed.VAULT_CACERT,
-    kvMount: parsed.VAULT_KV_MOUNT ?? VAULT_DEFAULTS.kvMount,
-    secretPath: parsed.VAULT_SECRET_PATH ?? VAULT_DEFAULTS.secretPath,
-    dbRole: parsed.VAULT_DB_ROLE,
-    dbMount: parsed.VAULT_DB_MOUNT ?? VAULT_DEFAULTS.dbMount,
-    refreshIntervalMs: parsed.VAULT_REFRESH_INTERVAL_MS ?? VAULT_DEFAULTS.refreshIntervalMs,
-    startupTimeoutMs: parsed.VAULT_STARTUP_TIMEOUT_MS ?? VAULT_DEFAULTS.startupTimeoutMs,
-    requestTimeoutMs: parsed.VAULT_REQUEST_TIMEOUT_MS ?? VAULT_DEFAULTS.requestTimeoutMs,
-    agentSecretsDir: parsed.VAULT_AGENT_SECRETS_DIR ?? DEFAULT_AGENT_SECRETS_DIR,
-  };
+  return problems;
 }
 
-/** Every key of VaultEnvironment, so readVaultSettings copies exactly these from the environment. */
-class VaultEnvironmentKeys implements Required<Record<keyof VaultEnvironment, undefined>> {
-  VAULT_ADDR = undefined;
-  VAULT_AUTH_METHOD = undefined;
-  VAULT_TOKEN = undefined;
-  VAULT_KUBERNETES_ROLE = undefined;
-  VAULT_KUBERNETES_TOKEN_PATH = undefined;
-  VAULT_KUBERNETES_MOUNT = undefined;
-  VAULT_APPROLE_ROLE_ID = undefined;
-  VAULT_APPROLE_SECRET_ID = undefined;
-  VAULT_APPROLE_SECRET_ID_FILE = undefined;
-  VAULT_APPROLE_MOUNT = undefined;
-  VAULT_NAMESPACE = undefined;
-  VAULT_CACERT = undefined;
-  VAULT_KV_MOUNT = undefined;
-  VAULT_SECRET_PATH = undefined;
-  VAULT_DB_ROLE = undefined;
-  VAULT_DB_MOUNT = undefined;
-  VAULT_REFRESH_INTERVAL_MS = undefined;
-  VAULT_STARTUP_TIMEOUT_MS = undefined;
-  VAULT_REQUEST_TIMEOUT_MS = undefined;
-  VAULT_AGENT_SECRETS_DIR = undefined;
-}
-
-/** Non-secret settings for ConfigService ('vault.*'); the token and secret id stay out of it. */
-export const vaultConfig = registerAs('vault', () => {
-  const { token: _token, approleSecretId: _secretId, ...visible } = readVaultSettings(process.env);
-  return visible;
+/**
+ * The Vault adapter's settings, validated with every other module's environment at start (one error listing each
+ * bad KEY=value, secrets masked). Nest's ConfigService ('vault.*') gets them without the token and secret id.
+ */
+export const vaultConfig = defineModuleConfig({
+  namespace: 'vault',
+  environment: VaultEnvironment,
+  check: vaultProblems,
+  toConfig: (e): VaultSettings => ({
+    address: e.VAULT_ADDR?.replace(/\/+$/, ''),
+    authMethod: e.VAULT_AUTH_METHOD ?? VAULT_DEFAULTS.authMethod,
+    token: e.VAULT_TOKEN,
+    kubernetesRole: e.VAULT_KUBERNETES_ROLE,
+    kubernetesTokenPath: e.VAULT_KUBERNETES_TOKEN_PATH ?? DEFAULT_KUBERNETES_TOKEN_PATH,
+    kubernetesMount: e.VAULT_KUBERNETES_MOUNT ?? VAULT_DEFAULTS.kubernetesMount,
+    approleRoleId: e.VAULT_APPROLE_ROLE_ID,
+    approleSecretId: e.VAULT_APPROLE_SECRET_ID,
+    approleSecretIdFile: e.VAULT_APPROLE_SECRET_ID_FILE,
+    approleMount: e.VAULT_APPROLE_MOUNT ?? VAULT_DEFAULTS.approleMount,
+    namespace: e.VAULT_NAMESPACE,
+    caCertPath: e.VAULT_CACERT,
+    kvMount: e.VAULT_KV_MOUNT ?? VAULT_DEFAULTS.kvMount,
+    secretPath: e.VAULT_SECRET_PATH ?? VAULT_DEFAULTS.secretPath,
+    dbRole: e.VAULT_DB_ROLE,
+    dbMount: e.VAULT_DB_MOUNT ?? VAULT_DEFAULTS.dbMount,
+    refreshIntervalMs: e.VAULT_REFRESH_INTERVAL_MS ?? VAULT_DEFAULTS.refreshIntervalMs,
+    startupTimeoutMs: e.VAULT_STARTUP_TIMEOUT_MS ?? VAULT_DEFAULTS.startupTimeoutMs,
+    requestTimeoutMs: e.VAULT_REQUEST_TIMEOUT_MS ?? VAULT_DEFAULTS.requestTimeoutMs,
+    agentSecretsDir: e.VAULT_AGENT_SECRETS_DIR ?? DEFAULT_AGENT_SECRETS_DIR,
+  }),
+  published: ({ token: _token, approleSecretId: _secretId, ...visible }) => visible,
 });
+
+/** The VAULT_* variables validated alone (command-line entries, tests); throws InvalidEnvironmentError. */
+export function readVaultSettings(env: Record<string, unknown>): VaultSettings {
+  return vaultConfig.from(env);
+}
 
 function isReadableFile(path: string): boolean {
   try {
