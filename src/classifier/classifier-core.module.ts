@@ -3,6 +3,7 @@ import { classifierConfig, type ClassifierConfig } from './config/classifier.con
 import { ArtifactCodec, DefaultModelTrainer } from './model-artifact.port';
 import { CLASSIFY_MAX_CHARS, ModelHolder } from './model-holder.service';
 import { ModelLoader } from './model-loader.service';
+import { ModelReadiness } from './model-readiness';
 import { PredictionService } from './prediction.service';
 
 export interface ClassifierCoreOptions {
@@ -26,6 +27,7 @@ export class ClassifierCoreModule {
       },
       ModelHolder,
       ModelLoader,
+      ModelReadiness,
       PredictionService,
     ];
     if (options.trainer) providers.push({ provide: DefaultModelTrainer, useValue: options.trainer });

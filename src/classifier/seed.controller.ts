@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
@@ -18,6 +18,7 @@ import {
   seedPredictResponseSchema,
 } from './dto/prediction.dto';
 import { ModelCardService, type ModelCard } from './model-card.service';
+import { ModelHolder } from './model-holder.service';
 import { PredictionService } from './prediction.service';
 
 /** The seed system's routes, unchanged in shape, so its clients keep working. */
@@ -27,6 +28,7 @@ export class SeedController {
   constructor(
     private readonly predictions: PredictionService,
     private readonly cards: ModelCardService,
+    private readonly holder: ModelHolder,
   ) {}
 
   @Post('predict')
@@ -45,6 +47,21 @@ export class SeedController {
       confidence: r.confidence,
       request_id: r.request_id,
       model_version: r.model.version,
+    };
+  }
+
+  @Get('health')
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: "The seed's health route: the process answers and whether a model is loaded." })
+  @ApiOkResponse({
+    schema: { example: { status: 'healthy', model_loaded: true, model_version: '20261127T140512Z-3f9a1c2b' } },
+  })
+  health(): { status: string; model_loaded: boolean; model_version: string | null } {
+    const active = this.holder.active();
+    return {
+      status: 'healthy',
+      model_loaded: active !== undefined,
+      model_version: active?.artifact.metadata.version ?? null,
     };
   }
 

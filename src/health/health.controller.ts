@@ -1,17 +1,13 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
 import { ErrorResponseDto } from '../http/error-response';
-import { ModelHolder } from '../classifier/model-holder.service';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(
-    private readonly health: HealthService,
-    private readonly holder: ModelHolder,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
   @Get('health/live')
   @HealthCheck()
@@ -28,21 +24,6 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Not ready; `details` holds each indicator.' })
   ready(): Promise<HealthCheckResult> {
     return this.health.ready();
-  }
-
-  @Get('health')
-  @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: "The seed's health route: the process answers and whether a model is loaded." })
-  @ApiOkResponse({
-    schema: { example: { status: 'healthy', model_loaded: true, model_version: '20261127T140512Z-3f9a1c2b' } },
-  })
-  seedHealth(): { status: string; model_loaded: boolean; model_version: string | null } {
-    const active = this.holder.active();
-    return {
-      status: 'healthy',
-      model_loaded: active !== undefined,
-      model_version: active?.artifact.metadata.version ?? null,
-    };
   }
 
   @Get('ready')

@@ -5,18 +5,17 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import { ModelHolder } from '../classifier/model-holder.service';
-import { ModelLoader } from '../classifier/model-loader.service';
-import { ReadinessRegistry } from './readiness.registry';
+import { ReadinessRegistry, type ReadinessCondition } from './readiness.registry';
 
-/** Liveness (the process answers) and readiness (model loaded, not draining, required dependencies up). */
+/**
+ * Liveness (the process answers) and readiness (the registered conditions hold, such as serving's loaded model; not
+ * draining; required dependencies up).
+ */
 @Injectable()
 export class HealthService {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly holder: ModelHolder,
-    private readonly loader: ModelLoader,
     private readonly registry: ReadinessRegistry,
   ) {}
 
@@ -29,27 +28,21 @@ export class HealthService {
   /** Throws ServiceUnavailableException (503, terminus details) when not ready. */
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.model(),
+      ...this.registry.conditions().map((c) => () => this.condition(c)),
       () => this.shutdown(),
       ...this.registry.all().map((c) => () => this.dependency(c.name)),
     ]);
   }
 
+  /** The registered conditions hold and the service is not draining (dependencies are not consulted). */
   isReady(): boolean {
-    return this.holder.active() !== undefined && this.registry.draining() === undefined;
+    return this.registry.draining() === undefined && this.registry.conditions().every((c) => c.state().up);
   }
 
-  private model(): HealthIndicatorResult {
-    const session = this.indicators.check('model');
-    const active = this.holder.active();
-    if (!active) return session.down({ message: this.loader.failure() ?? 'no model loaded yet' });
-    return session.up({
-      version: active.artifact.metadata.version,
-      algorithm: active.artifact.metadata.algorithm,
-      source: active.source,
-      loaded_at: active.loadedAt.toISOString(),
-      ...(this.loader.failure() ? { last_load_failure: this.loader.failure() } : {}),
-    });
+  private condition(condition: ReadinessCondition): HealthIndicatorResult {
+    const session = this.indicators.check(condition.name);
+    const { up, details } = condition.state();
+    return up ? session.up(details) : session.down(details);
   }
 
   private shutdown(): HealthIndicatorResult {
