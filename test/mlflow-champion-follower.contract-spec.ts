@@ -8,7 +8,7 @@ import { ReadinessRegistry } from '../src/health/readiness.registry';
 import { ChampionFollower } from '../src/classifier/champion-follower';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { mlflowConfigFrom, type MlflowConfig } from '../src/mlflow/config/mlflow.config';
-import { MlflowHealthIndicator } from '../src/mlflow/mlflow-health.indicator';
+import { ChampionFollowerHealthIndicator } from '../src/classifier/champion-follower.health-indicator';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
 import type { TrackingStore } from '../src/mlflow/tracking-store';
 import { MlflowServerDouble } from './doubles/mlflow-server';
@@ -111,11 +111,11 @@ describe(ChampionFollower.name, () => {
     expect(warn).toHaveBeenCalledWith(
       expect.stringMatching(/keeping model a from mlflow:models:\/spam-classifier@champion \(v1\)/),
     );
-    const health = new MlflowHealthIndicator(new HealthIndicatorService(), follower).isHealthy();
+    const health = new ChampionFollowerHealthIndicator(new HealthIndicatorService(), follower).isHealthy();
     expect(health.mlflow).toMatchObject({ status: 'degraded', version: '1', lastError: state.lastError });
     expect((await follower.pollOnce()).lastError).toBeUndefined();
     expect(holder.active()?.artifact.metadata.version).toBe('b');
-    expect(new MlflowHealthIndicator(new HealthIndicatorService(), follower).isHealthy().mlflow.status).toBe('up');
+    expect(new ChampionFollowerHealthIndicator(new HealthIndicatorService(), follower).isHealthy().mlflow.status).toBe('up');
   });
 
   it('should keep serving through an outage (500, 503, 429) and report it', async () => {
@@ -187,7 +187,7 @@ describe(ChampionFollower.name, () => {
     await idle.onApplicationBootstrap();
     expect(idle.state().enabled).toBe(false);
     expect(registry.all()).toHaveLength(0);
-    expect(new MlflowHealthIndicator(new HealthIndicatorService(), idle).isHealthy().mlflow).toMatchObject({
+    expect(new ChampionFollowerHealthIndicator(new HealthIndicatorService(), idle).isHealthy().mlflow).toMatchObject({
       status: 'up',
       enabled: false,
     });

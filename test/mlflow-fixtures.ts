@@ -10,7 +10,8 @@ import {
 import { DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer } from '../src/engine/features';
 import { fitModel } from '../src/engine/models';
 import type { Classification, SpamClassifier } from '../src/engine/types';
-import type { EvaluationFigures, TrainingRunInput } from '../src/mlflow/run-logger';
+import type { EvaluationFigures, TrainingRunInput } from '../src/mlflow/run-input';
+import { confusionMatrixFiles } from '../src/training/publish-input';
 
 /**
  * Until the engine's `createArtifact`/`parseArtifact` exist: a small artifact with the same envelope (metadata,
@@ -71,17 +72,16 @@ export function figures(tp: number, fp: number, tn: number, fn: number): Evaluat
     fp,
     tn,
     fn,
-    confusionMatrix: [
-      [tn, fp],
-      [fn, tp],
-    ],
   };
 }
 
-/** A training result as the trainer hands it over, for a model scoring `test` on the fixed test split. */
+/**
+ * A training result as the training side hands it over (with its confusion matrix chart), for a model scoring `test`
+ * on the fixed test split. The artifact is synthetic: the registry only reads its metadata and checksum.
+ */
 export function trainingInput(version: string, test: EvaluationFigures): TrainingRunInput {
   const artifactBytes = syntheticArtifactBytes(version);
-  const artifact = JSON.parse(artifactBytes) as TrainingRunInput['artifact'];
+  const artifact = JSON.parse(artifactBytes) as ModelArtifact;
   return {
     artifactBytes,
     artifact,
@@ -100,6 +100,7 @@ export function trainingInput(version: string, test: EvaluationFigures): Trainin
       { f1: 0.94, accuracy: 0.982 },
     ],
     durationMs: 2350,
+    reportFiles: confusionMatrixFiles(test, 'test'),
   };
 }
 

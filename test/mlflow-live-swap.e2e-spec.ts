@@ -8,8 +8,8 @@ import { AppModule } from '../src/app/app.module';
 import { ModelHolder } from '../src/classifier/model-holder.service';
 import { ChampionFollower } from '../src/classifier/champion-follower';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
-import { MlflowHealthIndicator } from '../src/mlflow/mlflow-health.indicator';
-import { MlflowModule } from '../src/mlflow/mlflow.module';
+import { ChampionFollowerHealthIndicator } from '../src/classifier/champion-follower.health-indicator';
+import { ChampionFollowerModule } from '../src/classifier/champion-follower.module';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
@@ -37,7 +37,7 @@ async function eventually(condition: () => boolean, timeoutMs = 30_000): Promise
 }
 
 /**
- * The service follows the registry under load: the application (AppModule + MlflowModule) serves predictions
+ * The service follows the registry under load: the application (AppModule + ChampionFollowerModule) serves predictions
  * from many concurrent clients while the champion alias moves; every request must succeed.
  */
 describe('live champion swap under load (service + MLflow double)', () => {
@@ -65,13 +65,13 @@ describe('live champion swap under load (service + MLflow double)', () => {
     const store = new MlflowTrackingStore(new MlflowClient({ trackingUri: double.url }));
     await registerChampion(store, 'champion-v1');
 
-    @Module({ imports: [MlflowModule.forRoot()] })
+    @Module({ imports: [ChampionFollowerModule.forRoot()] })
     class RegistryConsumer {}
 
     @Module({
       imports: [
         AppModule.register({ codec: new KeywordArtifactCodec(), logStream: { write: () => undefined } }),
-        MlflowModule.forRoot(),
+        ChampionFollowerModule.forRoot(),
         RegistryConsumer,
       ],
     })
@@ -146,11 +146,11 @@ describe('live champion swap under load (service + MLflow double)', () => {
     expect(counts.byVersion['champion-v2']).toBeGreaterThan(0);
     expect(swaps.map((s) => s.source)).toEqual(['mlflow:models:/spam-classifier@champion (v2)']);
     expect(app.get(ChampionFollower).state()).toMatchObject({ version: '2', consecutiveFailures: 0 });
-    // MlflowModule imported by two modules is still one module: one follower polling the registry.
+    // ChampionFollowerModule imported by two modules is still one module: one follower polling the registry.
     const followers = [...app.get(ModulesContainer).values()].flatMap((m) =>
       [...m.providers.values()].filter((p) => p.metatype === ChampionFollower),
     );
     expect(followers).toHaveLength(1);
-    expect(app.get(MlflowHealthIndicator).isHealthy().mlflow).toMatchObject({ status: 'up', version: '2' });
+    expect(app.get(ChampionFollowerHealthIndicator).isHealthy().mlflow).toMatchObject({ status: 'up', version: '2' });
   });
 });

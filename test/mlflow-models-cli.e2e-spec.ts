@@ -6,10 +6,28 @@ import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
 import { logTrainingRun } from '../src/mlflow/run-logger';
-import { trackTrainingResult } from '../src/mlflow/track-training';
+import { mlflowConfigFrom } from '../src/mlflow/config/mlflow.config';
+import { runPublisherFromConfig } from '../src/mlflow/publish-run';
 import { SecretsService } from '../src/config/secrets.service';
+import type { EvaluationMetrics } from '../src/training/evaluation/metrics';
+import { publishInput } from '../src/training/publish-input';
 import { MlflowServerDouble } from './doubles/mlflow-server';
-import { figures, trainingInput } from './mlflow-fixtures';
+import { engineTrainingInput, figures, trainingInput } from './mlflow-fixtures';
+
+function metrics(f1: number, accuracy: number): EvaluationMetrics {
+  const [tp, fp, tn, fn] = [140, 3, 962, 10];
+  return {
+    ...figures(tp, fp, tn, fn),
+    n: tp + fp + tn + fn,
+    f1,
+    accuracy,
+    confusionMatrix: [
+      [tn, fp],
+      [fn, tp],
+    ],
+    threshold: 0.5,
+  };
+}
 
 describe('models CLI', () => {
   let double: MlflowServerDouble;
@@ -90,29 +108,27 @@ describe('models CLI', () => {
   });
 
   it('should track a training result from its files, register it and apply the gate', async () => {
-    const input = trainingInput('v-files', figures(140, 3, 962, 10));
+    const input = engineTrainingInput(1, figures(140, 3, 962, 10), new Date('2026-11-27T14:00:00.000Z'));
     const artifactPath = join(dir, 'model.json');
     await writeFile(artifactPath, input.artifactBytes);
     const reportDir = join(dir, 'report');
     await mkdir(join(reportDir, 'charts'), { recursive: true });
     await writeFile(join(reportDir, 'charts', 'roc_curve.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     const logs: string[] = [];
-    const tracked = await trackTrainingResult(
-      {
+    const publisher = runPublisherFromConfig(mlflowConfigFrom(env), new SecretsService(env), {
+      log: (m) => logs.push(m),
+      warn: (m) => logs.push(m),
+    });
+    const tracked = await publisher.publish(
+      await publishInput({
         artifactPath,
-        artifact: input.artifact,
-        evaluation: input.evaluation,
-        cv: { folds: [{ metrics: { f1: 0.9, accuracy: 0.97 } }, { metrics: { f1: 0.92, accuracy: 0.98 } }] },
+        evaluation: { test: metrics(0.95, 0.98) },
+        cv: { folds: 2, metrics: metrics(0.91, 0.975), perFold: [metrics(0.9, 0.97), metrics(0.92, 0.98)] },
         reportDir,
         params: input.params,
         durationMs: 1234,
-      },
-      {
-        promote: true,
-        env,
-        secrets: new SecretsService(env),
-        logger: { log: (m) => logs.push(m), warn: (m) => logs.push(m) },
-      },
+      }),
+      { promote: true, env },
     );
     expect(tracked.run).toMatchObject({ store: 'mlflow', synced: true, version: { version: '1' } });
     expect(tracked.promotion).toMatchObject({ decision: 'champion' });

@@ -12,7 +12,8 @@ import { GATE_TAGS, promoteIfBetter, promoteVersion, rollbackChampion } from '..
 import { logTrainingRun, syncUnsyncedRuns, type RunLoggerOptions } from '../src/mlflow/run-logger';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { trainModel, type TrainingResult } from '../src/training/trainer';
-import { trackTrainingResult } from '../src/mlflow/track-training';
+import { runPublisherFromConfig } from '../src/mlflow/publish-run';
+import { publishInput } from '../src/training/publish-input';
 import { SecretsService } from '../src/config/secrets.service';
 import {
   EngineCodec,
@@ -281,7 +282,8 @@ describe('MLflow with a real engine artifact (e2e against the double)', () => {
       params: { C: 10, calibration: 'none' },
     });
     const env = { MLFLOW_TRACKING_URI: double.url, MLFLOW_LOCAL_REGISTRY_DIR: join(dir, 'registry'), USER: 'ci' };
-    const tracked = await trackTrainingResult(result, { promote: true, env, secrets: new SecretsService(env) });
+    const publisher = runPublisherFromConfig(mlflowConfigFrom(env), new SecretsService(env));
+    const tracked = await publisher.publish(await publishInput(result), { promote: true, env });
     expect(tracked.run).toMatchObject({ store: 'mlflow', synced: true, version: { version: '1' } });
     expect(tracked.promotion?.decision).toBe('champion');
     const run = await store.getRun(tracked.run.runId);

@@ -9,14 +9,17 @@ import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { mlflowConfigFrom } from '../src/mlflow/config/mlflow.config';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
-import { ModelPublisher } from '../src/retraining/model-publisher';
+import { RunPublisher } from '../src/mlflow/publish-run';
+import { publishRetrainInWorker } from '../src/retraining/publish-retrain';
+import { RetrainPublisher } from '../src/retraining/retrain-publisher';
 import type { RetrainTaskResult } from '../src/retraining/retrain-task.types';
-import { logRetrainRun } from '../src/retraining/run-logging';
 import { SecretsService } from '../src/config/secrets.service';
+import type { EvaluationMetrics } from '../src/training/evaluation/metrics';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 
 const TOKEN = 'mlflow-token-5f3a9c1e';
-const FIGURES = {
+const FIGURES: EvaluationMetrics = {
+  n: 20,
   accuracy: 0.9,
   precision: 0.9,
   recall: 0.9,
@@ -27,9 +30,14 @@ const FIGURES = {
   fp: 1,
   tn: 9,
   fn: 1,
+  confusionMatrix: [
+    [9, 1],
+    [1, 9],
+  ],
+  threshold: 0.5,
 };
 
-describe(`${logRetrainRun.name} against MLflow (worker-side run logging)`, () => {
+describe(`${publishRetrainInWorker.name} against MLflow (worker-side publishing)`, () => {
   let dir: string;
   let mlflow: MlflowServerDouble;
   let result: RetrainTaskResult;
@@ -61,7 +69,7 @@ describe(`${logRetrainRun.name} against MLflow (worker-side run logging)`, () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  function publisherFor(uri: string): ModelPublisher {
+  function publisherFor(uri: string): RetrainPublisher {
     const config = mlflowConfigFrom({
       MLFLOW_TRACKING_URI: uri,
       MLFLOW_MAX_ATTEMPTS: '1',
@@ -70,26 +78,30 @@ describe(`${logRetrainRun.name} against MLflow (worker-side run logging)`, () =>
     const secrets = new SecretsService({ MLFLOW_TRACKING_TOKEN: TOKEN });
     const store = new MlflowTrackingStore(new MlflowClient({ trackingUri: uri, maxAttempts: 1 }));
     const codec = new EngineArtifactCodec();
-    return new ModelPublisher(store, new ModelHolder(codec), codec, config, undefined, undefined, secrets);
+    return new RetrainPublisher(new RunPublisher(store, config), new ModelHolder(codec), config, secrets);
   }
 
-  it('should log and register the run with the credentials the service read, and never report the secret', async () => {
-    const logging = await publisherFor(mlflow.url).workerLogging('r1');
-    const logged = await logRetrainRun(result, logging!);
-    expect(logged).toMatchObject({ store: 'mlflow', synced: true, version: { version: '1' } });
+  it('should log, register and gate the run with the credentials the service read, and never report the secret', async () => {
+    const target = await publisherFor(mlflow.url).publishTarget();
+    const published = await publishRetrainInWorker('r1', result, target!);
+    expect(published).toMatchObject({
+      run: { store: 'mlflow', synced: true, version: { version: '1' } },
+      promotion: { decision: 'champion' },
+    });
     expect(mlflow.requests.length).toBeGreaterThan(3);
     expect(mlflow.requests.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
-    expect(JSON.stringify(logged)).not.toContain(TOKEN);
+    expect(JSON.stringify(published)).not.toContain(TOKEN);
   }, 60_000);
 
   it('should keep the run in the local registry, not synced, when MLflow is unreachable', async () => {
-    const logging = await publisherFor('http://127.0.0.1:9').workerLogging('r2');
-    const logged = await logRetrainRun(result, logging!);
-    expect(logged).toMatchObject({ store: 'local', synced: false });
-    expect(logged.version).toBeUndefined();
-    expect(logged.warning).toContain('is unreachable');
-    expect(logged.messages).toContainEqual({ level: 'warn', text: logged.warning });
+    const target = await publisherFor('http://127.0.0.1:9').publishTarget();
+    const published = await publishRetrainInWorker('r2', result, target!);
+    expect(published.run).toMatchObject({ store: 'local', synced: false });
+    expect(published.run.version).toBeUndefined();
+    expect(published.promotion).toBeUndefined();
+    expect(published.run.warning).toContain('is unreachable');
+    expect(published.messages).toContainEqual({ level: 'warn', text: published.run.warning });
     const local = new LocalTrackingStore(join(dir, 'registry'));
-    expect((await local.getRun(logged.runId)).tags['sync.status']).toBe('not_synced');
+    expect((await local.getRun(published.run.runId)).tags['sync.status']).toBe('not_synced');
   }, 60_000);
 });

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { ChampionFollower } from '../classifier/champion-follower';
+import { ChampionFollower } from './champion-follower';
 
 /**
- * Readiness details of the registry link: `up` while following, `degraded` (HTTP 200, still serving the last good
- * model) when the last check failed, and `up` with `enabled: false` on the local registry.
+ * Readiness details of the registry link as serving sees it: `up` while following, `degraded` (HTTP 200, still
+ * serving the last good model) when the last check failed, and `up` with `enabled: false` on the local registry.
  */
 @Injectable()
-export class MlflowHealthIndicator {
+export class ChampionFollowerHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly follower: ChampionFollower,

@@ -15,7 +15,7 @@ import { ReadinessRegistry } from '../health/readiness.registry';
 import { writeFileAtomic } from '../mlflow/atomic-file';
 import { mlflowConfig, type MlflowConfig } from '../mlflow/config/mlflow.config';
 import { CHAMPION_ALIAS } from '../mlflow/promotion';
-import { MODEL_FILE } from '../mlflow/run-logger';
+import { MODEL_FILE } from '../engine';
 import { TrackingStore, type ModelVersionRecord } from '../mlflow/tracking-store';
 
 export interface FollowerState {

@@ -1,27 +1,25 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { TerminusModule } from '@nestjs/terminus';
 import { SecretsService } from '../config/secrets.service';
-import { ChampionFollower } from '../classifier/champion-follower';
 import { mlflowConfig, type MlflowConfig } from './config/mlflow.config';
-import { MlflowHealthIndicator } from './mlflow-health.indicator';
+import { RunPublisher, runPublisherFromConfig } from './publish-run';
 import { TrackingStore } from './tracking-store';
 import { createTrackingStore } from './tracking-store.factory';
 
 /**
- * Tracking and registry: provides the `TrackingStore` port (MLflow when MLFLOW_TRACKING_URI is set, else the local
- * registry), the `ChampionFollower` that makes the service serve the `champion` version, and its health indicator.
- * Needs `ModelHolder` and `ArtifactCodec` (ClassifierCoreModule, global) and `SecretsService` (global).
+ * The registry: provides the `TrackingStore` port (MLflow when MLFLOW_TRACKING_URI is set, else the local registry)
+ * and the `RunPublisher` that logs, registers and gates trained runs in it. Needs `SecretsService` (global).
+ * Following the champion is serving's business (`ChampionFollowerModule` in src/classifier).
  */
 @Module({})
 export class MlflowModule {
   private static instance: DynamicModule | undefined;
 
-  /** One shared definition, so importing it from several modules still makes one follower (one poller). */
+  /** One shared definition, so importing it from several modules still makes one store. */
   static forRoot(): DynamicModule {
     return (MlflowModule.instance ??= {
       module: MlflowModule,
-      imports: [ConfigModule.forFeature(mlflowConfig), TerminusModule.forRoot({ logger: false })],
+      imports: [ConfigModule.forFeature(mlflowConfig)],
       providers: [
         {
           provide: TrackingStore,
@@ -29,10 +27,14 @@ export class MlflowModule {
           useFactory: (config: MlflowConfig, secrets: SecretsService): TrackingStore =>
             createTrackingStore(config, secrets, new Logger('MlflowClient')),
         },
-        ChampionFollower,
-        MlflowHealthIndicator,
+        {
+          provide: RunPublisher,
+          inject: [mlflowConfig.KEY, SecretsService, TrackingStore],
+          useFactory: (config: MlflowConfig, secrets: SecretsService, store: TrackingStore): RunPublisher =>
+            runPublisherFromConfig(config, secrets, new Logger(RunPublisher.name), store),
+        },
       ],
-      exports: [TrackingStore, ChampionFollower, MlflowHealthIndicator],
+      exports: [TrackingStore, RunPublisher],
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { TrainingRunInput } from './run-logger';
+import type { TrainingRunInput } from './run-input';
 
 /** A short model card (Mitchell et al., 2019) in Markdown, uploaded beside the model. */
 export function renderModelCard(input: {
@@ -10,7 +10,7 @@ export function renderModelCard(input: {
   buildNumber: string | undefined;
 }): string {
   const { metadata } = input.input.artifact;
-  const training = metadata.training ?? {};
+  const training = metadata.training;
   const pct = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(4));
   const rows = Object.entries(input.input.evaluation).map(
     ([set, e]) =>
@@ -32,8 +32,8 @@ Flags unsolicited bulk email and SMS (spam = 1, ham = 0) for filtering or review
 the label is spam at probability ≥ 0.5. Not meant for phishing or malware verdicts on its own.
 
 ## Training data
-- Rows: ${training.rows ?? 'unknown'} (spam ${training.spam ?? '?'}, ham ${training.ham ?? '?'})
-- Sources: ${training.sources?.join(', ') ?? 'unknown'}
+- Rows: ${training.rows} (spam ${training.spam}, ham ${training.ham})
+- Sources: ${training.sources.join(', ')}
 - Data fingerprint: \`${input.fingerprint}\`
 
 ## Evaluation${input.primary ? ` (primary set: ${input.primary})` : ''}

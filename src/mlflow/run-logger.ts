@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { join, relative } from 'node:path';
-import { confusionMatrixSvg, svgToPng } from '../training/evaluation/charts';
+import { MODEL_FILE } from '../engine';
 import { evaluationMetricKey } from './promotion';
 import { renderModelCard } from './model-card';
+import type { TrainingRunInput } from './run-input';
+import { sourceCommit } from './source-commit';
 import {
   isTrackingUnavailable,
   TrackingStoreError,
@@ -12,60 +11,6 @@ import {
   type ModelVersionRecord,
   type TrackingStore,
 } from './tracking-store';
-
-/** One evaluation set's figures (structurally the trainer's `EvaluationMetrics`). */
-export interface EvaluationFigures {
-  readonly n?: number;
-  readonly accuracy: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  readonly mcc: number;
-  readonly rocAuc: number | null;
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
-  readonly confusionMatrix?: readonly (readonly number[])[];
-}
-
-/**
- * What a training run hands over to be tracked. A plain structure, filled from the trainer's `TrainingResult`
- * (see `trainingRunInputFromResult`), so this module does not depend on the trainer's internals.
- */
-export interface TrainingRunInput {
-  /** The artifact file's bytes, uploaded unchanged as `model/model.json`. */
-  readonly artifactBytes: Buffer | string;
-  readonly artifact: {
-    readonly metadata: {
-      readonly version: string;
-      readonly algorithm: string;
-      readonly createdAt?: string;
-      readonly training?: {
-        readonly fingerprint?: string;
-        readonly rows?: number;
-        readonly spam?: number;
-        readonly ham?: number;
-        readonly sources?: readonly string[];
-      };
-    };
-    readonly checksum?: string;
-  };
-  /** Logged as params (nested objects become dotted keys, arrays JSON): algorithm, max_features, ngram_range, seed, hyperparameters, data sizes… */
-  readonly params: Readonly<Record<string, unknown>>;
-  /** Figures per evaluation set; the first (or `primaryEvaluation`) is also logged without prefix. */
-  readonly evaluation: Readonly<Record<string, EvaluationFigures>>;
-  readonly primaryEvaluation?: string;
-  /** Cross-validation figures per fold, logged as steps (`cv_f1_score` at step 0, 1, …), and their means. */
-  readonly cvFolds?: ReadonlyArray<Readonly<Record<string, number | null>>>;
-  /** Out-of-fold figures over all training rows, logged as `cv_oof_<name>`. */
-  readonly cvSummary?: Readonly<Record<string, number | null>>;
-  readonly durationMs: number;
-  /** Charts and reports to upload under `reports/` (file name → bytes), e.g. confusion matrix and ROC PNGs. */
-  readonly reportFiles?: Readonly<Record<string, Buffer | string>>;
-  readonly trainingStats?: unknown;
-  readonly runName?: string;
-}
 
 export interface RunLoggerOptions {
   experimentName: string;
@@ -75,8 +20,15 @@ export interface RunLoggerOptions {
   /** Where the run goes when `store` is unreachable, marked "not synced" for `models sync`. */
   fallback?: TrackingStore;
   env?: NodeJS.ProcessEnv;
-  logger?: { log(message: string): void; warn(message: string): void };
+  /** The commit tag; default `sourceCommit(env)`. */
+  gitCommit?: string;
+  logger?: RunLoggerLogger;
   now?: () => number;
+}
+
+export interface RunLoggerLogger {
+  log(message: string): void;
+  warn(message: string): void;
 }
 
 export interface LoggedRun {
@@ -118,7 +70,6 @@ export interface RunPlan {
 export const DEFAULT_RUN_LOGGER_OPTIONS = { experimentName: 'spam-classifier-training', modelName: 'spam-classifier' };
 
 export const MODEL_ARTIFACT_PATH = 'model';
-export const MODEL_FILE = 'model.json';
 
 /**
  * Tracks one training run (params, metrics, tags, artifacts) and registers a version of the model from its
@@ -202,16 +153,16 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
   const now = options.now ?? Date.now;
   const endTime = now();
   const metadata = input.artifact.metadata;
-  const training = metadata.training ?? {};
+  const training = metadata.training;
   const sets = Object.keys(input.evaluation);
   const primary = input.primaryEvaluation ?? sets[0];
 
   const params = flattenParams({
     algorithm: metadata.algorithm,
-    ...(training.rows !== undefined ? { training_rows: training.rows } : {}),
-    ...(training.spam !== undefined ? { training_spam: training.spam } : {}),
-    ...(training.ham !== undefined ? { training_ham: training.ham } : {}),
-    ...(training.sources ? { training_sources: training.sources.join(',') } : {}),
+    training_rows: training.rows,
+    training_spam: training.spam,
+    training_ham: training.ham,
+    training_sources: training.sources.join(','),
     ...Object.fromEntries(
       sets.flatMap((set) => {
         const e = input.evaluation[set];
@@ -266,7 +217,7 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
   });
   for (const [key, values] of cvTotals) point(`${key}_mean`, values.reduce((a, b) => a + b, 0) / values.length);
 
-  const fingerprint = training.fingerprint ?? 'unknown';
+  const fingerprint = training.fingerprint;
   const tags: Record<string, string> = {
     'mlflow.user': env.MLFLOW_USER ?? env.USER ?? safeUser(),
     'mlflow.source.name': env.MLFLOW_SOURCE_NAME ?? 'spam-classifier/train',
@@ -275,7 +226,7 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
     model_version: metadata.version,
     algorithm: metadata.algorithm,
   };
-  const commit = gitCommit(env);
+  const commit = options.gitCommit ?? (await sourceCommit(env));
   if (commit) {
     tags['mlflow.source.git.commit'] = commit;
     tags.git_commit = commit;
@@ -286,20 +237,7 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
   const artifacts: RunPlan['artifacts'] = [
     { path: `${MODEL_ARTIFACT_PATH}/${MODEL_FILE}`, bytes: toBuffer(input.artifactBytes) },
   ];
-  const reports = { ...(input.reportFiles ?? {}) };
-  const primaryFigures = primary ? input.evaluation[primary] : undefined;
-  if (primaryFigures && !Object.keys(reports).some((name) => /confusion/i.test(name))) {
-    const matrix = primaryFigures.confusionMatrix ?? [
-      [primaryFigures.tn, primaryFigures.fp],
-      [primaryFigures.fn, primaryFigures.tp],
-    ];
-    const svg = confusionMatrixSvg(
-      { confusionMatrix: matrix as unknown as readonly [readonly [number, number], readonly [number, number]] },
-      `Confusion matrix (${primary})`,
-    );
-    reports['confusion_matrix.svg'] = svg;
-    reports['confusion_matrix.png'] = svgToPng(svg);
-  }
+  const reports = input.reportFiles ?? {};
   for (const [name, bytes] of Object.entries(reports))
     artifacts.push({ path: `reports/${name}`, bytes: toBuffer(bytes) });
   const stats = input.trainingStats ?? {
@@ -452,29 +390,4 @@ function safeUser(): string {
   } catch {
     return 'unknown';
   }
-}
-
-function gitCommit(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.GIT_COMMIT) return env.GIT_COMMIT;
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
-      .toString()
-      .trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every file of a report folder (charts, tables), named relative to it. */
-export async function readReportDir(dir: string): Promise<Record<string, Buffer>> {
-  const files: Record<string, Buffer> = {};
-  const walk = async (path: string): Promise<void> => {
-    for (const name of await readdir(path)) {
-      const full = join(path, name);
-      if ((await stat(full)).isDirectory()) await walk(full);
-      else files[relative(dir, full)] = await readFile(full);
-    }
-  };
-  await walk(dir);
-  return files;
 }

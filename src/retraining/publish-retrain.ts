@@ -1,116 +1,106 @@
-import { readFile } from 'node:fs/promises';
-import { parseArtifact } from '../engine/artifact';
-import type { MlflowCredentials } from '../mlflow/client/mlflow-credentials';
-import { MlflowClient } from '../mlflow/client/mlflow-client';
-import { LocalTrackingStore } from '../mlflow/local-tracking-store';
-import { MlflowTrackingStore } from '../mlflow/mlflow-tracking-store';
-import { logTrainingRun, readReportDir, type TrainingRunInput } from '../mlflow/run-logger';
-import type { ModelVersionRecord, TrackingStore } from '../mlflow/tracking-store';
-import type { RetrainTaskResult } from './retrain-task.types';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../mlflow/atomic-file';
+import { runPublisherFromTarget, type Publication, type PublishTarget, type RunPublisher } from '../mlflow/publish-run';
+import type { PromotionDecision } from '../mlflow/promotion';
+import { publishInput } from '../training/publish-input';
+import type {
+  RetrainPublication,
+  RetrainTaskResult,
+  WorkerPublication,
+} from './retrain-task.types';
 
-/**
- * Where and how the training worker logs and registers its run, as plain data (it crosses into the worker thread):
- * the same store the service uses, rebuilt there. MLflow credentials are read by the service just before the run
- * and handed over in memory only; nothing here logs them.
- */
-export interface WorkerRunLogging {
-  readonly runId: string;
-  readonly tracking:
-    | { readonly kind: 'local'; readonly root: string }
-    | {
-        readonly kind: 'mlflow';
-        readonly trackingUri: string;
-        readonly requestTimeoutMs: number;
-        readonly maxAttempts: number;
-        readonly credentials: MlflowCredentials;
-      };
-  /** The local registry that keeps the run when MLflow is unreachable (none when tracking is local). */
-  readonly fallbackRoot?: string;
-  readonly experimentName: string;
-  readonly modelName: string;
-  readonly gitCommit: string;
-}
-
-/** What the worker reports back about the logged run (what `logTrainingRun` returns, plus what the service logs). */
-export interface WorkerLoggedRun {
-  readonly runId: string;
-  readonly experimentId: string;
-  readonly store: 'mlflow' | 'local';
+/** What a retrain's run-table row records about its publication (also the Job CLI's output). */
+export interface PublicationResult {
+  readonly trackingRunId: string;
+  readonly trackingStore: string;
   readonly synced: boolean;
-  readonly version?: ModelVersionRecord;
+  readonly registeredVersion: string | undefined;
+  readonly promoted: boolean;
+  readonly decision: PromotionDecision['decision'] | 'not_registered';
+  readonly reason: string;
+  /** Set when this replica now serves the new model. */
+  readonly servingSource: string | undefined;
   readonly warning?: string;
-  /** sha256 of the artifact that was logged and registered: the service swaps in only these bytes. */
-  readonly artifactChecksum: string;
-  readonly messages: ReadonlyArray<{ readonly level: 'log' | 'warn'; readonly text: string }>;
-  /** Wall time of parsing, chart rendering and logging in the worker. */
-  readonly durationMs: number;
+  /**
+   * Time of each step in this process, to keep an eye on what could delay serving: `publish` (when not done by the
+   * worker) and `swap` hold the event loop; `load` (the promoted model verified and built in a worker thread, then
+   * rebuilt here in short slices) and `publishInWorker` mostly do not.
+   */
+  readonly timingsMs: Readonly<Record<string, number>>;
 }
 
-/** The tracking input of a retrain run: the same for the worker and the service's own (fallback) path. */
-export async function retrainRunInput(
+/** Publishes a retrain's model through the registry's one use case: logged, registered, gated, alias moved. */
+export async function publishRetrain(
   runId: string,
   result: RetrainTaskResult,
-  artifactBytes: Buffer,
-  artifact: TrainingRunInput['artifact'],
-): Promise<TrainingRunInput> {
-  return {
-    artifactBytes,
-    artifact,
-    params: { ...result.params, retrain_run_id: runId, feedback_rows: result.feedbackRows },
-    evaluation: result.evaluation,
+  publisher: RunPublisher,
+): Promise<RetrainPublication> {
+  const input = await publishInput(result, {
+    params: { retrain_run_id: runId, feedback_rows: result.feedbackRows },
     primaryEvaluation: result.primaryEvaluation,
-    cvFolds: result.cvFolds,
-    durationMs: result.durationMs,
-    reportFiles: result.reportDir ? await readReportDir(result.reportDir).catch(() => ({})) : undefined,
     runName: `retrain-${runId}`,
-  };
+  });
+  const publication = await publisher.publish(input, { register: true, promote: true });
+  return { ...publication, artifactChecksum: input.artifact.checksum };
 }
 
-function storeFor(tracking: WorkerRunLogging['tracking'], onRetry: (message: string) => void): TrackingStore {
-  if (tracking.kind === 'local') return new LocalTrackingStore(tracking.root);
-  const { credentials } = tracking;
-  return new MlflowTrackingStore(
-    new MlflowClient({
-      trackingUri: tracking.trackingUri,
-      timeoutMs: tracking.requestTimeoutMs,
-      maxAttempts: tracking.maxAttempts,
-      credentials: () => credentials,
-      onRetry: (endpoint, attempt, reason) => onRetry(`MLflow ${endpoint}: retry ${attempt} after ${reason}`),
-    }),
-  );
-}
-
-/**
- * In the training worker, after training: verify the artifact (a broken one fails the run here, before anything is
- * logged), then log the run with its charts and register a version, exactly as the service's publisher would.
- */
-export async function logRetrainRun(result: RetrainTaskResult, logging: WorkerRunLogging): Promise<WorkerLoggedRun> {
+/** In the training worker, right after training: the same publication, with the service's registry rebuilt here. */
+export async function publishRetrainInWorker(
+  runId: string,
+  result: RetrainTaskResult,
+  target: PublishTarget,
+): Promise<WorkerPublication> {
   const started = performance.now();
   const messages: Array<{ level: 'log' | 'warn'; text: string }> = [];
   const logger = {
     log: (text: string) => messages.push({ level: 'log', text }),
     warn: (text: string) => messages.push({ level: 'warn', text }),
   };
-  const bytes = await readFile(result.artifactPath);
-  const artifact = parseArtifact(bytes, result.artifactPath);
-  const input = await retrainRunInput(logging.runId, result, bytes, artifact);
-  const logged = await logTrainingRun(storeFor(logging.tracking, logger.warn), input, {
-    experimentName: logging.experimentName,
-    modelName: logging.modelName,
-    register: true,
-    fallback: logging.fallbackRoot ? new LocalTrackingStore(logging.fallbackRoot) : undefined,
-    logger,
-    env: { ...process.env, GIT_COMMIT: logging.gitCommit },
-  });
-  return {
-    runId: logged.runId,
-    experimentId: logged.experimentId,
-    store: logged.store,
-    synced: logged.synced,
-    ...(logged.version ? { version: logged.version } : {}),
-    ...(logged.warning ? { warning: logged.warning } : {}),
-    artifactChecksum: artifact.checksum,
-    messages,
-    durationMs: Math.round(performance.now() - started),
+  const published = await publishRetrain(runId, result, runPublisherFromTarget(target, logger));
+  return { ...published, messages, durationMs: Math.round(performance.now() - started) };
+}
+
+export function publicationResult(
+  published: Publication,
+  servingSource: string | undefined,
+  timingsMs: Readonly<Record<string, number>>,
+): PublicationResult {
+  const { run, promotion } = published;
+  const base = {
+    trackingRunId: run.runId,
+    trackingStore: run.store,
+    synced: run.synced,
+    warning: run.warning,
+    timingsMs,
   };
+  if (!run.version || !promotion) {
+    return {
+      ...base,
+      registeredVersion: undefined,
+      promoted: false,
+      decision: 'not_registered',
+      reason: 'the run was saved locally (tracking server unreachable) and not registered, so it was not promoted',
+      servingSource: undefined,
+    };
+  }
+  return {
+    ...base,
+    registeredVersion: run.version.version,
+    promoted: promotion.decision === 'champion',
+    decision: promotion.decision,
+    reason: promotion.reason,
+    servingSource,
+  };
+}
+
+/**
+ * Without MLflow no champion follower reloads a promoted model after a restart: put it in MODEL_DIR, where the model
+ * loader takes the newest artifact (only promoted models go there). Returns the path.
+ */
+export async function keepPromotedModel(modelDir: string, bytes: Buffer, version: string): Promise<string> {
+  const path = join(modelDir, `retrained-v${version}.json`);
+  await mkdir(modelDir, { recursive: true });
+  await writeFileAtomic(path, bytes);
+  return path;
 }

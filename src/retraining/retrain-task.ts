@@ -56,12 +56,7 @@ export async function runRetrainTask(task: RetrainTask, onProgress: ProgressList
     evaluation: result.evaluation,
     primaryEvaluation: corpora[0]?.name,
     params: { ...result.params, feedback_weight: task.feedbackWeight, n_train_feedback: feedbackUsed.length },
-    cvFolds: result.cv?.perFold.map((fold) => ({
-      f1_score: fold.f1,
-      precision: fold.precision,
-      recall: fold.recall,
-      accuracy: fold.accuracy,
-    })),
+    cv: result.cv,
     durationMs: result.durationMs,
     reportDir: result.reportDir,
     trainingRows: train.length,

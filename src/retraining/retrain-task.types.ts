@@ -1,5 +1,5 @@
-import type { EvaluationFigures } from '../mlflow/run-logger';
-import type { WorkerLoggedRun } from './run-logging';
+import type { Publication } from '../mlflow/publish-run';
+import type { TrainedRun } from '../training/publish-input';
 
 /**
  * What one retraining run computes, as plain data: it crosses a worker-thread boundary (structured clone) and is
@@ -33,25 +33,31 @@ export interface RetrainTask {
   readonly feedbackCutoff?: string;
 }
 
-/** One evaluation set's figures: the fields `logTrainingRun` and the quality gate read. */
-export type { EvaluationFigures };
-
-export interface RetrainTaskResult {
-  readonly artifactPath: string;
+/**
+ * The trained run (artifact path, figures per evaluation set — the corpora's fixed held-out sets and
+ * `feedback_holdout` when there is one —, CV figures, report folder, params) and the retrain's own figures.
+ */
+export interface RetrainTaskResult extends TrainedRun {
   /** The artifact's `metadata.version`. */
   readonly artifactVersion: string;
   readonly algorithm: string;
-  /** Per evaluation set: the corpora's fixed held-out sets and `feedback_holdout` when there is one. */
-  readonly evaluation: Readonly<Record<string, EvaluationFigures>>;
   readonly primaryEvaluation?: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly cvFolds?: ReadonlyArray<Readonly<Record<string, number | null>>>;
-  readonly durationMs: number;
-  readonly reportDir?: string;
   readonly trainingRows: number;
   readonly feedbackRows: number;
-  /** Set when the worker also logged and registered the run (`RunHooks.logging`); the service then only gates. */
-  readonly logged?: WorkerLoggedRun;
+  /** Set when the worker also published the run (`RunHooks.publishTo`); the service then only swaps it in. */
+  readonly published?: WorkerPublication;
+}
+
+/** A retrain's publication, plus the sha256 of the artifact that was registered (only those bytes may be served). */
+export interface RetrainPublication extends Publication {
+  readonly artifactChecksum: string;
+}
+
+/** What the training worker reports back after publishing: plain data, with the log lines for the service to log. */
+export interface WorkerPublication extends RetrainPublication {
+  readonly messages: ReadonlyArray<{ readonly level: 'log' | 'warn'; readonly text: string }>;
+  /** Wall time of reading, chart rendering, logging and gating in the worker. */
+  readonly durationMs: number;
 }
 
 export type ProgressListener = (progress: number, stage: string) => void;

@@ -17,7 +17,7 @@ import { retrainingConfig, type RetrainingConfig } from './config/retraining.con
 import { FeedbackStore } from '../feedback/feedback.store';
 import { feedbackLabelToClass, type TrainingRunRecord } from '../feedback/feedback.types';
 import { Leadership } from './lease-leader-election';
-import { ModelPublisher } from './model-publisher';
+import { RetrainPublisher } from './retrain-publisher';
 import type { FeedbackRow, RetrainTask } from './retrain-task.types';
 import { TrainingRunner } from './training-runner';
 
@@ -46,7 +46,7 @@ export class RetrainingService implements OnApplicationBootstrap, BeforeApplicat
     private readonly store: FeedbackStore,
     private readonly leadership: Leadership,
     private readonly runner: TrainingRunner,
-    private readonly publisher: ModelPublisher,
+    private readonly publisher: RetrainPublisher,
     @Inject(retrainingConfig.KEY) private readonly config: RetrainingConfig,
     @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
@@ -174,12 +174,12 @@ export class RetrainingService implements OnApplicationBootstrap, BeforeApplicat
         cvFolds: this.config.retrainCvFolds,
         feedbackCutoff: snapshot.takenAt.toISOString(),
       };
-      // A worker thread also logs and registers the run, so chart rendering and uploads never hold the event loop.
-      const logging = this.runner.mode === 'worker' ? await this.publisher.workerLogging(run.id) : undefined;
+      // A worker thread also publishes the run, so chart rendering, uploads and the gate never hold the event loop.
+      const publishTo = this.runner.mode === 'worker' ? await this.publisher.publishTarget() : undefined;
       const outcome = await this.runner.run(task, {
         signal,
         onProgress: (progress, stage) => this.progress(run.id, 0.05 + progress * 0.85, stage),
-        ...(logging ? { logging } : {}),
+        ...(publishTo ? { publishTo } : {}),
       });
       let result: Record<string, unknown>;
       if (outcome.kind === 'trained') {

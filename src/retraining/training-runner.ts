@@ -1,20 +1,21 @@
 import type { ProgressListener, RetrainTask, RetrainTaskResult } from './retrain-task.types';
-import type { WorkerRunLogging } from './run-logging';
+import type { PublishTarget } from '../mlflow/publish-run';
 
 export interface RunHooks {
   readonly onProgress: ProgressListener;
   /** Aborted on timeout or shutdown: the runner stops the work (terminates the worker, deletes the Job). */
   readonly signal: AbortSignal;
   /**
-   * Where to log and register the run once trained, for a runner that can do it beside the training (the worker
-   * thread: chart rendering and uploads stay off the serving event loop). Holds credentials: never log it.
+   * Where to publish the run once trained, for a runner that can do it beside the training (the worker thread:
+   * chart rendering, uploads and the gate stay off the serving event loop). Holds credentials: never log it.
    */
-  readonly logging?: WorkerRunLogging;
+  readonly publishTo?: PublishTarget;
 }
 
 /**
- * Outcome of a run. In-process runs return the trained model for the leader to log, gate and publish; a Job's
- * CLI logs and gates itself (`--register --promote`), so the leader only learns that it finished.
+ * Outcome of a run. A worker thread returns the trained model (published already when `publishTo` was given) for the
+ * leader to publish and serve; a Job's CLI publishes itself (`--register --promote`), so the leader only learns that
+ * it finished.
  */
 export type RunnerOutcome =
   | { readonly kind: 'trained'; readonly result: RetrainTaskResult }

@@ -5,7 +5,7 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { RetrainTask, RetrainTaskFunction } from './retrain-task.types';
-import type { WorkerRunLogging } from './run-logging';
+import type { PublishTarget } from '../mlflow/publish-run';
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly progress: number; readonly stage: string }
@@ -15,8 +15,8 @@ export type WorkerMessage =
 export interface TrainingWorkerData {
   readonly task: RetrainTask;
   readonly taskModule: string;
-  /** When set, the run is also logged and registered here (see `logRetrainRun`). */
-  readonly logging?: WorkerRunLogging;
+  /** When set, the run is also published here (see `publishRetrainInWorker`). Holds credentials: never log it. */
+  readonly publishTo?: PublishTarget;
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: TrainingWorkerData): Promise<void> {
@@ -29,12 +29,13 @@ async function main(port: NonNullable<typeof parentPort>, data: TrainingWorkerDa
     const result = await loaded.runRetrainTask(data.task, (progress, stage) =>
       post({ type: 'progress', progress, stage }),
     );
-    if (!data.logging) return post({ type: 'done', result });
-    post({ type: 'progress', progress: 1, stage: 'logging the run' });
-    // Loaded only here: a worker without logging never pays for the tracking code.
+    if (!data.publishTo) return post({ type: 'done', result });
+    post({ type: 'progress', progress: 1, stage: 'publishing the run' });
+    // Loaded only here: a worker that does not publish never pays for the registry code.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
-    const { logRetrainRun } = require('./run-logging') as typeof import('./run-logging');
-    post({ type: 'done', result: { ...result, logged: await logRetrainRun(result, data.logging) } });
+    const { publishRetrainInWorker } = require('./publish-retrain') as typeof import('./publish-retrain');
+    const published = await publishRetrainInWorker(data.task.runId, result, data.publishTo);
+    post({ type: 'done', result: { ...result, published } });
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }

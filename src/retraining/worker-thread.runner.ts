@@ -30,7 +30,7 @@ export class WorkerThreadTrainingRunner extends TrainingRunner {
       task,
       taskModule: this.taskModule,
       entry,
-      ...(hooks.logging ? { logging: hooks.logging } : {}),
+      ...(hooks.publishTo ? { publishTo: hooks.publishTo } : {}),
     };
     const worker =
       moduleExtension() === '.ts'

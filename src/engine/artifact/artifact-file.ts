@@ -4,6 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { ArtifactError } from './artifact-error';
 import { type ModelArtifact, parseArtifact, serializeArtifact } from './model-artifact';
 
+/** The artifact's file name: in a training run's output folder and in a registered model version. */
+export const MODEL_FILE = 'model.json';
+
 /** Artifacts larger than this are refused before reading (a 100k-feature model is a few MB). */
 export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 

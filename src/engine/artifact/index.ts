@@ -1,6 +1,6 @@
 export { ArtifactError } from './artifact-error';
 export { canonicalJson } from './canonical-json';
-export { MAX_ARTIFACT_BYTES, readArtifactFile, writeArtifactFile } from './artifact-file';
+export { MAX_ARTIFACT_BYTES, MODEL_FILE, readArtifactFile, writeArtifactFile } from './artifact-file';
 export {
   ARTIFACT_FORMAT,
   ARTIFACT_FORMAT_VERSION,

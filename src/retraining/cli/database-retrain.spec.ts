@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyJsonl } from '../../../test/fixtures/training/tiny-corpus';
-import type { PublicationResult } from '../model-publisher';
+import type { PublicationResult } from '../publish-retrain';
 import { openFeedbackStoreFromEnvironment, type DatabaseRetrainResult } from '../retrain-from-database';
 import { FEEDBACK_HOLDOUT_SET } from '../retrain-task';
 import { splitFeedback } from '../retraining.service';

@@ -6,7 +6,7 @@ import { resolveDataDir } from '../../training/datasets/data-dir';
 import { DatasetError } from '../../training/datasets/dataset-error';
 import type { FeedbackStore } from '../../feedback/feedback.store';
 import type { TrainingRunRecord } from '../../feedback/feedback.types';
-import type { PublicationResult } from '../model-publisher';
+import type { PublicationResult } from '../publish-retrain';
 import {
   openFeedbackStoreFromEnvironment,
   retrainFromDatabase,
@@ -16,7 +16,15 @@ import { newRunId } from '../retraining.service';
 import { loadSecretsBeforeBootstrap } from '../../vault/load-secrets';
 import { redactSecretValues } from '../../config/redaction';
 import { SecretsService } from '../../config/secrets.service';
-import { type CliIo, EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine, UsageError } from '../../training/cli/cli-io';
+import {
+  type CliIo,
+  EXIT_DATA,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  firstLine,
+  UsageError,
+} from '../../training/cli/cli-io';
 
 /** The options of `train` that `--feedback-from-database` reads (a subset of the CLI's options). */
 export interface DatabaseRetrainCliOptions {

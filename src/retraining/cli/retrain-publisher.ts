@@ -1,34 +1,29 @@
+import { readFile } from 'node:fs/promises';
 import { classifierConfigFrom } from '../../classifier/config/classifier.config';
-import { EngineArtifactCodec } from '../../classifier/engine-adapters';
-import { ModelHolder } from '../../classifier/model-holder.service';
 import { mlflowConfigFrom } from '../../mlflow/config/mlflow.config';
-import { createTrackingStore } from '../../mlflow/tracking-store.factory';
-import { ModelPublisher } from '../model-publisher';
+import { runPublisherFromConfig } from '../../mlflow/publish-run';
+import { keepPromotedModel, publicationResult, publishRetrain } from '../publish-retrain';
 import type { PublishRetrain } from './database-retrain';
 
 /**
- * `--feedback-from-database --promote`: the scheduler's own `ModelPublisher`, built from the environment as the
- * service builds it (tracking store of MLFLOW_TRACKING_URI or the local registry, MODEL_DIR), so a training Job
- * logs, registers and gates exactly like an in-process retrain. Its model holder is this process's own (a promoted
- * model is built once more, as a last check); the serving replicas follow the champion alias.
+ * `--feedback-from-database --promote`: the retrain is published through the registry built from the environment
+ * as the service builds it (MLFLOW_TRACKING_URI, or the local registry). A Job only publishes: the serving replicas
+ * follow the champion alias. Without MLflow a promoted model is also kept in MODEL_DIR, as the service would.
  */
 export const publishRetrainFromEnvironment: PublishRetrain = async (runId, result, io, secrets) => {
-  const mlflow = mlflowConfigFrom(io.env);
-  const classifier = classifierConfigFrom(io.env);
-  const codec = new EngineArtifactCodec();
-  const tracking = createTrackingStore(mlflow, secrets, {
+  const publisher = runPublisherFromConfig(mlflowConfigFrom(io.env), secrets, {
+    log: (message) => io.stderr(`${message}\n`),
     warn: (message) => io.stderr(`warning: ${message}\n`),
   });
-  const publisher = new ModelPublisher(
-    tracking,
-    new ModelHolder(codec, classifier.classifyMaxChars),
-    codec,
-    mlflow,
-    undefined,
-    classifier,
-  );
-  // The Job's own holder serves nothing: the replicas pick the champion up from the registry.
-  const publication = { ...(await publisher.publish(runId, result)), servingSource: undefined };
+  const started = performance.now();
+  const published = await publishRetrain(runId, result, publisher);
+  const publication = publicationResult(published, undefined, { publish: Math.round(performance.now() - started) });
+  if (publication.promoted && publication.registeredVersion && publisher.store.kind === 'local') {
+    const { modelDir } = classifierConfigFrom(io.env);
+    await keepPromotedModel(modelDir, await readFile(result.artifactPath), publication.registeredVersion).catch(
+      (error: Error) => io.stderr(`warning: promoted model not copied to ${modelDir}: ${error.message}\n`),
+    );
+  }
   const version = publication.registeredVersion ? `, version ${publication.registeredVersion}` : '';
   io.stderr(
     `tracked: ${publication.trackingStore} run ${publication.trackingRunId}${publication.synced ? '' : ' (not synced)'}${version}, ${publication.decision} (${publication.reason})\n`,

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 import { Logger, type LoggerService } from '@nestjs/common';
-import { trackTrainingResult } from '../../mlflow/track-training';
+import { mlflowConfigFrom } from '../../mlflow/config/mlflow.config';
+import { runPublisherFromConfig } from '../../mlflow/publish-run';
+import { publishInput } from '../publish-input';
 import { firstLine, processIo } from './cli-io';
 import { publishRetrainFromEnvironment } from '../../retraining/cli/retrain-publisher';
 import { runTrainCli, type AfterTraining } from './train-command';
 
-/** `--register` / `--promote`: hand the result to the MLflow module (or its local registry). */
-const track: AfterTraining = async (result, options, io) => {
-  const { run, promotion } = await trackTrainingResult(result, {
-    register: true,
-    promote: options.promote,
-    secrets: { get: (name: string) => io.env[name] },
-    logger: {
+/** `--register` / `--promote`: publish the run in MLflow (or the local registry); the gate only with `--promote`. */
+const publish: AfterTraining = async (result, options, io) => {
+  const publisher = runPublisherFromConfig(
+    mlflowConfigFrom(io.env),
+    { get: (name: string) => io.env[name] },
+    {
       log: (message: string) => io.stderr(`${message}\n`),
       warn: (message: string) => io.stderr(`warning: ${message}\n`),
     },
+  );
+  const { run, promotion } = await publisher.publish(await publishInput(result), {
+    promote: options.promote,
+    env: io.env,
   });
   const version = run.version ? `, version ${run.version.version}` : '';
   const decision = promotion ? `, ${promotion.decision} (${promotion.reason})` : '';
@@ -29,7 +34,7 @@ const stderrLogger: LoggerService = {
 };
 Logger.overrideLogger(stderrLogger);
 
-runTrainCli(process.argv.slice(2), processIo(), track, publishRetrainFromEnvironment).then(
+runTrainCli(process.argv.slice(2), processIo(), publish, publishRetrainFromEnvironment).then(
   (code) => {
     process.exitCode = code;
   },

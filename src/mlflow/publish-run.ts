@@ -1,0 +1,150 @@
+import type { MlflowCredentials, SecretSource } from './client/mlflow-credentials';
+import { credentialsFromSecrets } from './client/mlflow-credentials';
+import { MlflowClient } from './client/mlflow-client';
+import type { MlflowConfig } from './config/mlflow.config';
+import { LocalTrackingStore } from './local-tracking-store';
+import { MlflowTrackingStore } from './mlflow-tracking-store';
+import { promoteIfBetter, type GateRule, type PromotionDecision } from './promotion';
+import type { TrainingRunInput } from './run-input';
+import { logTrainingRun, type LoggedRun, type RunLoggerLogger } from './run-logger';
+import type { TrackingStore } from './tracking-store';
+import { createLocalTrackingStore, createTrackingStore } from './tracking-store.factory';
+
+/** What publishing a trained run did: the logged (and registered) run, and the gate's decision when it ran. */
+export interface Publication {
+  readonly run: LoggedRun;
+  /** Absent when the gate was not asked for, or when the run could not be registered (saved locally, not synced). */
+  readonly promotion?: PromotionDecision;
+}
+
+export type PublishSettings = Pick<MlflowConfig, 'experimentName' | 'modelName' | 'gate'>;
+
+export interface RunPublisherOptions {
+  /** Where the run goes when `store` is unreachable, marked "not synced" for `models sync`. */
+  readonly fallback?: TrackingStore;
+  readonly logger?: RunLoggerLogger;
+  /** The commit tag; default looked up once (`sourceCommit`). */
+  readonly gitCommit?: string;
+}
+
+/**
+ * The one way a trained model is published, for the training CLI, the in-process retrain and the training Job alike:
+ * log the run (params, metrics, charts, model card; to the local fallback when MLflow is down), register a version
+ * of the model from the run's `model/` folder, apply the quality gate, and move the `champion` (or `challenger`)
+ * alias. MLflow being down never fails the training: the run waits, not synced, for `models sync`.
+ */
+export class RunPublisher {
+  constructor(
+    readonly store: TrackingStore,
+    readonly settings: PublishSettings,
+    private readonly options: RunPublisherOptions = {},
+  ) {}
+
+  async publish(
+    input: TrainingRunInput,
+    how: { register?: boolean; promote?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<Publication> {
+    const { experimentName, modelName, gate } = this.settings;
+    const run = await logTrainingRun(this.store, input, {
+      experimentName,
+      modelName,
+      register: how.register !== false,
+      fallback: this.options.fallback,
+      logger: this.options.logger,
+      env: how.env,
+      gitCommit: this.options.gitCommit,
+    });
+    if (how.promote === false || !run.version) return { run };
+    const promotion = await promoteIfBetter(this.store, { modelName, version: run.version.version, rule: gate });
+    this.options.logger?.log(`${modelName} v${promotion.version}: ${promotion.decision} (${promotion.reason})`);
+    return { run, promotion };
+  }
+}
+
+/** The publisher of this configuration: MLflow (local registry as the fallback) or the local registry alone. */
+export function runPublisherFromConfig(
+  config: MlflowConfig,
+  secrets: SecretSource,
+  logger?: RunLoggerLogger,
+  store: TrackingStore = createTrackingStore(config, secrets, logger),
+): RunPublisher {
+  return new RunPublisher(store, config, {
+    fallback: store.kind === 'local' ? undefined : createLocalTrackingStore(config),
+    logger,
+  });
+}
+
+/**
+ * A publisher as plain data, so another thread (the training worker) rebuilds the same one. MLflow credentials are
+ * read when it is made and handed over in memory only: never log it.
+ */
+export interface PublishTarget {
+  readonly tracking:
+    | { readonly kind: 'local'; readonly root: string }
+    | {
+        readonly kind: 'mlflow';
+        readonly trackingUri: string;
+        readonly requestTimeoutMs: number;
+        readonly maxAttempts: number;
+        readonly credentials: MlflowCredentials;
+      };
+  /** The local registry that keeps the run when MLflow is unreachable (none when tracking is local). */
+  readonly fallbackRoot?: string;
+  readonly experimentName: string;
+  readonly modelName: string;
+  readonly gate: GateRule;
+  readonly gitCommit?: string;
+}
+
+/** Undefined when `store` is not one another thread can rebuild (an MLflow store needs the secrets too). */
+export function publishTargetOf(
+  config: MlflowConfig,
+  store: TrackingStore,
+  secrets: SecretSource | undefined,
+  gitCommit: string | undefined,
+): PublishTarget | undefined {
+  const common = {
+    experimentName: config.experimentName,
+    modelName: config.modelName,
+    gate: { ...config.gate },
+    ...(gitCommit ? { gitCommit } : {}),
+  };
+  if (store instanceof LocalTrackingStore) return { ...common, tracking: { kind: 'local', root: store.root } };
+  if (!(store instanceof MlflowTrackingStore) || !config.trackingUri || !secrets) return undefined;
+  const { token, username, password } = credentialsFromSecrets(secrets)();
+  return {
+    ...common,
+    tracking: {
+      kind: 'mlflow',
+      trackingUri: config.trackingUri,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxAttempts: config.maxAttempts,
+      credentials: { token, username, password },
+    },
+    fallbackRoot: config.localRegistryDir,
+  };
+}
+
+export function runPublisherFromTarget(target: PublishTarget, logger?: RunLoggerLogger): RunPublisher {
+  const { tracking } = target;
+  let store: TrackingStore;
+  if (tracking.kind === 'local') {
+    store = new LocalTrackingStore(tracking.root);
+  } else {
+    const { credentials } = tracking;
+    store = new MlflowTrackingStore(
+      new MlflowClient({
+        trackingUri: tracking.trackingUri,
+        timeoutMs: tracking.requestTimeoutMs,
+        maxAttempts: tracking.maxAttempts,
+        credentials: () => credentials,
+        onRetry: (endpoint, attempt, reason) => logger?.warn(`MLflow ${endpoint}: retry ${attempt} after ${reason}`),
+      }),
+    );
+  }
+  return new RunPublisher(store, target, {
+    fallback: target.fallbackRoot ? new LocalTrackingStore(target.fallbackRoot) : undefined,
+    logger,
+    gitCommit: target.gitCommit,
+  });
+}
