@@ -263,18 +263,25 @@ function transaction<T>(db: DatabaseSync, begin: 'BEGIN' | 'BEGIN IMMEDIATE', wo
   }
 }
 
-/** Applies the migrations that `schema_migrations` does not list yet, each in its own write transaction. */
+/**
+ * Applies the migrations that `schema_migrations` does not list yet, each in its own write transaction. Reads first,
+ * so a start with nothing to apply takes no write lock (a worker starting while another writes does not wait).
+ */
 function migrate(db: DatabaseSync, migrations: readonly SqlMigration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    integer PRIMARY KEY,
     name       text NOT NULL,
     applied_at integer NOT NULL
   ) STRICT`);
+  const listed = (): Set<number> =>
+    new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const done = listed();
+  const pending = [...migrations].filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
   const applied: number[] = [];
-  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-    // BEGIN IMMEDIATE takes the write lock first, so workers starting together apply each version once.
+  for (const migration of pending) {
+    // BEGIN IMMEDIATE takes the write lock before looking again, so workers starting together apply each version once.
     transaction(db, 'BEGIN IMMEDIATE', () => {
-      if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version)) return;
+      if (listed().has(migration.version)) return;
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
