@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { join } from 'node:path';
+import { ChampionFollowerModule } from '../src/classifier/champion-follower.module';
 import { MlflowModule } from '../src/mlflow/mlflow.module';
 import { promoteIfBetter } from '../src/mlflow/promotion';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
@@ -458,7 +459,7 @@ describe('web page with MLflow unreachable', () => {
     const url = await MlflowServerDouble.unusedUrl();
     t = await startTestApp({
       codec: new KeywordArtifactCodec(),
-      platformModules: [MlflowModule.forRoot()],
+      platformModules: [ChampionFollowerModule.forRoot()],
       env: { MLFLOW_TRACKING_URI: url, MLFLOW_MAX_ATTEMPTS: '1', MLFLOW_REQUEST_TIMEOUT_MS: '1000' },
       prepare: (dir) => {
         writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z'));

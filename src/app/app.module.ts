@@ -104,7 +104,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         ClassifierModule,
-        WebModule,
+        WebModule.register(options.platformModules),
         ...(options.platformModules ?? []),
       ],
     };

@@ -1,5 +1,4 @@
-import { confusionMatrixSvg, escapeXml, rocCurveSvg } from './charts';
-import { metricSets } from './model-metrics';
+import { metricSetChart, metricSets } from './model-metrics';
 
 describe(metricSets.name, () => {
   it('should read flat metrics with counts', () => {
@@ -40,12 +39,23 @@ describe(metricSets.name, () => {
   });
 });
 
-describe(confusionMatrixSvg.name, () => {
-  it('should draw the four counts and escape the title', () => {
-    const svg = confusionMatrixSvg({ tp: 134, fp: 2, tn: 964, fn: 15 }, 'Confusion <sms>');
-    for (const n of ['134', '2', '964', '15']) expect(svg).toContain(`>${n}<`);
-    expect(svg).toContain('Confusion &lt;sms&gt;');
-    expect(rocCurveSvg([[0.1, 0.9]], 0.97)).toContain('AUC 0.9700');
-    expect(escapeXml(`"'&`)).toBe('&quot;&#39;&amp;');
+describe(metricSetChart.name, () => {
+  it('should draw the four counts and the ROC curve with its AUC, escaping the set name', () => {
+    const set = {
+      name: 'sms <test>',
+      values: [],
+      confusion: { tp: 134, fp: 2, tn: 964, fn: 15 },
+      roc: [[0.1, 0.9]] as Array<[number, number]>,
+      rocAuc: 0.97,
+    };
+    const confusion = metricSetChart(set, 'confusion-matrix.svg')!;
+    for (const n of ['134', '2', '964', '15']) expect(confusion).toContain(`>${n}<`);
+    expect(confusion).toContain('Confusion matrix (sms &lt;test&gt;)');
+    const roc = metricSetChart(set, 'roc.svg')!;
+    expect(roc).toContain('sms &lt;test&gt; (AUC 0.9700)');
+    // (0, 0), the recorded point, then (1, 1), in plot coordinates
+    expect(roc).toContain('points="64,404 100,80 424,44"');
+    expect(metricSetChart({ name: 'x', values: [] }, 'roc.svg')).toBeUndefined();
+    expect(metricSetChart(set, 'other.svg')).toBeUndefined();
   });
 });

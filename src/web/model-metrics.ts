@@ -1,4 +1,13 @@
-import type { ConfusionCounts } from './charts';
+import { isRecord } from '../engine';
+import { confusionMatrixSvg, rocCurveSvg } from '../training/evaluation/charts';
+
+/** The four counts of a confusion matrix, as the page names them. */
+export interface ConfusionCounts {
+  readonly tp: number;
+  readonly fp: number;
+  readonly tn: number;
+  readonly fn: number;
+}
 
 export interface MetricSet {
   readonly name: string;
@@ -83,6 +92,26 @@ function numberOr(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+/** The charts the model page draws for a metric set, by file name. */
+export const METRIC_SET_CHARTS = ['confusion-matrix.svg', 'roc.svg'] as const;
+
+/**
+ * A metric set's chart, drawn with the training report's charts (the ROC curve runs from (0, 0) to (1, 1) through
+ * the recorded points); undefined when the set has no data for it.
+ */
+export function metricSetChart(set: MetricSet, chart: string): string | undefined {
+  if (chart === 'confusion-matrix.svg' && set.confusion) {
+    const { tn, fp, fn, tp } = set.confusion;
+    const confusionMatrix = [
+      [tn, fp],
+      [fn, tp],
+    ] as const;
+    return confusionMatrixSvg({ confusionMatrix }, `Confusion matrix (${set.name})`);
+  }
+  if (chart === 'roc.svg' && set.roc && set.roc.length > 0) {
+    const sorted = [...set.roc].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const points = [[0, 0] as const, ...sorted, [1, 1] as const].map(([fpr, tpr]) => ({ fpr, tpr }));
+    return rocCurveSvg([{ name: set.name, points, auc: set.rocAuc ?? null }], `ROC curve (${set.name})`);
+  }
+  return undefined;
 }

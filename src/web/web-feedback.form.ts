@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { isRecord } from '../engine';
 import { fieldErrors } from '../http/dto-validation.pipe';
 import { CreateFeedbackDto } from '../feedback/dto/feedback.dto';
 import { FEEDBACK_LABELS, type FeedbackLabel, type FeedbackOutcome } from '../feedback/feedback.types';
@@ -87,8 +88,4 @@ export function savedFeedbackFromQuery(query: unknown): { saved?: SavedFeedback;
 
 export function labelText(label: FeedbackLabel): string {
   return label === 'spam' ? 'spam' : 'not spam';
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

@@ -1,11 +1,24 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { ClassifyPagePresenter } from './classify-page.presenter';
+import { FeedbackPagePresenter } from './feedback-page.presenter';
+import { ModelPagePresenter } from './model-page.presenter';
 import { PageFacts } from './page-facts.service';
 import { WebFeedbackController } from './web-feedback.controller';
 import { WebController } from './web.controller';
 
 /**
- * The server-rendered page. Feedback buttons and the tracking history appear when the platform modules (feedback,
- * tracking store) are loaded; the page finds them at start without importing their modules.
+ * The server-rendered pages. The presenters take the feedback service, the tracking store and the champion follower
+ * as optional dependencies: `register` imports the platform modules the application loads (none in an engine-only
+ * app), and the feedback buttons and the tracking history appear when their modules are among them.
  */
-@Module({ controllers: [WebController, WebFeedbackController], providers: [PageFacts] })
-export class WebModule {}
+@Module({})
+export class WebModule {
+  static register(platformModules: ReadonlyArray<Type | DynamicModule> = []): DynamicModule {
+    return {
+      module: WebModule,
+      imports: [...platformModules],
+      controllers: [WebController, WebFeedbackController],
+      providers: [PageFacts, ClassifyPagePresenter, ModelPagePresenter, FeedbackPagePresenter],
+    };
+  }
+}

@@ -1,5 +1,9 @@
-import { Resvg } from '@resvg/resvg-js';
 import type { EvaluationMetrics, PrecisionRecallPoint, RocPoint } from './metrics';
+
+/**
+ * The SVG charts of a model's evaluation: the training report (with PNG copies), the registry's run artifacts and the
+ * model page all draw these. Every text that enters an SVG is escaped.
+ */
 
 /** Escapes text for SVG content and attribute values. */
 export function escapeXml(text: string): string {
@@ -105,7 +109,7 @@ export function curveChartSvg(options: {
 }
 
 export function rocCurveSvg(
-  series: ReadonlyArray<{ name: string; points: readonly RocPoint[]; auc: number | null }>,
+  series: ReadonlyArray<{ name: string; points: ReadonlyArray<Pick<RocPoint, 'fpr' | 'tpr'>>; auc: number | null }>,
   title = 'ROC curve',
 ): string {
   return curveChartSvg({
@@ -148,6 +152,9 @@ function svgDocument(width: number, height: number, parts: readonly string[]): s
 
 /** Renders an SVG to PNG with resvg, using the system fonts (DejaVu on Debian). */
 export function svgToPng(svg: string): Buffer {
+  // Loaded on first use: the service draws SVG for its pages, and only training renders PNG.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const resvg = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
   return Buffer.from(resvg.render().asPng());
 }

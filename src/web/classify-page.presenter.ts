@@ -1,0 +1,93 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { classifierConfig, type ClassifierConfig } from '../classifier/config/classifier.config';
+import { ModelHolder } from '../classifier/model-holder.service';
+import { PredictionService } from '../classifier/prediction.service';
+import { FeedbackService } from '../feedback/feedback.service';
+import { FieldValidationError } from '../http/error-response';
+import { EXAMPLE_MESSAGES } from './examples';
+import { highlightPreview } from './highlight';
+import { PageFacts } from './page-facts.service';
+import type { ClassifyForm } from './web-classify.dto';
+
+/** Characters of the submitted message shown back on the page. */
+const PREVIEW_CHARS = 2000;
+
+/** A rendered page: its status and the view model of its template. */
+export interface PageView {
+  readonly status: number;
+  readonly view: Record<string, unknown>;
+}
+
+/**
+ * The classify page (index.hbs): the form, and after a post the verdict with its explanation and the feedback
+ * buttons (when the feedback module is loaded), or the form again with what went wrong.
+ */
+@Injectable()
+export class ClassifyPagePresenter {
+  constructor(
+    private readonly predictions: PredictionService,
+    private readonly holder: ModelHolder,
+    private readonly pageFacts: PageFacts,
+    @Inject(classifierConfig.KEY) private readonly classifier: ClassifierConfig,
+    @Optional() private readonly feedback?: FeedbackService,
+  ) {}
+
+  blank(): Record<string, unknown> {
+    return this.page({ text: '', channel: 'auto' });
+  }
+
+  async classify(form: ClassifyForm, requestId: string): Promise<PageView> {
+    if (!form.valid) return this.problem(400, form.text, form.channel, [...form.errors]);
+    const channel = form.channel ?? 'auto';
+    if (!this.holder.active())
+      return this.problem(503, form.text, channel, ['No model is loaded yet; try again in a moment.']);
+    try {
+      const { result, classification } = await this.predictions.classifyForPage(form.text, form.channel, requestId);
+      const preview = form.text.slice(0, PREVIEW_CHARS);
+      return {
+        status: 200,
+        view: this.page({
+          text: form.text,
+          channel,
+          result: {
+            ...result,
+            spam: result.prediction === 'spam',
+            verdict: result.prediction === 'spam' ? 'Spam' : 'Not spam',
+            confidencePercent: Math.round(result.confidence * 1000) / 10,
+            spamPercent: Math.round(result.spam_probability * 1000) / 10,
+            preview: highlightPreview(preview, classification.explanation),
+            truncated: form.text.length > PREVIEW_CHARS,
+            towardsSpam: classification.explanation?.towardsSpam.slice(0, 8) ?? [],
+            towardsHam: classification.explanation?.towardsHam.slice(0, 8) ?? [],
+            feedback: this.feedback ? { text: form.text } : undefined,
+          },
+        }),
+      };
+    } catch (error) {
+      if (error instanceof FieldValidationError)
+        return this.problem(400, form.text.slice(0, 10_000), channel, [error.message]);
+      throw error;
+    }
+  }
+
+  private problem(status: number, text: string, channel: string | undefined, errors: string[]): PageView {
+    return { status, view: this.page({ text, channel: channel ?? 'auto', errors }) };
+  }
+
+  private page(form: { text: string; channel: string; errors?: string[]; result?: unknown }): Record<string, unknown> {
+    return {
+      title: 'Classify a message',
+      facts: this.pageFacts.facts(),
+      examples: EXAMPLE_MESSAGES,
+      maxTextChars: this.classifier.maxTextChars,
+      form: {
+        ...form,
+        sms: form.channel === 'sms',
+        email: form.channel === 'email',
+        auto: form.channel !== 'sms' && form.channel !== 'email',
+      },
+      result: form.result,
+      errors: form.errors,
+    };
+  }
+}
