@@ -1,13 +1,11 @@
 import cluster from 'node:cluster';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { classifierConfigFrom } from './classifier/config/classifier.config';
 import { ensureModelArtifact } from './classifier/model-loader.service';
 import { EngineDefaultModelTrainer } from './classifier/engine-adapters';
 import { productionAppOptions } from './app/production-wiring';
 import { createApp } from './app/create-app';
-import { httpConfigFrom } from './http/http.config';
-import { InvalidEnvironmentError, validateEnvironment } from './app/environment';
+import { InvalidEnvironmentError, loadEnvironment, type AppConfig } from './app/environment';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from './http/logging';
 import { ReadinessRegistry } from './health/readiness.registry';
@@ -20,8 +18,9 @@ import { loadSecretsBeforeBootstrap } from './vault/load-secrets';
  * flight finish before it exits. Without DATABASE_URL every worker opens the same SQLite feedback file itself.
  */
 async function main(): Promise<void> {
+  let config: AppConfig;
   try {
-    validateEnvironment(process.env);
+    config = loadEnvironment(process.env);
   } catch (error) {
     if (error instanceof InvalidEnvironmentError) {
       process.stderr.write(`${error.message}\n`);
@@ -29,19 +28,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const http = httpConfigFrom(process.env);
+  const { http } = config;
   if (http.webConcurrency > 1 && cluster.isPrimary) {
-    await ensureModelArtifact(classifierConfigFrom(process.env), new EngineDefaultModelTrainer());
+    await ensureModelArtifact(config.classifier, new EngineDefaultModelTrainer());
     return runPrimary(http.webConcurrency);
   }
   try {
     // Vault (or Vault Agent files) fill SecretsService before any module is built.
-    await loadSecretsBeforeBootstrap(process.env);
+    await loadSecretsBeforeBootstrap(process.env, { settings: config.vault });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(78);
   }
-  const app = await createApp(productionAppOptions());
+  const app = await createApp({ ...productionAppOptions(), config });
   await app.listen({ port: http.port, host: http.host });
   handleSignals(app, http.shutdownDrainMs);
 }

@@ -1,7 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { mlflowConfig } from '../mlflow/config/mlflow.config';
 import { MlflowModule } from '../mlflow/mlflow.module';
 import { ChampionFollower } from './champion-follower';
 import { ChampionFollowerHealthIndicator } from './champion-follower.health-indicator';
@@ -21,7 +19,7 @@ export class ChampionFollowerModule {
     return (ChampionFollowerModule.instance ??= {
       module: ChampionFollowerModule,
       global: true,
-      imports: [ConfigModule.forFeature(mlflowConfig), TerminusModule.forRoot({ logger: false }), registry],
+      imports: [TerminusModule.forRoot({ logger: false }), registry],
       providers: [ChampionFollower, ChampionFollowerHealthIndicator],
       exports: [ChampionFollower, ChampionFollowerHealthIndicator, registry],
     });

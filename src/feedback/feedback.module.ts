@@ -1,5 +1,4 @@
 import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from '../auth/auth.module';
 import { SecretsService } from '../config/secrets.service';
 import { ReadinessRegistry } from '../health/readiness.registry';
@@ -17,7 +16,7 @@ const FEEDBACK_STORE_SELECTION = Symbol('FEEDBACK_STORE_SELECTION');
  * A plain (not dynamic) module, so every importer shares one store.
  */
 @Module({
-  imports: [ConfigModule.forFeature(feedbackConfig), AuthModule],
+  imports: [AuthModule],
   controllers: [FeedbackController],
   providers: [
     {

@@ -1,5 +1,4 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { SecretsService } from '../config/secrets.service';
 import { mlflowConfig, type MlflowConfig } from './config/mlflow.config';
 import { RunPublisher, runPublisherFromConfig } from './publish-run';
@@ -19,7 +18,6 @@ export class MlflowModule {
   static forRoot(): DynamicModule {
     return (MlflowModule.instance ??= {
       module: MlflowModule,
-      imports: [ConfigModule.forFeature(mlflowConfig)],
       providers: [
         {
           provide: TrackingStore,

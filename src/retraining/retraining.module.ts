@@ -1,10 +1,8 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { AuthModule } from '../auth/auth.module';
 import { FeedbackModule } from '../feedback/feedback.module';
-import { mlflowConfig } from '../mlflow/config/mlflow.config';
 import { MlflowModule } from '../mlflow/mlflow.module';
 import { retrainingConfig, type RetrainingConfig } from './config/retraining.config';
 import { inClusterKubeConfig, kubernetesClients } from './kubernetes-client';
@@ -42,8 +40,6 @@ export class RetrainingModule {
     return {
       module: RetrainingModule,
       imports: [
-        ConfigModule.forFeature(retrainingConfig),
-        ConfigModule.forFeature(mlflowConfig),
         ScheduleModule.forRoot(),
         AuthModule,
         FeedbackModule,

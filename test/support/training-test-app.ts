@@ -12,6 +12,9 @@ import { ClassifierModule } from '../../src/classifier/classifier.module';
 import { classifierConfig } from '../../src/classifier/config/classifier.config';
 import { HealthModule } from '../../src/health/health.module';
 import { httpConfig } from '../../src/http/http.config';
+import { feedbackConfig } from '../../src/feedback/config/feedback.config';
+import { mlflowConfig } from '../../src/mlflow/config/mlflow.config';
+import { retrainingConfig } from '../../src/retraining/config/retraining.config';
 import { EngineArtifactCodec } from '../../src/app/production-wiring';
 import { AllExceptionsFilter } from '../../src/http/all-exceptions.filter';
 import { ROOT_LOGGER } from '../../src/http/logging';
@@ -76,7 +79,11 @@ export async function createTrainingTestApp(
   try {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [httpConfig, classifierConfig] }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [httpConfig, classifierConfig, mlflowConfig, feedbackConfig, retrainingConfig],
+        }),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'api', ttl: 60_000, limit: 1_000_000 }] }),
         TestSecretsModule.with(secrets),
         ClassifierCoreModule.forRoot({ codec: new EngineArtifactCodec() }),
