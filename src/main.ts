@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ensureModelArtifact } from './classifier/model-loader.service';
-import { EngineDefaultModelTrainer } from './classifier/engine-adapters';
+import { EngineDefaultModelTrainer } from './app/default-model-trainer';
 import { productionAppOptions } from './app/production-wiring';
 import { createApp } from './app/create-app';
 import { InvalidEnvironmentError, loadEnvironment, type AppConfig } from './app/environment';

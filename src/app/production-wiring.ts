@@ -4,9 +4,11 @@ import { MlflowModule } from '../mlflow/mlflow.module';
 import { FeedbackModule } from '../feedback/feedback.module';
 import { RetrainingModule } from '../retraining/retraining.module';
 import { VaultModule } from '../vault/vault.module';
-import { EngineArtifactCodec, EngineDefaultModelTrainer } from '../classifier/engine-adapters';
+import { EngineArtifactCodec } from '../classifier/engine-adapters';
+import { EngineDefaultModelTrainer } from './default-model-trainer';
 
-export { EngineArtifactCodec, EngineDefaultModelTrainer } from '../classifier/engine-adapters';
+export { EngineArtifactCodec } from '../classifier/engine-adapters';
+export { EngineDefaultModelTrainer } from './default-model-trainer';
 
 /** The whole application: the engine, Vault-backed secrets, the MLflow registry follower, feedback and retraining. */
 export function productionAppOptions(): AppOptions {

@@ -4,11 +4,10 @@ import {
   parseArtifact,
   pipelineFromArtifact,
   type ModelArtifact,
+  type SpamClassifier,
 } from '../engine';
-import type { SpamClassifier } from '../engine';
 import {
   ArtifactCodec,
-  DefaultModelTrainer,
   type ClassifierBuildOptions,
   type LoadedClassifier,
   type ServedArtifact,
@@ -35,18 +34,5 @@ export class EngineArtifactCodec extends ArtifactCodec {
 
   override async inspect(bytes: string | Buffer, source: string): Promise<ServedArtifact> {
     return (await inspectArtifactAsync(bytes, source)) as unknown as ServedArtifact;
-  }
-}
-
-type TrainDefaultModel = (options: { outDir: string }) => Promise<{ artifactPath: string }>;
-
-/** The TRAINING owner's default model (SpamAssassin + SMS when present, fixed hyperparameters). */
-export class EngineDefaultModelTrainer extends DefaultModelTrainer {
-  async train(outDir: string): Promise<{ artifactPath: string }> {
-    // Loaded only when a model must be trained: a normal start never pays for the training code.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
-    const { trainDefaultModel } = require('../training/default-model') as { trainDefaultModel: TrainDefaultModel };
-    const result = await trainDefaultModel({ outDir });
-    return { artifactPath: result.artifactPath };
   }
 }
