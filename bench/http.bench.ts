@@ -53,7 +53,7 @@ interface RunResult {
   non2xx: number;
   socketErrors: number;
   rssMbPerWorker: number[];
-  /** Children that are not workers (the service's embedded database process). */
+  /** Children that are not workers (the service starts none: each worker opens the feedback store itself). */
   rssMbOtherChildren: number[];
   /** CPU time (user + system) of the serving processes per answered request, over the loaded rounds. */
   cpuUsPerRequest: number | null;
