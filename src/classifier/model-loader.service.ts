@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import { ApiError } from '../http/error-response';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
 import { ArtifactCodec, DefaultModelTrainer, inspectWith, type ServedArtifact } from './model-artifact.port';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
@@ -16,10 +17,23 @@ export interface ArtifactEntry {
   readonly error?: string;
 }
 
-export class ModelLoadError extends Error {
+/** No model could be loaded: the artifact is missing, unreadable or refused (422 when an admin reload asked for it). */
+export class ModelLoadError extends ApiError {
+  readonly httpStatus: number = 422;
+
   constructor(message: string) {
     super(message);
     this.name = 'ModelLoadError';
+  }
+}
+
+/** A reload named an artifact (file name or version) that is not in MODEL_DIR. */
+export class ModelNotFoundError extends ModelLoadError {
+  override readonly httpStatus: number = 404;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelNotFoundError';
   }
 }
 
@@ -82,8 +96,20 @@ export class ModelLoader implements OnApplicationBootstrap {
     return this.loadFile(artifactPath);
   }
 
-  /** Loads the newest artifact, or the one named by file name or version inside MODEL_DIR. */
+  /**
+   * Loads the newest artifact, or the one named by file name or version inside MODEL_DIR. A failure leaves the
+   * serving model in place: `ModelNotFoundError` for an unknown name, else `ModelLoadError` saying so.
+   */
   async reload(name?: string): Promise<ActiveModel> {
+    try {
+      return await this.loadForReload(name);
+    } catch (error) {
+      if (error instanceof ModelNotFoundError || !(error instanceof ModelLoadError)) throw error;
+      throw new ModelLoadError(`${error.message}; the previous model keeps serving`);
+    }
+  }
+
+  private async loadForReload(name: string | undefined): Promise<ActiveModel> {
     if (name === undefined || name === '') {
       if (this.config.modelPath && (await exists(this.config.modelPath))) return this.loadFile(this.config.modelPath);
       const newest = (await this.listArtifacts()).find((entry) => entry.artifact);
@@ -92,7 +118,7 @@ export class ModelLoader implements OnApplicationBootstrap {
     }
     const entries = await this.listArtifacts();
     const match = entries.find((entry) => entry.file === name || entry.artifact?.metadata.version === name);
-    if (!match) throw new ModelLoadError(`no artifact named "${name}" (file name or version) in MODEL_DIR`);
+    if (!match) throw new ModelNotFoundError(`no artifact named "${name}" (file name or version) in MODEL_DIR`);
     if (!match.artifact) throw new ModelLoadError(`artifact ${match.file} is not loadable: ${match.error}`);
     return this.loadFile(match.path);
   }

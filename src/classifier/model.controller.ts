@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpException,
-  HttpStatus,
-  NotFoundException,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -26,7 +16,7 @@ import { DTO_VALIDATION } from '../http/dto-validation.pipe';
 import { ErrorResponseDto } from '../http/error-response';
 import { ModelCardDto, ReloadRequestDto } from './dto/model.dto';
 import { ModelCardService, cardOf, type ModelCard } from './model-card.service';
-import { ModelLoader, ModelLoadError } from './model-loader.service';
+import { ModelLoader } from './model-loader.service';
 
 @ApiTags('model')
 @Controller('api/v1/model')
@@ -62,14 +52,6 @@ export class ModelController {
     description: 'The artifact was refused; the previous model keeps serving.',
   })
   async reload(@Body(DTO_VALIDATION) body: ReloadRequestDto = {}): Promise<ModelCard> {
-    try {
-      return cardOf(await this.loader.reload(body?.artifact));
-    } catch (error) {
-      if (error instanceof ModelLoadError) {
-        if (/^no artifact named/.test(error.message)) throw new NotFoundException(error.message);
-        throw new HttpException(`${error.message}; the previous model keeps serving`, HttpStatus.UNPROCESSABLE_ENTITY);
-      }
-      throw error;
-    }
+    return cardOf(await this.loader.reload(body?.artifact));
   }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { toErrorResponse } from './all-exceptions.filter';
-import { FieldValidationError } from './error-response';
+import { ApiError, FieldValidationError } from './error-response';
 
 describe(toErrorResponse.name, () => {
   it('should hide the internals of an unexpected error', () => {
@@ -27,6 +27,18 @@ describe(toErrorResponse.name, () => {
     });
     expect(toErrorResponse(new BadRequestException(['text must be a string']), 'r4')).toMatchObject({
       details: [{ field: 'text', message: 'must be a string' }],
+    });
+  });
+
+  it("should answer a service's typed error with its own status, message and details", () => {
+    class ThingGoneError extends ApiError {
+      readonly httpStatus = 410;
+    }
+    expect(toErrorResponse(new ThingGoneError('the thing is gone'), 'r9')).toEqual({
+      statusCode: 410,
+      error: 'Gone',
+      message: 'the thing is gone',
+      request_id: 'r9',
     });
   });
 

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter }
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
-import { FieldValidationError, type ErrorResponse } from './error-response';
+import { ApiError, type ErrorResponse } from './error-response';
 import { REQUEST_ID_HEADER } from './request-id';
 
 type FastifyValidationItem = {
@@ -13,8 +13,8 @@ type FastifyValidationItem = {
 };
 
 /**
- * Turns every error — Nest HTTP exceptions, Fastify's own (404, body parse, 413, 415, schema validation),
- * class-validator failures and unexpected crashes — into `{statusCode, error, message, details?, request_id}`.
+ * Turns every error — the services' typed errors (`ApiError`: their own status), Nest HTTP exceptions, Fastify's own
+ * (404, body parse, 413, 415, schema validation), class-validator failures and unexpected crashes — into `{statusCode, error, message, details?, request_id}`.
  * A 5xx never shows its internals to the caller; it is logged with its stack instead.
  */
 @Catch()
@@ -47,7 +47,7 @@ export function toErrorResponse(exception: unknown, requestId: string, bodyLimit
     request_id: requestId,
   });
 
-  if (exception instanceof FieldValidationError) return base(400, exception.message, exception.details);
+  if (exception instanceof ApiError) return base(exception.httpStatus, exception.message, exception.details);
   const status =
     (exception as { statusCode?: unknown; getStatus?: () => number })?.getStatus?.() ??
     (exception as { statusCode?: unknown })?.statusCode;

@@ -44,11 +44,23 @@ export class ErrorResponseDto implements ErrorResponse {
   request_id: string;
 }
 
+/**
+ * An error a service throws for a failure the caller should hear about with a given status (a model that does not
+ * exist: 404; an artifact refused: 422). Services name their failures with subclasses; the exception filter answers
+ * with `httpStatus`, the message and the details, and knows no module's error classes.
+ */
+export abstract class ApiError extends Error {
+  abstract readonly httpStatus: number;
+  readonly details?: unknown;
+}
+
 /** A 400 with field details, thrown by services (limits) and built from schema/DTO validation failures. */
-export class FieldValidationError extends Error {
+export class FieldValidationError extends ApiError {
+  readonly httpStatus = 400;
+
   constructor(
     message: string,
-    readonly details: ReadonlyArray<{ field: string; message: string }>,
+    override readonly details: ReadonlyArray<{ field: string; message: string }>,
   ) {
     super(message);
     this.name = 'FieldValidationError';
