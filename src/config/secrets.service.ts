@@ -122,3 +122,16 @@ export class SecretsService {
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
+
+let processWide: SecretsService | undefined;
+
+/** The SecretsService of this process's environment: the one the Vault adapter fills and Nest provides. */
+export function processSecrets(): SecretsService {
+  processWide ??= new SecretsService(process.env);
+  return processWide;
+}
+
+/** processSecrets() for the process environment, a new SecretsService for any other (a test's, a child's). */
+export function secretsOf(env: NodeJS.ProcessEnv): SecretsService {
+  return env === process.env ? processSecrets() : new SecretsService(env);
+}

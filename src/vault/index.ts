@@ -1,10 +1,5 @@
 export { InvalidEnvironmentError } from '../config/read-environment';
-export {
-  VaultEnvironment,
-  readVaultSettings,
-  vaultConfig,
-  type VaultSettings,
-} from './config/vault.config';
+export { VaultEnvironment, readVaultSettings, vaultConfig, type VaultSettings } from './config/vault.config';
 export {
   DATABASE_SECRET_NAMES,
   databaseConnectionString,
@@ -12,7 +7,12 @@ export {
   withCredentials,
 } from '../config/database-url';
 export { currentVaultSession, loadSecretsBeforeBootstrap, processSecrets, withLoadedSecrets } from './load-secrets';
-export { SECRET_REDACTION_PATHS, redactDeep, redactSecretValues, secretRedactionPinoOptions } from '../config/redaction';
+export {
+  SECRET_REDACTION_PATHS,
+  redactDeep,
+  redactSecretValues,
+  secretRedactionPinoOptions,
+} from '../config/redaction';
 export { REDACTED, SECRET_NAME_PATTERN, SecretsService, type SecretChangeListener } from '../config/secrets.service';
 export { VaultHealthIndicator } from './vault-health.indicator';
 export {

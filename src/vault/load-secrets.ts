@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readVaultSettings, type VaultSettings } from './config/vault.config';
-import { SecretsService } from '../config/secrets.service';
+import { processSecrets, secretsOf, type SecretsService } from '../config/secrets.service';
 import { VaultSession, type VaultLogger } from './vault-session';
 
-let processWideSecrets: SecretsService | undefined;
-let currentSession: VaultSession | undefined;
+export { processSecrets } from '../config/secrets.service';
 
-/** The SecretsService of this process: the one loadSecretsBeforeBootstrap fills and VaultModule provides. */
-export function processSecrets(): SecretsService {
-  processWideSecrets ??= new SecretsService(process.env);
-  return processWideSecrets;
-}
+let currentSession: VaultSession | undefined;
 
 /** The session loadSecretsBeforeBootstrap started, if any. */
 export function currentVaultSession(): VaultSession | undefined {
@@ -36,12 +31,12 @@ export interface LoadSecretsOptions {
  * line to print before exiting with a non-zero code.
  */
 export async function loadSecretsBeforeBootstrap(
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
   options: LoadSecretsOptions = {},
 ): Promise<VaultSession | undefined> {
   const settings = options.settings ?? readVaultSettings(env);
   if (settings.address === undefined && !existsSync(settings.agentSecretsDir)) return undefined;
-  const secrets = options.secrets ?? (env === process.env ? processSecrets() : new SecretsService(env));
+  const secrets = options.secrets ?? secretsOf(env);
   const session = new VaultSession(settings, { secrets, logger: options.logger });
   await session.load();
   // A failed load above leaves a running session alone; a successful one replaces it.
