@@ -39,7 +39,7 @@ describe('models CLI', () => {
   const options = (fallback?: LocalTrackingStore) => ({
     experimentName: 'spam-classifier-training',
     modelName: 'spam-classifier',
-    env: { USER: 'ci' },
+    runTags: { user: 'ci' },
     ...(fallback ? { fallback } : {}),
   });
 
@@ -128,7 +128,7 @@ describe('models CLI', () => {
         params: input.params,
         durationMs: 1234,
       }),
-      { promote: true, env },
+      { promote: true },
     );
     expect(tracked.run).toMatchObject({ store: 'mlflow', synced: true, version: { version: '1' } });
     expect(tracked.promotion).toMatchObject({ decision: 'champion' });

@@ -43,7 +43,7 @@ describe('MLflow train → register → promote (e2e against the double)', () =>
       experimentName: 'spam-classifier-training',
       modelName: 'spam-classifier',
       fallback: local,
-      env: { BUILD_NUMBER: '417', GIT_COMMIT: '3f9a1c2b', USER: 'ci' },
+      runTags: { buildNumber: '417', gitCommit: '3f9a1c2b', user: 'ci' },
       logger: { log: () => undefined, warn: (m) => warnings.push(m) },
     };
   });
@@ -223,7 +223,7 @@ describe('MLflow with a real engine artifact (e2e against the double)', () => {
   let double: MlflowServerDouble;
   let store: MlflowTrackingStore;
   let dir: string;
-  const options = { experimentName: 'spam-classifier-training', modelName: 'spam-classifier', env: { USER: 'ci' } };
+  const options = { experimentName: 'spam-classifier-training', modelName: 'spam-classifier', runTags: { user: 'ci' } };
 
   beforeEach(async () => {
     double = await MlflowServerDouble.start();
@@ -283,7 +283,7 @@ describe('MLflow with a real engine artifact (e2e against the double)', () => {
     });
     const env = { MLFLOW_TRACKING_URI: double.url, MLFLOW_LOCAL_REGISTRY_DIR: join(dir, 'registry'), USER: 'ci' };
     const publisher = runPublisherFromConfig(mlflowConfigFrom(env), new SecretsService(env));
-    const tracked = await publisher.publish(await publishInput(result), { promote: true, env });
+    const tracked = await publisher.publish(await publishInput(result), { promote: true });
     expect(tracked.run).toMatchObject({ store: 'mlflow', synced: true, version: { version: '1' } });
     expect(tracked.promotion?.decision).toBe('champion');
     const run = await store.getRun(tracked.run.runId);

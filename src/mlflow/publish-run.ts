@@ -6,7 +6,8 @@ import { LocalTrackingStore } from './local-tracking-store';
 import { MlflowTrackingStore } from './mlflow-tracking-store';
 import { promoteIfBetter, type GateRule, type PromotionDecision } from './promotion';
 import type { TrainingRunInput } from './run-input';
-import { logTrainingRun, type LoggedRun, type RunLoggerLogger } from './run-logger';
+import { logTrainingRun, type LoggedRun, type RunLoggerLogger, type RunTags } from './run-logger';
+import { sourceCommit } from './source-commit';
 import type { TrackingStore } from './tracking-store';
 import { createLocalTrackingStore, createTrackingStore } from './tracking-store.factory';
 
@@ -17,14 +18,13 @@ export interface Publication {
   readonly promotion?: PromotionDecision;
 }
 
-export type PublishSettings = Pick<MlflowConfig, 'experimentName' | 'modelName' | 'gate'>;
+export type PublishSettings = Pick<MlflowConfig, 'experimentName' | 'modelName' | 'gate'> &
+  Partial<Pick<MlflowConfig, 'runTags'>>;
 
 export interface RunPublisherOptions {
   /** Where the run goes when `store` is unreachable, marked "not synced" for `models sync`. */
   readonly fallback?: TrackingStore;
   readonly logger?: RunLoggerLogger;
-  /** The commit tag; default looked up once (`sourceCommit`). */
-  readonly gitCommit?: string;
 }
 
 /**
@@ -42,17 +42,16 @@ export class RunPublisher {
 
   async publish(
     input: TrainingRunInput,
-    how: { register?: boolean; promote?: boolean; env?: NodeJS.ProcessEnv } = {},
+    how: { register?: boolean; promote?: boolean } = {},
   ): Promise<Publication> {
-    const { experimentName, modelName, gate } = this.settings;
+    const { experimentName, modelName, gate, runTags } = this.settings;
     const run = await logTrainingRun(this.store, input, {
       experimentName,
       modelName,
       register: how.register !== false,
       fallback: this.options.fallback,
       logger: this.options.logger,
-      env: how.env,
-      gitCommit: this.options.gitCommit,
+      runTags,
     });
     if (how.promote === false || !run.version) return { run };
     const promotion = await promoteIfBetter(this.store, { modelName, version: run.version.version, rule: gate });
@@ -93,21 +92,23 @@ export interface PublishTarget {
   readonly experimentName: string;
   readonly modelName: string;
   readonly gate: GateRule;
-  readonly gitCommit?: string;
+  readonly runTags: RunTags;
 }
 
-/** Undefined when `store` is not one another thread can rebuild (an MLflow store needs the secrets too). */
-export function publishTargetOf(
+/**
+ * Undefined when `store` is not one another thread can rebuild (an MLflow store needs the secrets too). The git commit
+ * is looked up here, once, so the other thread does not run git again.
+ */
+export async function publishTargetOf(
   config: MlflowConfig,
   store: TrackingStore,
   secrets: SecretSource | undefined,
-  gitCommit: string | undefined,
-): PublishTarget | undefined {
+): Promise<PublishTarget | undefined> {
   const common = {
     experimentName: config.experimentName,
     modelName: config.modelName,
     gate: { ...config.gate },
-    ...(gitCommit ? { gitCommit } : {}),
+    runTags: { ...config.runTags, gitCommit: await sourceCommit(config.runTags.gitCommit) },
   };
   if (store instanceof LocalTrackingStore) return { ...common, tracking: { kind: 'local', root: store.root } };
   if (!(store instanceof MlflowTrackingStore) || !config.trackingUri || !secrets) return undefined;
@@ -145,6 +146,5 @@ export function runPublisherFromTarget(target: PublishTarget, logger?: RunLogger
   return new RunPublisher(store, target, {
     fallback: target.fallbackRoot ? new LocalTrackingStore(target.fallbackRoot) : undefined,
     logger,
-    gitCommit: target.gitCommit,
   });
 }

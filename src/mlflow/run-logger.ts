@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { MODEL_FILE } from '../engine';
+import type { MlflowConfig } from './config/mlflow.config';
 import { evaluationMetricKey } from './promotion';
 import { renderModelCard } from './model-card';
 import type { TrainingRunInput } from './run-input';
@@ -19,12 +20,13 @@ export interface RunLoggerOptions {
   register?: boolean;
   /** Where the run goes when `store` is unreachable, marked "not synced" for `models sync`. */
   fallback?: TrackingStore;
-  env?: NodeJS.ProcessEnv;
-  /** The commit tag; default `sourceCommit(env)`. */
-  gitCommit?: string;
+  /** Who and what the run is tagged with (MLFLOW_USER, BUILD_NUMBER…); default: the login user, the git commit. */
+  runTags?: Partial<RunTags>;
   logger?: RunLoggerLogger;
   now?: () => number;
 }
+
+export type RunTags = MlflowConfig['runTags'];
 
 export interface RunLoggerLogger {
   log(message: string): void;
@@ -149,7 +151,7 @@ export async function executeRunPlan(
 }
 
 export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOptions): Promise<RunPlan> {
-  const env = options.env ?? process.env;
+  const runTags = options.runTags ?? {};
   const now = options.now ?? Date.now;
   const endTime = now();
   const metadata = input.artifact.metadata;
@@ -219,19 +221,20 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
 
   const fingerprint = training.fingerprint;
   const tags: Record<string, string> = {
-    'mlflow.user': env.MLFLOW_USER ?? env.USER ?? safeUser(),
-    'mlflow.source.name': env.MLFLOW_SOURCE_NAME ?? 'spam-classifier/train',
+    'mlflow.user': runTags.user ?? safeUser(),
+    'mlflow.source.name': runTags.sourceName ?? 'spam-classifier/train',
     'mlflow.source.type': 'LOCAL',
     data_fingerprint: fingerprint,
     model_version: metadata.version,
     algorithm: metadata.algorithm,
   };
-  const commit = options.gitCommit ?? (await sourceCommit(env));
+  const commit = await sourceCommit(runTags.gitCommit);
+  const buildNumber = runTags.buildNumber;
   if (commit) {
     tags['mlflow.source.git.commit'] = commit;
     tags.git_commit = commit;
   }
-  if (env.BUILD_NUMBER) tags.build_number = env.BUILD_NUMBER;
+  if (buildNumber) tags.build_number = buildNumber;
   if (input.artifact.checksum) tags.artifact_sha256 = input.artifact.checksum;
 
   const artifacts: RunPlan['artifacts'] = [
@@ -252,7 +255,7 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
   artifacts.push({ path: 'training_stats.json', bytes: Buffer.from(`${JSON.stringify(stats, null, 2)}\n`) });
   artifacts.push({
     path: 'model_card.md',
-    bytes: Buffer.from(renderModelCard({ input, params, primary, fingerprint, commit, buildNumber: env.BUILD_NUMBER })),
+    bytes: Buffer.from(renderModelCard({ input, params, primary, fingerprint, commit, buildNumber })),
   });
 
   return {

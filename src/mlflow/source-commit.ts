@@ -4,11 +4,11 @@ import { promisify } from 'node:util';
 let lookedUp: Promise<string | undefined> | undefined;
 
 /**
- * The git commit a run was trained from, for its tags: GIT_COMMIT when set (CI, the image), else `git rev-parse HEAD`,
- * looked up once per process and without blocking the event loop. Undefined outside a git checkout.
+ * The git commit a run was trained from, for its tags: the configured one (GIT_COMMIT: CI, the image), else
+ * `git rev-parse HEAD`, looked up once per process and without blocking the event loop. Undefined outside a checkout.
  */
-export function sourceCommit(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  if (env.GIT_COMMIT) return Promise.resolve(env.GIT_COMMIT);
+export function sourceCommit(configured?: string): Promise<string | undefined> {
+  if (configured) return Promise.resolve(configured);
   lookedUp ??= promisify(execFile)('git', ['rev-parse', 'HEAD'], { timeout: 5000 })
     .then(({ stdout }) => stdout.trim() || undefined)
     .catch(() => undefined);

@@ -63,7 +63,7 @@ describe(publishRetrainInWorker.name, () => {
     experimentName: 'spam-classifier-training',
     modelName: 'spam-classifier',
     gate: { minF1Gain: 0, maxFpIncrease: 0 },
-    gitCommit: 'feedc0de',
+    runTags: { user: 'ci', sourceName: 'spam-classifier/train', buildNumber: undefined, gitCommit: 'feedc0de' },
   });
 
   it('should log, register and gate the run in the given registry, as the service would', async () => {

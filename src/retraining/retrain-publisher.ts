@@ -7,7 +7,6 @@ import { SecretsService } from '../config/secrets.service';
 import { mlflowConfig, type MlflowConfig } from '../mlflow/config/mlflow.config';
 import { CHAMPION_ALIAS } from '../mlflow/promotion';
 import { publishTargetOf, RunPublisher, type PublishTarget } from '../mlflow/publish-run';
-import { sourceCommit } from '../mlflow/source-commit';
 import { keepPromotedModel, publicationResult, publishRetrain, type PublicationResult } from './publish-retrain';
 import type { RetrainPublication, RetrainTaskResult } from './retrain-task.types';
 
@@ -34,7 +33,7 @@ export class RetrainPublisher {
    * off the serving event loop. Undefined when the worker cannot rebuild the store (then `publish` does it here).
    */
   async publishTarget(): Promise<PublishTarget | undefined> {
-    return publishTargetOf(this.config, this.publisher.store, this.secrets, await sourceCommit());
+    return publishTargetOf(this.config, this.publisher.store, this.secrets);
   }
 
   async publish(runId: string, result: RetrainTaskResult): Promise<PublicationResult> {

@@ -17,10 +17,7 @@ const publish: AfterTraining = async (result, options, io) => {
       warn: (message: string) => io.stderr(`warning: ${message}\n`),
     },
   );
-  const { run, promotion } = await publisher.publish(await publishInput(result), {
-    promote: options.promote,
-    env: io.env,
-  });
+  const { run, promotion } = await publisher.publish(await publishInput(result), { promote: options.promote });
   const version = run.version ? `, version ${run.version.version}` : '';
   const decision = promotion ? `, ${promotion.decision} (${promotion.reason})` : '';
   io.stderr(`tracked: ${run.store} run ${run.runId}${run.synced ? '' : ' (not synced)'}${version}${decision}\n`);
