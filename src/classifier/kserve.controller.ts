@@ -10,19 +10,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiThrottlerGuard } from '../http/api-throttler.guard';
-import { ErrorResponseDto, FieldValidationError } from '../http/error-response';
+import { ErrorResponseDto } from '../http/error-response';
 import { HealthService } from '../health/health.service';
 import { InferRequestDto, inferRequestSchema, InferResponseDto } from './dto/kserve.dto';
+import { inferMessages, inferResponse, KSERVE_MODEL_NAME, type InferRequest } from './kserve.mapper';
 import { ModelHolder } from './model-holder.service';
 import { PredictionService } from './prediction.service';
-
-export const KSERVE_MODEL_NAME = 'spam-classifier';
-
-type InferRequest = {
-  id?: string;
-  inputs: Array<{ name: string; shape: number[]; datatype: string; data: string[] }>;
-  outputs?: Array<{ name: string }>;
-};
 
 /** KServe Open Inference Protocol (v2) routes, so the service can sit behind inference gateways. */
 @ApiTags('kserve v2')
@@ -96,30 +89,6 @@ export class KServeController {
   @ApiOkResponse({ type: InferResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   async infer(@Body() body: InferRequest, @Req() req: FastifyRequest): Promise<InferResponseDto> {
-    const input = body.inputs[0];
-    const declared = input.shape.reduce((a, b) => a * Math.max(b, 1), 1);
-    if (!input.shape.includes(-1) && declared !== input.data.length) {
-      throw new FieldValidationError(
-        `inputs.0.shape ${JSON.stringify(input.shape)} does not match ${input.data.length} data elements`,
-        [{ field: 'inputs.0.shape', message: `does not match ${input.data.length} data elements` }],
-      );
-    }
-    const batch = await this.predictions.predictBatch(
-      input.data.map((text) => ({ text })),
-      req.id,
-    );
-    const wanted = new Set((body.outputs ?? [{ name: 'label' }, { name: 'spam_probability' }]).map((o) => o.name));
-    const n = batch.results.length;
-    const outputs = [];
-    if (wanted.has('label'))
-      outputs.push({ name: 'label', shape: [n], datatype: 'BYTES', data: batch.results.map((r) => r.prediction) });
-    if (wanted.has('spam_probability'))
-      outputs.push({
-        name: 'spam_probability',
-        shape: [n],
-        datatype: 'FP64',
-        data: batch.results.map((r) => r.spam_probability),
-      });
-    return { model_name: KSERVE_MODEL_NAME, model_version: batch.model.version, id: body.id ?? req.id, outputs };
+    return inferResponse(body, await this.predictions.predictBatch(inferMessages(body), req.id), req.id);
   }
 }

@@ -1,0 +1,56 @@
+import { FieldValidationError } from '../http/error-response';
+import { inferMessages, inferResponse, type InferRequest } from './kserve.mapper';
+import type { BatchResult } from './prediction-response';
+
+const request = (shape: number[], data: string[], extra: Partial<InferRequest> = {}): InferRequest => ({
+  inputs: [{ name: 'text', shape, datatype: 'BYTES', data }],
+  ...extra,
+});
+
+const batch: BatchResult = {
+  results: [
+    { prediction: 'spam', spam_probability: 0.97, confidence: 0.97, channel: 'sms' },
+    { prediction: 'not_spam', spam_probability: 0.02, confidence: 0.98, channel: 'sms' },
+  ],
+  request_id: 'r1',
+  model: { version: 'v7', algorithm: 'svm' },
+};
+
+describe(inferMessages.name, () => {
+  it('should read the text tensor when its shape fits the data', () => {
+    expect(inferMessages(request([2], ['a', 'b']))).toEqual([{ text: 'a' }, { text: 'b' }]);
+    expect(inferMessages(request([-1], ['a', 'b', 'c']))).toHaveLength(3);
+    expect(inferMessages(request([1, 2], ['a', 'b']))).toHaveLength(2);
+    expect(inferMessages(request([0], ['a']))).toHaveLength(1);
+  });
+
+  it('should refuse a shape that does not match the data, naming the field', () => {
+    const refuse = () => inferMessages(request([3], ['a', 'b']));
+    expect(refuse).toThrow(FieldValidationError);
+    expect(refuse).toThrow('inputs.0.shape [3] does not match 2 data elements');
+  });
+});
+
+describe(inferResponse.name, () => {
+  it('should answer both tensors by default, with the model version and the request id', () => {
+    expect(inferResponse(request([2], ['a', 'b']), batch, 'req-9')).toEqual({
+      model_name: 'spam-classifier',
+      model_version: 'v7',
+      id: 'req-9',
+      outputs: [
+        { name: 'label', shape: [2], datatype: 'BYTES', data: ['spam', 'not_spam'] },
+        { name: 'spam_probability', shape: [2], datatype: 'FP64', data: [0.97, 0.02] },
+      ],
+    });
+  });
+
+  it("should answer only the requested outputs and echo the request's id", () => {
+    const response = inferResponse(
+      request([2], ['a', 'b'], { id: 'mine', outputs: [{ name: 'spam_probability' }] }),
+      batch,
+      'req-9',
+    );
+    expect(response.id).toBe('mine');
+    expect(response.outputs.map((o) => o.name)).toEqual(['spam_probability']);
+  });
+});

@@ -1,0 +1,45 @@
+import { FieldValidationError } from '../http/error-response';
+import type { BatchResult } from './prediction-response';
+import type { InferResponseDto } from './dto/kserve.dto';
+
+export const KSERVE_MODEL_NAME = 'spam-classifier';
+
+/** An Open Inference Protocol v2 request as the route's JSON schema lets it through. */
+export interface InferRequest {
+  readonly id?: string;
+  readonly inputs: ReadonlyArray<{ name: string; shape: number[]; datatype: string; data: string[] }>;
+  readonly outputs?: ReadonlyArray<{ name: string }>;
+}
+
+/**
+ * The messages of the BYTES tensor "text". A shape without -1 must hold as many elements as the data (each
+ * dimension counted as at least 1).
+ */
+export function inferMessages(request: InferRequest): Array<{ text: string }> {
+  const input = request.inputs[0];
+  const declared = input.shape.reduce((a, b) => a * Math.max(b, 1), 1);
+  if (!input.shape.includes(-1) && declared !== input.data.length) {
+    throw new FieldValidationError(
+      `inputs.0.shape ${JSON.stringify(input.shape)} does not match ${input.data.length} data elements`,
+      [{ field: 'inputs.0.shape', message: `does not match ${input.data.length} data elements` }],
+    );
+  }
+  return input.data.map((text) => ({ text }));
+}
+
+/** The requested output tensors ("label" BYTES, "spam_probability" FP64; both when none is named) of a batch. */
+export function inferResponse(request: InferRequest, batch: BatchResult, requestId: string): InferResponseDto {
+  const wanted = new Set((request.outputs ?? [{ name: 'label' }, { name: 'spam_probability' }]).map((o) => o.name));
+  const n = batch.results.length;
+  const outputs: InferResponseDto['outputs'] = [];
+  if (wanted.has('label'))
+    outputs.push({ name: 'label', shape: [n], datatype: 'BYTES', data: batch.results.map((r) => r.prediction) });
+  if (wanted.has('spam_probability'))
+    outputs.push({
+      name: 'spam_probability',
+      shape: [n],
+      datatype: 'FP64',
+      data: batch.results.map((r) => r.spam_probability),
+    });
+  return { model_name: KSERVE_MODEL_NAME, model_version: batch.model.version, id: request.id ?? requestId, outputs };
+}
