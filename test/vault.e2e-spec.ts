@@ -138,6 +138,18 @@ describe(VaultSession.name, () => {
       'GET /v1/secret/data/spam-classifier/config 200',
     ]);
     expect(session?.health().tokenExpiresAt).toBeDefined();
+    session?.stop();
+
+    // Vault's own conventions: VAULT_ADDR and VAULT_TOKEN alone mean token auth.
+    session = await loadSecretsBeforeBootstrap(
+      { ...base, VAULT_TOKEN: 'hvs.static-token-1' },
+      { logger: new CapturingLogger(), background: false },
+    );
+    expect(session?.secrets.get('ADMIN_API_TOKEN')).toBe('kv-admin-token');
+    expect(vault.requests.slice(4).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /v1/auth/token/lookup-self 200',
+      'GET /v1/secret/data/spam-classifier/config 200',
+    ]);
   });
 
   it('should talk TLS to Vault with the CA from VAULT_CACERT, and refuse an untrusted certificate at once', async () => {

@@ -76,13 +76,39 @@ describe(VaultEnvironment.name, () => {
   });
 
   it('should require the credentials of the chosen auth method', () => {
-    expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200' })).toThrow(/VAULT_KUBERNETES_ROLE=\(unset\): /);
+    expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200' })).toThrow(
+      'VAULT_AUTH_METHOD=(unset): VAULT_ADDR is set but nothing says how to sign in to Vault: set VAULT_TOKEN (token auth), VAULT_KUBERNETES_ROLE (Kubernetes auth)',
+    );
+    expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_AUTH_METHOD: 'kubernetes' })).toThrow(
+      /VAULT_KUBERNETES_ROLE=\(unset\): /,
+    );
     expect(() =>
       readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_AUTH_METHOD: 'approle', VAULT_APPROLE_ROLE_ID: 'r' }),
     ).toThrow('set VAULT_APPROLE_SECRET_ID or VAULT_APPROLE_SECRET_ID_FILE for AppRole');
     expect(() => readVaultSettings({ VAULT_ADDR: 'http://vault:8200', VAULT_KUBERNETES_ROLE: 'has spaces' })).toThrow(
       /VAULT_KUBERNETES_ROLE must name a Vault role/,
     );
+  });
+
+  it('should sign in the way Vault users expect when VAULT_AUTH_METHOD is not set', () => {
+    const addr = 'http://vault:8200';
+    expect(readVaultSettings({ VAULT_ADDR: addr, VAULT_TOKEN: 'hvs.x' }).authMethod).toBe('token');
+    expect(readVaultSettings({ VAULT_ADDR: addr, VAULT_KUBERNETES_ROLE: 'app' }).authMethod).toBe('kubernetes');
+    expect(readVaultSettings({ VAULT_ADDR: addr, VAULT_KUBERNETES_ROLE: 'app', VAULT_TOKEN: 'hvs.x' }).authMethod).toBe(
+      'kubernetes',
+    );
+    expect(
+      readVaultSettings({ VAULT_ADDR: addr, VAULT_APPROLE_ROLE_ID: 'r', VAULT_APPROLE_SECRET_ID: 's' }).authMethod,
+    ).toBe('approle');
+    expect(
+      readVaultSettings({
+        VAULT_ADDR: addr,
+        VAULT_AUTH_METHOD: 'approle',
+        VAULT_TOKEN: 'hvs.x',
+        VAULT_APPROLE_ROLE_ID: 'r',
+        VAULT_APPROLE_SECRET_ID: 's',
+      }).authMethod,
+    ).toBe('approle');
   });
 
   it('should give ConfigService the settings without the token or secret id', () => {

@@ -10,6 +10,24 @@ export type VaultAuthMethod = (typeof VAULT_AUTH_METHODS)[number];
 export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 export const DEFAULT_AGENT_SECRETS_DIR = '/vault/secrets';
 
+/**
+ * The sign-in method when VAULT_AUTH_METHOD is not set, the way the Vault CLI and node-vault users expect it: the
+ * Kubernetes method when its role is given, else the token in VAULT_TOKEN, else AppRole when its role id is given.
+ * Undefined when nothing says how to sign in (reported as one problem naming what to set).
+ */
+export function effectiveAuthMethod(e: {
+  VAULT_AUTH_METHOD?: VaultAuthMethod;
+  VAULT_KUBERNETES_ROLE?: string;
+  VAULT_TOKEN?: string;
+  VAULT_APPROLE_ROLE_ID?: string;
+}): VaultAuthMethod | undefined {
+  if (e.VAULT_AUTH_METHOD) return e.VAULT_AUTH_METHOD;
+  if (e.VAULT_KUBERNETES_ROLE !== undefined) return 'kubernetes';
+  if (e.VAULT_TOKEN !== undefined) return 'token';
+  if (e.VAULT_APPROLE_ROLE_ID !== undefined) return 'approle';
+  return undefined;
+}
+
 const VAULT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const VAULT_PATH_MESSAGE = 'must be a Vault path like "spam-classifier/config" (no leading or trailing slash)';
 
@@ -25,14 +43,16 @@ export class VaultEnvironment {
   VAULT_AUTH_METHOD?: VaultAuthMethod;
 
   /** Token auth: the token itself (Vault's own variable name). */
-  @ValidateIf((env: VaultEnvironment) => env.VAULT_ADDR !== undefined && env.VAULT_AUTH_METHOD === 'token')
+  @ValidateIf((env: VaultEnvironment) => env.VAULT_ADDR !== undefined && effectiveAuthMethod(env) === 'token')
   @IsString()
-  @Matches(/\S/, { message: 'VAULT_TOKEN must not be empty when VAULT_AUTH_METHOD=token' })
+  @Matches(/\S/, { message: 'VAULT_TOKEN must not be empty for token auth' })
   VAULT_TOKEN?: string;
 
   /** Kubernetes auth: the Vault role bound to the pod's service account. */
   @ValidateIf(
-    (env: VaultEnvironment) => env.VAULT_ADDR !== undefined && (env.VAULT_AUTH_METHOD ?? 'kubernetes') === 'kubernetes',
+    (env: VaultEnvironment) =>
+      env.VAULT_KUBERNETES_ROLE !== undefined ||
+      (env.VAULT_ADDR !== undefined && env.VAULT_AUTH_METHOD === 'kubernetes'),
   )
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'VAULT_KUBERNETES_ROLE must name a Vault role (letters, digits, _ . -)' })
@@ -46,7 +66,7 @@ export class VaultEnvironment {
   @Matches(VAULT_PATH, { message: `VAULT_KUBERNETES_MOUNT ${VAULT_PATH_MESSAGE}` })
   VAULT_KUBERNETES_MOUNT?: string;
 
-  @ValidateIf((env: VaultEnvironment) => env.VAULT_ADDR !== undefined && env.VAULT_AUTH_METHOD === 'approle')
+  @ValidateIf((env: VaultEnvironment) => env.VAULT_ADDR !== undefined && effectiveAuthMethod(env) === 'approle')
   @IsString()
   @Matches(/\S/, { message: 'VAULT_APPROLE_ROLE_ID must not be empty when VAULT_AUTH_METHOD=approle' })
   VAULT_APPROLE_ROLE_ID?: string;
@@ -155,7 +175,15 @@ export const VAULT_DEFAULTS = {
 /** Rules across keys, and the CA file that must be readable; reported with the other problems. */
 function vaultProblems(e: VaultEnvironment): EnvironmentProblem[] {
   const problems: EnvironmentProblem[] = [];
-  if (e.VAULT_ADDR !== undefined && e.VAULT_AUTH_METHOD === 'approle') {
+  if (e.VAULT_ADDR !== undefined && effectiveAuthMethod(e) === undefined) {
+    problems.push({
+      key: 'VAULT_AUTH_METHOD',
+      reason:
+        'VAULT_ADDR is set but nothing says how to sign in to Vault: set VAULT_TOKEN (token auth), ' +
+        'VAULT_KUBERNETES_ROLE (Kubernetes auth) or VAULT_APPROLE_ROLE_ID with VAULT_APPROLE_SECRET_ID (AppRole)',
+    });
+  }
+  if (e.VAULT_ADDR !== undefined && effectiveAuthMethod(e) === 'approle') {
     if (e.VAULT_APPROLE_SECRET_ID === undefined && e.VAULT_APPROLE_SECRET_ID_FILE === undefined) {
       problems.push({
         key: 'VAULT_APPROLE_SECRET_ID',
@@ -179,7 +207,7 @@ export const vaultConfig = defineModuleConfig({
   check: vaultProblems,
   toConfig: (e): VaultSettings => ({
     address: e.VAULT_ADDR?.replace(/\/+$/, ''),
-    authMethod: e.VAULT_AUTH_METHOD ?? VAULT_DEFAULTS.authMethod,
+    authMethod: effectiveAuthMethod(e) ?? VAULT_DEFAULTS.authMethod,
     token: e.VAULT_TOKEN,
     kubernetesRole: e.VAULT_KUBERNETES_ROLE,
     kubernetesTokenPath: e.VAULT_KUBERNETES_TOKEN_PATH ?? DEFAULT_KUBERNETES_TOKEN_PATH,
