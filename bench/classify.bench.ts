@@ -14,7 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parseArtifact, pipelineFromArtifact, readArtifactFile, SEED_VECTORIZER_CONFIG, type SpamClassifier } from '../src/engine';
+import {
+  parseArtifact,
+  pipelineFromArtifact,
+  readArtifactFile,
+  SEED_VECTORIZER_CONFIG,
+  type SpamClassifier,
+} from '../src/engine';
 import { loadEmailCorpus, loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';
 import { trainDefaultModel } from '../src/training/default-model';

@@ -3,7 +3,16 @@
  * (best-model) vectorizer fitted on the training rows. The official benchmark is `npm run bench:classify`.
  *   npm run build && node dist/bench/vectorizer.micro.js
  */
-import { fitTfidfVectorizer, DEFAULT_VECTORIZER_CONFIG, createArtifact, parseArtifact, pipelineFromArtifact, serializeArtifact, fitModel, type SparseVector } from '../src/engine';
+import {
+  fitTfidfVectorizer,
+  DEFAULT_VECTORIZER_CONFIG,
+  createArtifact,
+  parseArtifact,
+  pipelineFromArtifact,
+  serializeArtifact,
+  fitModel,
+  type SparseVector,
+} from '../src/engine';
 import type { LabelledText } from '../src/training/datasets/labelled-text';
 import { loadEmailCorpus, loadSmsCorpus } from '../src/training/datasets/corpora';
 import { resolveDataDir } from '../src/training/datasets/data-dir';

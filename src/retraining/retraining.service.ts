@@ -12,6 +12,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { isRecord } from '../engine';
 import { resolveDataDir } from '../training/datasets/data-dir';
 import { retrainingConfig, type RetrainingConfig } from './config/retraining.config';
 import { FeedbackStore } from '../feedback/feedback.store';
@@ -272,8 +273,4 @@ export function splitFeedback(
   const threshold = Math.round(fraction * 0x10000);
   for (const row of rows) (Number.parseInt(row.contentHash.slice(0, 4), 16) < threshold ? holdout : train).push(row);
   return { train, holdout };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

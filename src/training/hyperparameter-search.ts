@@ -1,4 +1,13 @@
-import { fitTfidfVectorizer, fitModel, fitSigmoidCalibration, calibratedProbability, type Algorithm, type ModelParams, type SparseMatrix, type VectorizerConfig } from '../engine';
+import {
+  fitTfidfVectorizer,
+  fitModel,
+  fitSigmoidCalibration,
+  calibratedProbability,
+  type Algorithm,
+  type ModelParams,
+  type SparseMatrix,
+  type VectorizerConfig,
+} from '../engine';
 import { evaluate, type EvaluationMetrics } from './evaluation/metrics';
 import { stratifiedKFold } from './evaluation/stratified-split';
 

@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createArtifact, type ModelArtifact, MODEL_FILE, writeArtifactFile, DEFAULT_VECTORIZER_CONFIG, fitTfidfVectorizer, fitModel, DEFAULT_MAX_CHARS, SpamPipeline, type Algorithm, type ModelParams, type VectorizerConfig } from '../engine';
+import {
+  createArtifact,
+  type ModelArtifact,
+  MODEL_FILE,
+  writeArtifactFile,
+  DEFAULT_VECTORIZER_CONFIG,
+  fitTfidfVectorizer,
+  fitModel,
+  DEFAULT_MAX_CHARS,
+  SpamPipeline,
+  type Algorithm,
+  type ModelParams,
+  type VectorizerConfig,
+} from '../engine';
 import { countSpam, type LabelledText } from './datasets/labelled-text';
 import { confusionMatrixSvg, precisionRecallSvg, rocCurveSvg, svgToPng } from './evaluation/charts';
 import {

@@ -44,7 +44,11 @@ export class FeedbackPagePresenter {
     try {
       const receipt = await this.feedback.submit(form.dto);
       return {
-        redirect: savedFeedbackUrl({ outcome: receipt.outcome, label: receipt.feedback.label, id: receipt.feedback.id }),
+        redirect: savedFeedbackUrl({
+          outcome: receipt.outcome,
+          label: receipt.feedback.label,
+          id: receipt.feedback.id,
+        }),
       };
     } catch (error) {
       if (error instanceof FieldValidationError) return this.problem(400, form.retry, [...error.details]);

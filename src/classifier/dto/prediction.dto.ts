@@ -12,7 +12,6 @@ import {
 } from 'class-validator';
 import { CHANNEL_CHOICES, CHANNELS, type Channel, type ChannelChoice } from '../../engine';
 
-
 /** Request body of `POST /api/v1/predictions`. */
 export interface PredictionRequest {
   text: string;

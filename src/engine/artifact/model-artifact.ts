@@ -235,7 +235,6 @@ function rebuildModel(state: unknown): TrainedModel {
   }
 }
 
-
 function count(value: unknown, field: string): number {
   if (!Number.isInteger(value) || (value as number) < 0) {
     throw new ArtifactError(`${field}: expected a whole number ≥ 0, got ${describeValue(value)}`);

@@ -45,7 +45,6 @@ export class VectorizerConfigError extends Error {
   }
 }
 
-
 function checkBoolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean')
     throw new VectorizerConfigError(field, `expected true or false, got ${describeValue(value)}`);

@@ -18,7 +18,6 @@ function summary(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-
 function finiteNumber(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a finite number', value);
   return value;

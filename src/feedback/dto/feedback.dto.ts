@@ -12,9 +12,11 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { CHANNEL_CHOICES, type ChannelChoice } from '../../engine';
 import { FEEDBACK_LABELS, type FeedbackLabel, type FeedbackOutcome } from '../feedback.types';
 
-export const FEEDBACK_CHANNELS = ['sms', 'email', 'auto'] as const;
+/** The channels a label may name: those a prediction may be asked for. */
+export const FEEDBACK_CHANNELS = CHANNEL_CHOICES;
 export const MAX_FEEDBACK_PAGE_SIZE = 500;
 
 export class CreateFeedbackDto {
@@ -43,7 +45,7 @@ export class CreateFeedbackDto {
   @ApiPropertyOptional({ enum: FEEDBACK_CHANNELS, example: 'sms' })
   @IsOptional()
   @IsIn(FEEDBACK_CHANNELS, { message: `channel must be one of: ${FEEDBACK_CHANNELS.join(', ')}` })
-  channel?: (typeof FEEDBACK_CHANNELS)[number];
+  channel?: ChannelChoice;
 
   @ApiPropertyOptional({ example: 'web', description: 'Who gives the label (web page, mail client plug-in, ...).' })
   @IsOptional()
