@@ -115,7 +115,9 @@ describe(ChampionFollower.name, () => {
     expect(health.mlflow).toMatchObject({ status: 'degraded', version: '1', lastError: state.lastError });
     expect((await follower.pollOnce()).lastError).toBeUndefined();
     expect(holder.active()?.artifact.metadata.version).toBe('b');
-    expect(new ChampionFollowerHealthIndicator(new HealthIndicatorService(), follower).isHealthy().mlflow.status).toBe('up');
+    expect(new ChampionFollowerHealthIndicator(new HealthIndicatorService(), follower).isHealthy().mlflow.status).toBe(
+      'up',
+    );
   });
 
   it('should keep serving through an outage (500, 503, 429) and report it', async () => {

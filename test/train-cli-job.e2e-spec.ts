@@ -8,7 +8,7 @@ import { mlflowConfigFrom } from '../src/mlflow/config/mlflow.config';
 import { createTrackingStore } from '../src/mlflow/tracking-store.factory';
 import { runTrainCli } from '../src/training/cli/train-command';
 import { KubernetesJobTrainingRunner, TRAINING_CLI } from '../src/retraining/kubernetes-job.runner';
-import { openFeedbackStoreFromEnvironment } from '../src/retraining/retrain-from-database';
+import { openFeedbackStoreFromEnvironment } from '../src/retraining/cli/retrain-job';
 import { FEEDBACK_HOLDOUT_SET } from '../src/retraining/retrain-task';
 import type { RetrainTask } from '../src/retraining/retrain-task.types';
 import { SecretsService } from '../src/config/secrets.service';

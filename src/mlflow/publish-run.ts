@@ -40,10 +40,7 @@ export class RunPublisher {
     private readonly options: RunPublisherOptions = {},
   ) {}
 
-  async publish(
-    input: TrainingRunInput,
-    how: { register?: boolean; promote?: boolean } = {},
-  ): Promise<Publication> {
+  async publish(input: TrainingRunInput, how: { register?: boolean; promote?: boolean } = {}): Promise<Publication> {
     const { experimentName, modelName, gate, runTags } = this.settings;
     const run = await logTrainingRun(this.store, input, {
       experimentName,

@@ -4,11 +4,7 @@ import { writeFileAtomic } from '../mlflow/atomic-file';
 import { runPublisherFromTarget, type Publication, type PublishTarget, type RunPublisher } from '../mlflow/publish-run';
 import type { PromotionDecision } from '../mlflow/promotion';
 import { publishInput } from '../training/publish-input';
-import type {
-  RetrainPublication,
-  RetrainTaskResult,
-  WorkerPublication,
-} from './retrain-task.types';
+import type { RetrainPublication, RetrainTaskResult, WorkerPublication } from './retrain-task.types';
 
 /** What a retrain's run-table row records about its publication (also the Job CLI's output). */
 export interface PublicationResult {

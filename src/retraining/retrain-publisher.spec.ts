@@ -53,8 +53,12 @@ describe(RetrainPublisher.name, () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   const codec = new EngineArtifactCodec();
-  const publisherOf = (store: TrackingStore, config: MlflowConfig, holder = new ModelHolder(codec), secrets?: SecretsService) =>
-    new RetrainPublisher(new RunPublisher(store, config), holder, config, secrets);
+  const publisherOf = (
+    store: TrackingStore,
+    config: MlflowConfig,
+    holder = new ModelHolder(codec),
+    secrets?: SecretsService,
+  ) => new RetrainPublisher(new RunPublisher(store, config), holder, config, secrets);
 
   describe('publishTarget', () => {
     it('should hand the worker the local registry', async () => {

@@ -3,15 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyJsonl } from '../../../test/fixtures/training/tiny-corpus';
 import type { PublicationResult } from '../publish-retrain';
-import { openFeedbackStoreFromEnvironment, type DatabaseRetrainResult } from '../retrain-from-database';
 import { FEEDBACK_HOLDOUT_SET } from '../retrain-task';
 import { splitFeedback } from '../retraining.service';
 import { feedbackContentHash } from '../../feedback/feedback-text';
 import { feedbackLabelToClass } from '../../feedback/feedback.types';
 import type { CliIo } from '../../training/cli/cli-io';
-import { runDatabaseRetrain, type PublishRetrain } from './database-retrain';
-import { publishRetrainFromEnvironment } from './retrain-publisher';
+import {
+  openFeedbackStoreFromEnvironment,
+  publishRetrainFromEnvironment,
+  retrainFromDatabase,
+  retrainJob,
+  runDatabaseRetrain,
+  type DatabaseRetrainResult,
+  type PublishRetrain,
+} from './retrain-job';
 import { runTrainCli } from '../../training/cli/train-command';
+
+/** The training CLI as its entry wires it, with `publish` for `--promote`. */
+function trainCli(argv: readonly string[], io: CliIo, publish?: PublishRetrain): Promise<number> {
+  return runTrainCli(argv, io, undefined, retrainJob(publish));
+}
 
 function collector(env: NodeJS.ProcessEnv) {
   const out: string[] = [];
@@ -109,7 +120,7 @@ describe(runDatabaseRetrain.name, () => {
       published.push([runId, result]);
       return fakePublication;
     };
-    const code = await runTrainCli(jobArgs('run-ok'), cli.io, undefined, publish);
+    const code = await trainCli(jobArgs('run-ok'), cli.io, publish);
     expect(cli.err()).toBe('');
     expect(code).toBe(0);
 
@@ -172,10 +183,9 @@ describe(runDatabaseRetrain.name, () => {
 
   it('should take FEEDBACK_WEIGHT and a new run id when the flags are absent, and say that no run row matched', async () => {
     const cli = collector(env);
-    const code = await runTrainCli(
+    const code = await trainCli(
       ['--feedback-from-database', '--no-progress', '--run-id', 'not-in-store'],
       cli.io,
-      undefined,
       async () => {
         throw new Error('not called without --promote');
       },
@@ -192,7 +202,7 @@ describe(runDatabaseRetrain.name, () => {
     const generated = collector(env);
     const published: DatabaseRetrainResult[] = [];
     expect(
-      await runTrainCli(['--feedback-from-database', '--promote'], generated.io, undefined, async (_id, result) => {
+      await trainCli(['--feedback-from-database', '--promote'], generated.io, async (_id, result) => {
         published.push(result);
         return fakePublication;
       }),
@@ -204,7 +214,7 @@ describe(runDatabaseRetrain.name, () => {
 
   it('should exit 3 on missing corpora, print the failure as JSON and leave the reason in the run row', async () => {
     const cli = collector({ ...env, RETRAIN_DATA: join(dir, 'missing.jsonl') });
-    const code = await runTrainCli(jobArgs('run-bad-data'), cli.io, undefined, async () => fakePublication);
+    const code = await trainCli(jobArgs('run-bad-data'), cli.io, async () => fakePublication);
     expect(code).toBe(3);
     expect(cli.err()).toMatch(/^error: training run run-bad-data failed: .*missing\.jsonl/u);
     expect(JSON.parse(cli.out())).toMatchObject({ runId: 'run-bad-data', state: 'failed' });
@@ -214,7 +224,7 @@ describe(runDatabaseRetrain.name, () => {
 
   it('should exit 1 when publishing fails, as an in-process run fails when logging fails, with secrets masked', async () => {
     const cli = collector({ ...env, MLFLOW_TRACKING_PASSWORD: 'hunter2-secret' });
-    const code = await runTrainCli(jobArgs('run-ok'), cli.io, undefined, async () => {
+    const code = await trainCli(jobArgs('run-ok'), cli.io, async () => {
       throw new Error('MLflow refused hunter2-secret with 401\nand a stack');
     });
     expect(code).toBe(1);
@@ -229,7 +239,7 @@ describe(runDatabaseRetrain.name, () => {
 
   it('should exit 1 naming the store when it cannot be opened', async () => {
     const cli = collector({ ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none?connect_timeout=2' });
-    const code = await runTrainCli(['--feedback-from-database'], cli.io);
+    const code = await trainCli(['--feedback-from-database'], cli.io);
     expect(code).toBe(1);
     expect(cli.err()).toMatch(/^error: training run .+ failed: could not open the feedback store: /u);
   }, 60_000);
@@ -239,12 +249,12 @@ describe(runDatabaseRetrain.name, () => {
     mkdirSync(agent, { recursive: true });
     writeFileSync(join(agent, 'database'), 'DATABASE_URL=postgres://nobody@127.0.0.1:1/none?connect_timeout=2\n');
     const fromAgent = collector({ ...env, VAULT_AGENT_SECRETS_DIR: agent });
-    expect(await runTrainCli(['--feedback-from-database'], fromAgent.io)).toBe(1);
+    expect(await trainCli(['--feedback-from-database'], fromAgent.io)).toBe(1);
     expect(fromAgent.err()).toMatch(/failed: could not open the feedback store: /u);
 
     writeFileSync(join(agent, 'broken'), '{ not json');
     const broken = collector({ ...env, VAULT_AGENT_SECRETS_DIR: agent });
-    expect(await runTrainCli(['--feedback-from-database'], broken.io)).toBe(1);
+    expect(await trainCli(['--feedback-from-database'], broken.io)).toBe(1);
     expect(broken.err()).toMatch(/failed: could not load the secrets: .*broken: not valid JSON/u);
     expect(broken.err()).not.toContain('nobody');
   }, 60_000);
@@ -257,7 +267,7 @@ describe(runDatabaseRetrain.name, () => {
     [['--promote'], "error: option '--promote' is not available in this build"],
   ])('should exit 2 on %j with one line naming the option', async (args, message) => {
     const cli = collector(env);
-    expect(await runTrainCli(['--feedback-from-database', ...args], cli.io)).toBe(2);
+    expect(await trainCli(['--feedback-from-database', ...args], cli.io)).toBe(2);
     expect(cli.err()).toMatch(new RegExp(`^${escape(message)}[^\n]*\n$`, 'u'));
     expect(cli.out()).toBe('');
   });
@@ -271,7 +281,7 @@ describe(runDatabaseRetrain.name, () => {
     [['--run-id', 'a b'], "error: option '--run-id <id>' argument 'a b' is invalid."],
   ])('should exit 2 on the bad value %j with one line naming the flag', async (args, message) => {
     const cli = collector(env);
-    expect(await runTrainCli(['--feedback-from-database', ...args], cli.io)).toBe(2);
+    expect(await trainCli(['--feedback-from-database', ...args], cli.io)).toBe(2);
     expect(cli.err()).toMatch(new RegExp(`^${escape(message)}[^\n]*\n$`, 'u'));
   });
 
@@ -281,7 +291,7 @@ describe(runDatabaseRetrain.name, () => {
     ['--feedback-holdout-fraction', '0.2'],
   ])('should exit 2 on %s without --feedback-from-database', async (flag, value) => {
     const cli = collector(env);
-    expect(await runTrainCli([flag, value], cli.io)).toBe(2);
+    expect(await trainCli([flag, value], cli.io)).toBe(2);
     expect(cli.err()).toMatch(
       new RegExp(`^error: option '${flag} <[a-z]+>' applies only with --feedback-from-database\n$`, 'u'),
     );
@@ -289,13 +299,13 @@ describe(runDatabaseRetrain.name, () => {
 
   it('should exit 2 naming every bad setting of the environment', async () => {
     const cli = collector({ ...env, FEEDBACK_WEIGHT: '0', RETRAIN_CV_FOLDS: 'many' });
-    expect(await runTrainCli(['--feedback-from-database'], cli.io)).toBe(2);
+    expect(await trainCli(['--feedback-from-database'], cli.io)).toBe(2);
     expect(cli.err()).toMatch(/^error: FEEDBACK_WEIGHT="0": .*; RETRAIN_CV_FOLDS="many": [^\n]*\n$/u);
   });
 
   it('should log, register and gate through the scheduler publisher, and keep the promoted model in MODEL_DIR', async () => {
     const cli = collector(env);
-    const code = await runTrainCli(jobArgs('run-real'), cli.io, undefined, publishRetrainFromEnvironment);
+    const code = await trainCli(jobArgs('run-real'), cli.io, publishRetrainFromEnvironment);
     expect(code).toBe(0);
     const printed = JSON.parse(cli.out().trim().split('\n').at(-1)!);
     expect(printed).toMatchObject({
@@ -317,3 +327,42 @@ describe(runDatabaseRetrain.name, () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
+
+describe(retrainFromDatabase.name, () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'retrain-db-'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('should train from the corpora and the feedback the store held before the cutoff, as a training Job does', async () => {
+    const env = {
+      FEEDBACK_DB_DIR: join(dir, 'db'),
+      SPAM_DATA_DIR: '/work/shared/data',
+      FEEDBACK_HOLDOUT_FRACTION: '0',
+    };
+    const store = await openFeedbackStoreFromEnvironment(env);
+    await store.upsert({ text: 'feedback before the cutoff, clearly spam, win cash now', label: 'spam' });
+    await new Promise((r) => setTimeout(r, 5));
+    const cutoff = new Date();
+    await new Promise((r) => setTimeout(r, 5));
+    await store.upsert({ text: 'feedback after the cutoff', label: 'not_spam' });
+    await store.close();
+
+    const result = await retrainFromDatabase({
+      runId: 'job-run',
+      outDir: join(dir, 'out'),
+      feedbackUntil: cutoff,
+      data: 'sms',
+      algorithm: 'naive_bayes',
+      cvFolds: 0,
+      env,
+    });
+    expect(result.feedbackRows).toBe(1);
+    expect(Object.keys(result.evaluation)).toEqual(['sms']);
+    expect(result.evaluation[FEEDBACK_HOLDOUT_SET]).toBeUndefined();
+    expect(result.artifactPath).toBe(join(dir, 'out', 'model.json'));
+  }, 120_000);
+});

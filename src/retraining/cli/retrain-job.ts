@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidEnvironmentError } from '../../config/read-environment';
 import { feedbackConfigFrom, type FeedbackConfig } from '../../feedback/config/feedback.config';
@@ -5,14 +6,15 @@ import { retrainingConfigFrom, type RetrainingConfig } from '../config/retrainin
 import { resolveDataDir } from '../../training/datasets/data-dir';
 import { DatasetError } from '../../training/datasets/dataset-error';
 import type { FeedbackStore } from '../../feedback/feedback.store';
-import type { TrainingRunRecord } from '../../feedback/feedback.types';
-import type { PublicationResult } from '../publish-retrain';
-import {
-  openFeedbackStoreFromEnvironment,
-  retrainFromDatabase,
-  type DatabaseRetrainResult,
-} from '../retrain-from-database';
-import { newRunId } from '../retraining.service';
+import { feedbackLabelToClass, type TrainingRunRecord } from '../../feedback/feedback.types';
+import { createFeedbackStore } from '../../feedback/feedback-store.factory';
+import { classifierConfigFrom } from '../../classifier/config/classifier.config';
+import { mlflowConfigFrom } from '../../mlflow/config/mlflow.config';
+import { runPublisherFromConfig } from '../../mlflow/publish-run';
+import { keepPromotedModel, publicationResult, publishRetrain, type PublicationResult } from '../publish-retrain';
+import { runRetrainTask } from '../retrain-task';
+import type { ProgressListener, RetrainTaskResult } from '../retrain-task.types';
+import { newRunId, splitFeedback } from '../retraining.service';
 import { loadSecretsBeforeBootstrap } from '../../vault/load-secrets';
 import { redactSecretValues } from '../../config/redaction';
 import { SecretsService } from '../../config/secrets.service';
@@ -25,6 +27,7 @@ import {
   firstLine,
   UsageError,
 } from '../../training/cli/cli-io';
+import type { FeedbackFromDatabase } from '../../training/cli/train-command';
 
 /** The options of `train` that `--feedback-from-database` reads (a subset of the CLI's options). */
 export interface DatabaseRetrainCliOptions {
@@ -42,7 +45,7 @@ export interface DatabaseRetrainCliOptions {
   readonly promote: boolean;
 }
 
-/** Logs, registers and gates a retrained model: the scheduler's `ModelPublisher.publish` in the real CLI. */
+/** Publishes a retrained model: `publishRetrainFromEnvironment` in the real CLI. */
 export type PublishRetrain = (
   runId: string,
   result: DatabaseRetrainResult,
@@ -69,12 +72,113 @@ const NOT_FOR_RETRAIN: ReadonlyArray<readonly [key: string, flag: string]> = [
   ['maxChars', '--max-chars <n>'],
 ];
 
-/** Options that only mean something with `--feedback-from-database`. */
-export const DATABASE_ONLY: ReadonlyArray<readonly [key: string, flag: string]> = [
-  ['runId', '--run-id <id>'],
-  ['feedbackUntil', '--feedback-until <iso>'],
-  ['feedbackHoldoutFraction', '--feedback-holdout-fraction <f>'],
-];
+/**
+ * The feedback store the service would use with this environment: PostgreSQL with DATABASE_URL, else the SQLite
+ * file (which a running service may have open too). `secrets`: where DATABASE_URL comes from when Vault supplies it
+ * (default: the environment).
+ */
+export async function openFeedbackStoreFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  secrets: SecretsService = new SecretsService(env),
+): Promise<FeedbackStore> {
+  const { store } = createFeedbackStore(feedbackConfigFrom(env), secrets);
+  await store.open();
+  return store;
+}
+
+export interface DatabaseRetrainOptions {
+  readonly runId: string;
+  readonly outDir: string;
+  /** Only labels given before this instant (the leader's snapshot time, `--feedback-until`). */
+  readonly feedbackUntil?: Date;
+  /** Overrides of the environment's FEEDBACK_WEIGHT / FEEDBACK_HOLDOUT_FRACTION / RETRAIN_* settings. */
+  readonly feedbackWeight?: number;
+  readonly feedbackHoldoutFraction?: number;
+  readonly data?: string;
+  readonly algorithm?: string;
+  readonly cvFolds?: number;
+  readonly dataDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onProgress?: ProgressListener;
+  /** An already open store to read from (the caller closes it); default: opened from `env` and closed here. */
+  readonly store?: FeedbackStore;
+}
+
+/** The run's result plus how the feedback snapshot was split (the figures an in-process run records too). */
+export interface DatabaseRetrainResult extends RetrainTaskResult {
+  readonly feedbackTrainRows: number;
+  readonly feedbackHoldoutRows: number;
+  /** The instant the snapshot was read (labels given up to `feedbackUntil`, or up to then). */
+  readonly feedbackCutoff: string;
+}
+
+/**
+ * What a training Job (TRAINING_MODE=job) runs: the same retraining as the in-process worker, reading the
+ * feedback itself from the shared database. For the training CLI's `--feedback-from-database` flag; the CLI then
+ * logs and promotes the result as for any run.
+ */
+export async function retrainFromDatabase(options: DatabaseRetrainOptions): Promise<DatabaseRetrainResult> {
+  const env = options.env ?? process.env;
+  const config = retrainingConfigFrom(env);
+  const store = options.store ?? (await openFeedbackStoreFromEnvironment(env));
+  try {
+    const snapshot = await store.snapshot(options.feedbackUntil);
+    const rows = snapshot.rows.map((r) => ({
+      text: r.text,
+      label: feedbackLabelToClass(r.label),
+      contentHash: r.contentHash,
+    }));
+    const { train, holdout } = splitFeedback(rows, options.feedbackHoldoutFraction ?? config.feedbackHoldoutFraction);
+    const result = await runRetrainTask(
+      {
+        runId: options.runId,
+        dataDir: options.dataDir ?? resolveDataDir(undefined, env),
+        outDir: options.outDir,
+        feedbackTrain: train,
+        feedbackHoldout: holdout,
+        feedbackWeight: options.feedbackWeight ?? config.feedbackWeight,
+        data: options.data ?? config.retrainData,
+        algorithm: options.algorithm ?? config.retrainAlgorithm,
+        cvFolds: options.cvFolds ?? config.retrainCvFolds,
+      },
+      options.onProgress ?? (() => undefined),
+    );
+    return {
+      ...result,
+      feedbackTrainRows: train.length,
+      feedbackHoldoutRows: holdout.length,
+      feedbackCutoff: snapshot.takenAt.toISOString(),
+    };
+  } finally {
+    if (!options.store) await store.close();
+  }
+}
+
+/**
+ * `--feedback-from-database --promote`: the retrain is published through the registry built from the environment
+ * as the service builds it (MLFLOW_TRACKING_URI, or the local registry). A Job only publishes: the serving replicas
+ * follow the champion alias. Without MLflow a promoted model is also kept in MODEL_DIR, as the service would.
+ */
+export const publishRetrainFromEnvironment: PublishRetrain = async (runId, result, io, secrets) => {
+  const publisher = runPublisherFromConfig(mlflowConfigFrom(io.env), secrets, {
+    log: (message) => io.stderr(`${message}\n`),
+    warn: (message) => io.stderr(`warning: ${message}\n`),
+  });
+  const started = performance.now();
+  const published = await publishRetrain(runId, result, publisher);
+  const publication = publicationResult(published, undefined, { publish: Math.round(performance.now() - started) });
+  if (publication.promoted && publication.registeredVersion && publisher.store.kind === 'local') {
+    const { modelDir } = classifierConfigFrom(io.env);
+    await keepPromotedModel(modelDir, await readFile(result.artifactPath), publication.registeredVersion).catch(
+      (error: Error) => io.stderr(`warning: promoted model not copied to ${modelDir}: ${error.message}\n`),
+    );
+  }
+  const version = publication.registeredVersion ? `, version ${publication.registeredVersion}` : '';
+  io.stderr(
+    `tracked: ${publication.trackingStore} run ${publication.trackingRunId}${publication.synced ? '' : ' (not synced)'}${version}, ${publication.decision} (${publication.reason})\n`,
+  );
+  return publication;
+};
 
 /** What the run table's `result` holds for a retrain: the same fields as an in-process run records. */
 export function runResultRecord(
@@ -207,4 +311,9 @@ function failed(io: CliIo, runId: string, reason: string, code: number): number 
   io.stderr(`error: training run ${runId} failed: ${reason}\n`);
   io.stdout(`${JSON.stringify({ runId, state: 'failed', reason })}\n`);
   return code;
+}
+
+/** `train --feedback-from-database` (see `runTrainCli`): the training Job's command, publishing with `publish`. */
+export function retrainJob(publish?: PublishRetrain): FeedbackFromDatabase {
+  return (options, given, io) => runDatabaseRetrain(options, given, io, publish);
 }

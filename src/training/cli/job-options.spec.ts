@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseHoldoutFraction, parseIsoInstant, parseRunId } from './database-retrain-options';
+import { parseHoldoutFraction, parseIsoInstant, parseRunId } from './job-options';
 
 describe(parseIsoInstant.name, () => {
   it('should read the instants the leader writes (Date.toISOString) and other zoned ISO 8601 forms', () => {

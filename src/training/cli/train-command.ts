@@ -2,12 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SingleBar } from 'cli-progress';
 import { resolve } from 'node:path';
 import { DEFAULT_VECTORIZER_CONFIG } from '../../engine/features';
-import {
-  ALGORITHMS,
-  type AnalyzerConfig,
-  type ModelParams,
-  type VectorizerConfig,
-} from '../../engine/types';
+import { ALGORITHMS, type AnalyzerConfig, type ModelParams, type VectorizerConfig } from '../../engine';
 import { loadCorpora } from '../datasets/corpora';
 import { resolveDataDir } from '../datasets/data-dir';
 import { DatasetError } from '../datasets/dataset-error';
@@ -15,8 +10,7 @@ import { loadLabelledFile } from '../datasets/labelled-file';
 import type { LabelledText } from '../datasets/labelled-text';
 import { trainModel, type TrainingAlgorithm, type TrainingProgress, type TrainingResult } from '../trainer';
 import { type CliIo, EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine, UsageError } from './cli-io';
-import { parseHoldoutFraction, parseIsoInstant, parseRunId } from '../../retraining/cli/database-retrain-options';
-import { DATABASE_ONLY, runDatabaseRetrain, type PublishRetrain } from '../../retraining/cli/database-retrain';
+import { parseHoldoutFraction, parseIsoInstant, parseRunId } from './job-options';
 
 export const TRAINING_ALGORITHMS: readonly TrainingAlgorithm[] = [...ALGORITHMS, 'best'];
 export const ANALYZERS = ['union', 'char_wb', 'word', 'seed'] as const;
@@ -53,6 +47,23 @@ export interface TrainCliOptions {
 
 /** What runs after a successful training when `--register`/`--promote` is given (the MLflow module's tracking). */
 export type AfterTraining = (result: TrainingResult, options: TrainCliOptions, io: CliIo) => Promise<void>;
+
+/**
+ * `--feedback-from-database`: a retrain as the scheduler runs it, for a training Job (retraining's `retrainJob`,
+ * wired by the CLI entry). Returns the exit code.
+ */
+export type FeedbackFromDatabase = (
+  options: TrainCliOptions,
+  given: (key: string) => boolean,
+  io: CliIo,
+) => Promise<number>;
+
+/** Options that only mean something with `--feedback-from-database`. */
+export const DATABASE_ONLY: ReadonlyArray<readonly [key: string, flag: string]> = [
+  ['runId', '--run-id <id>'],
+  ['feedbackUntil', '--feedback-until <iso>'],
+  ['feedbackHoldoutFraction', '--feedback-holdout-fraction <f>'],
+];
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (raw: string): number => {
@@ -219,12 +230,17 @@ export async function runTrainCli(
   argv: readonly string[],
   io: CliIo,
   afterTraining?: AfterTraining,
-  publishRetrain?: PublishRetrain,
+  feedbackFromDatabase?: FeedbackFromDatabase,
 ): Promise<number> {
   let exitCode = EXIT_OK;
   const program = buildProgram(io, async (options, given) => {
     if (options.feedbackFromDatabase) {
-      exitCode = await runDatabaseRetrain(options, given, io, publishRetrain);
+      if (feedbackFromDatabase) {
+        exitCode = await feedbackFromDatabase(options, given, io);
+      } else {
+        io.stderr(`error: option '--feedback-from-database' is not available in this build\n`);
+        exitCode = EXIT_USAGE;
+      }
       return;
     }
     const misplaced = DATABASE_ONLY.find(([key]) => given(key));

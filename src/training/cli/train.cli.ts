@@ -1,10 +1,14 @@
 #!/usr/bin/env node
+/**
+ * `npm run train`, and the training Job's command (`--feedback-from-database`): this process's composition root, so
+ * it wires retraining's Job command into the training CLI.
+ */
 import { Logger, type LoggerService } from '@nestjs/common';
 import { mlflowConfigFrom } from '../../mlflow/config/mlflow.config';
 import { runPublisherFromConfig } from '../../mlflow/publish-run';
 import { publishInput } from '../publish-input';
 import { firstLine, processIo } from './cli-io';
-import { publishRetrainFromEnvironment } from '../../retraining/cli/retrain-publisher';
+import { publishRetrainFromEnvironment, retrainJob } from '../../retraining/cli/retrain-job';
 import { runTrainCli, type AfterTraining } from './train-command';
 
 /** `--register` / `--promote`: publish the run in MLflow (or the local registry); the gate only with `--promote`. */
@@ -31,7 +35,7 @@ const stderrLogger: LoggerService = {
 };
 Logger.overrideLogger(stderrLogger);
 
-runTrainCli(process.argv.slice(2), processIo(), publish, publishRetrainFromEnvironment).then(
+runTrainCli(process.argv.slice(2), processIo(), publish, retrainJob(publishRetrainFromEnvironment)).then(
   (code) => {
     process.exitCode = code;
   },
