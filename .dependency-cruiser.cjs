@@ -52,7 +52,10 @@ const ARROWS = {
   app: MODULES,
 };
 
-/** A command-line entry (a `cli/` folder) is its process's composition root: it may also read Vault. */
+/**
+ * A `cli/` folder holds a module's command-line code: it may also read Vault, as the service does at start.
+ * A `*.cli.ts` file is the entry of its own process, a composition root like src/main.ts: it may wire any module.
+ */
 const CLI_EXTRA = ['vault'];
 
 const moduleOf = (name) => (name === 'app' ? '^src/(app/|main\\.ts$)' : `^src/${name}/`);
@@ -85,14 +88,14 @@ module.exports = {
       name: `${name}-arrows`,
       severity: 'error',
       comment: `${name} may import: ${ARROWS[name].join(', ') || 'nothing of the application'} (see docs/architecture.md).`,
-      from: { path: moduleOf(name), pathNot: '\\.spec\\.ts$|/cli/' },
+      from: { path: moduleOf(name), pathNot: '\\.spec\\.ts$|/cli/|\\.cli\\.ts$' },
       to: { path: '^src/', pathNot: `${moduleOf(name)}|${anyOf(ARROWS[name])}` },
     })),
     ...MODULES.map((name) => ({
       name: `${name}-cli-arrows`,
       severity: 'error',
       comment: `${name}'s command-line entries may import: ${[...ARROWS[name], ...CLI_EXTRA].join(', ')}.`,
-      from: { path: `${moduleOf(name)}.*/cli/`, pathNot: '\\.spec\\.ts$' },
+      from: { path: `^src/${name}/(cli/|.+/cli/)`, pathNot: '\\.spec\\.ts$|\\.cli\\.ts$' },
       to: { path: '^src/', pathNot: `${moduleOf(name)}|${anyOf([...ARROWS[name], ...CLI_EXTRA])}` },
     })),
   ],
