@@ -6,7 +6,7 @@ describe('rate limit', () => {
   beforeAll(async () => {
     t = await startTestApp({
       codec: new KeywordArtifactCodec(),
-      env: { THROTTLE_LIMIT: '3', THROTTLE_TTL_MS: '60000' },
+      env: { API_RATE_LIMIT: '3', THROTTLE_LIMIT: '2', THROTTLE_TTL_MS: '60000' },
       prepare: (dir) =>
         void writeKeywordArtifact(
           dir,
@@ -17,7 +17,7 @@ describe('rate limit', () => {
   });
   afterAll(() => t.close());
 
-  it('should answer 429 in the error shape past THROTTLE_LIMIT, across the rate-limited routes, with Retry-After', async () => {
+  it('should answer 429 in the error shape past API_RATE_LIMIT, across the classification routes, with Retry-After', async () => {
     const post = (url: string, payload: unknown) =>
       t.app.inject({
         method: 'POST',
@@ -27,8 +27,8 @@ describe('rate limit', () => {
       });
     const first = await post('/api/v1/predictions', { text: 'hello' });
     expect(first.statusCode).toBe(200);
-    expect(first.headers['x-ratelimit-limit-api']).toBe('3');
-    expect(first.headers['x-ratelimit-remaining-api']).toBe('2');
+    expect(first.headers['x-ratelimit-limit']).toBe('3');
+    expect(first.headers['x-ratelimit-remaining']).toBe('2');
     expect((await post('/predict', { text: 'hello' })).statusCode).toBe(200);
     expect((await post('/api/v1/predictions/batch', { messages: [{ text: 'hello' }] })).statusCode).toBe(200);
     const limited = await post('/api/v1/predictions', { text: 'hello' });
@@ -38,7 +38,23 @@ describe('rate limit', () => {
       error: 'Too Many Requests',
       request_id: expect.any(String),
     });
-    expect(Number(limited.headers['retry-after-api'])).toBeGreaterThan(0);
+    expect(limited.json().message).toMatch(
+      /^too many requests from this client: at most 3 per 60 s \(API_RATE_LIMIT per THROTTLE_TTL_MS\); retry after \d+ s$/,
+    );
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // The page's form has its own budget (THROTTLE_LIMIT), not spent by the API.
+    const form = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'text=hello&channel=sms',
+      });
+    expect((await form()).statusCode).toBe(200);
+    expect((await form()).statusCode).toBe(200);
+    const page = await form();
+    expect(page.statusCode).toBe(429);
+    expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
     // Operational routes are never rate limited.
     expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200);
     expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(200);
@@ -67,5 +83,48 @@ describe('rate limit', () => {
       expect.objectContaining({ msg: 'request completed', context: 'HTTP', res: { statusCode: 200 } }),
     ]);
     expect(typeof lines[0].responseTime).toBe('number');
+  });
+});
+
+describe('rate limit defaults', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      env: { THROTTLE_LIMIT: '' },
+      prepare: (dir) =>
+        void writeKeywordArtifact(
+          dir,
+          'v1.json',
+          keywordArtifact('20261101T000000Z-aaaa0001', '2026-11-01T00:00:00.000Z'),
+        ),
+    });
+  });
+  afterAll(() => t.close());
+
+  it('should not rate-limit the classification API (one client behind a gateway is every caller)', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/predictions',
+          headers: { 'content-type': 'application/json' },
+          payload: '{"text":"hello"}',
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.statusCode !== 200)).toEqual([]);
+    expect(answers[0].headers['x-ratelimit-limit']).toBeUndefined();
+  });
+
+  it('should keep a per-client limit on the page form (600 per minute)', async () => {
+    const page = await t.app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'text=hello&channel=sms',
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['x-ratelimit-limit']).toBe('600');
   });
 });

@@ -8,6 +8,7 @@ import { ClassifierCoreModule } from '../classifier/classifier-core.module';
 import { ClassifierModule } from '../classifier/classifier.module';
 import type { ArtifactCodec, DefaultModelTrainer } from '../classifier/model-artifact.port';
 import { FixedWindowThrottlerStorage } from '../http/fixed-window-throttler.storage';
+import { API_THROTTLER, PAGES_THROTTLER } from '../http/rate-limits';
 import { createRootLogger, ROOT_LOGGER } from '../http/logging';
 import { httpConfig, type HttpConfig } from '../http/http.config';
 import { configFactories, loadEnvironment, type AppConfig } from './environment';
@@ -94,7 +95,10 @@ export class AppModule {
         ThrottlerModule.forRootAsync({
           inject: [httpConfig.KEY],
           useFactory: (http: HttpConfig) => ({
-            throttlers: [{ name: 'api', ttl: http.throttleTtlMs, limit: http.throttleLimit }],
+            throttlers: [
+              { name: PAGES_THROTTLER, ttl: http.throttleTtlMs, limit: http.throttleLimit },
+              { name: API_THROTTLER, ttl: http.throttleTtlMs, limit: http.apiRateLimit },
+            ],
             storage: new FixedWindowThrottlerStorage(),
           }),
         }),

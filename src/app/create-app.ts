@@ -95,7 +95,7 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
       if (!predictionRoute || reply.statusCode >= 400) logRequest(request, reply);
       done();
     };
-    route.onRequest = [onRequest, ...(rateLimited ? [rateLimit] : []), ...hookList(route.onRequest)];
+    route.onRequest = [onRequest, ...(rateLimited && rateLimit ? [rateLimit] : []), ...hookList(route.onRequest)];
     route.onResponse = [...hookList(route.onResponse), onResponse];
   });
   // Requests no route matched (404s): the same headers, request id, metric and log line.
@@ -134,7 +134,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setDescription(
       'Email/SMS spam classification. Every error answers `{statusCode, error, message, details?, request_id}`; ' +
         'X-Request-Id is honoured and echoed. Limits: body BODY_LIMIT_BYTES (1 MB → 413), text MAX_TEXT_CHARS ' +
-        '(262144 → 400), batch MAX_BATCH_SIZE (1000 → 400), THROTTLE_LIMIT requests per THROTTLE_TTL_MS per client (→ 429).',
+        '(262144 → 400), batch MAX_BATCH_SIZE (1000 → 400), per client and THROTTLE_TTL_MS: API_RATE_LIMIT requests on the classification API (0 = not limited, the default) and THROTTLE_LIMIT on the page and feedback routes (→ 429 with Retry-After).',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN, for admin routes.' })

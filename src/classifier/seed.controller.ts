@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiThrottlerGuard } from '../http/api-throttler.guard';
+import { ApiThrottlerGuard } from '../http/client-throttler.guard';
 import { ErrorResponseDto } from '../http/error-response';
 import {
   SeedPredictRequestDto,

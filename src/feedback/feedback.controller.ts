@@ -15,7 +15,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import { ApiThrottlerGuard } from '../http/api-throttler.guard';
+import { PageThrottlerGuard } from '../http/client-throttler.guard';
 import { DTO_VALIDATION } from '../http/dto-validation.pipe';
 import { ErrorResponseDto } from '../http/error-response';
 import { CreateFeedbackDto, FeedbackPageDto, FeedbackReceiptDto, ListFeedbackQueryDto } from './dto/feedback.dto';
@@ -37,7 +37,7 @@ export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}
 
   @Post()
-  @UseGuards(ApiThrottlerGuard)
+  @UseGuards(PageThrottlerGuard)
   @ApiOperation({
     summary: 'Say whether a message is spam (relearn: a new label for a known text replaces the old one).',
   })

@@ -36,16 +36,28 @@ export class HttpEnvironment {
   @Max(300_000)
   SHUTDOWN_DRAIN_MS = 5000;
 
-  /** Rate limit window and requests per client address within it (per worker process). */
+  /** The rate-limit window: limits count requests per client address within it, per worker process. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(86_400_000)
   THROTTLE_TTL_MS = 60_000;
 
+  /** Requests per window per client on the page, the page's feedback form and the feedback API. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  THROTTLE_LIMIT = 6000;
+  THROTTLE_LIMIT = 600;
+
+  /**
+   * Requests per window per client on the classification API (predictions, batch, KServe, the seed's /predict).
+   * 0 (the default) = not limited: behind a mail gateway or an ingress every caller is one client, and scanning
+   * routes of spam filters are not throttled (size the pods instead).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  API_RATE_LIMIT = 0;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -77,6 +89,7 @@ export type HttpConfig = {
   shutdownDrainMs: number;
   throttleTtlMs: number;
   throttleLimit: number;
+  apiRateLimit: number;
   logLevel: string;
   logTextPreviewChars: number;
   podName: string;
@@ -94,6 +107,7 @@ export const httpConfig = defineModuleConfig({
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     throttleTtlMs: e.THROTTLE_TTL_MS,
     throttleLimit: e.THROTTLE_LIMIT,
+    apiRateLimit: e.API_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
     logTextPreviewChars: e.LOG_TEXT_PREVIEW_CHARS,
     podName: e.POD_NAME,

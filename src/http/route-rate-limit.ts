@@ -7,6 +7,7 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage';
+import { API_THROTTLER, tooManyRequestsMessage } from './rate-limits';
 
 /** The Fastify route config key `@RateLimited()` sets. */
 export const RATE_LIMITED = 'rateLimited';
@@ -24,10 +25,6 @@ interface Plan {
   readonly limit: number;
   readonly ttl: number;
   readonly blockDuration: number;
-  readonly limitHeader: string;
-  readonly remainingHeader: string;
-  readonly resetHeader: string;
-  readonly retryHeader: string;
   readonly limitText: string;
 }
 
@@ -36,23 +33,26 @@ type Hit = { totalHits: number; timeToExpire: number; isBlocked: boolean; timeTo
 export type RateLimitHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
 /**
- * The onRequest hook for `@RateLimited()` routes: ThrottlerGuard's behaviour (X-RateLimit-Limit/Remaining/Reset
- * headers, `Retry-After` and a ThrottlerException, which Nest's error handler turns into the 429 error shape) with
- * the module's throttlers and storage. Only numeric throttler options are supported (the service's are).
+ * The onRequest hook for `@RateLimited()` routes, or undefined when the API's limit is off (API_RATE_LIMIT=0):
+ * ThrottlerGuard's behaviour (X-RateLimit-Limit/Remaining/Reset headers, `Retry-After` and a ThrottlerException,
+ * which the exception filter turns into the 429 error shape) with the module's `api` throttler and storage. Only
+ * numeric throttler options are supported (the service's are).
  */
-export function rateLimitHook(options: ThrottlerModuleOptions, storage: ThrottlerStorage): RateLimitHook {
+export function rateLimitHook(options: ThrottlerModuleOptions, storage: ThrottlerStorage): RateLimitHook | undefined {
   const throttlers: readonly ThrottlerOptions[] = Array.isArray(options) ? options : options.throttlers;
-  const plans = throttlers.map(planFor);
-  const message =
-    !Array.isArray(options) && typeof options.errorMessage === 'string' ? options.errorMessage : undefined;
+  const plans = throttlers
+    .filter((t) => t.name === API_THROTTLER)
+    .map(planFor)
+    .filter((plan) => plan.limit > 0);
+  if (plans.length === 0) return undefined;
   const refuse = (reply: FastifyReply, plan: Plan, hit: Hit, done: HookHandlerDoneFunction): void => {
-    reply.header(plan.retryHeader, String(hit.timeToBlockExpire));
-    done(new ThrottlerException(message));
+    reply.header('retry-after', String(hit.timeToBlockExpire));
+    done(new ThrottlerException(tooManyRequestsMessage(API_THROTTLER, plan.limit, plan.ttl, hit.timeToBlockExpire)));
   };
   const allow = (reply: FastifyReply, plan: Plan, hit: Hit): void => {
-    reply.header(plan.limitHeader, plan.limitText);
-    reply.header(plan.remainingHeader, String(plan.limit > hit.totalHits ? plan.limit - hit.totalHits : 0));
-    reply.header(plan.resetHeader, String(hit.timeToExpire));
+    reply.header('x-ratelimit-limit', plan.limitText);
+    reply.header('x-ratelimit-remaining', String(plan.limit > hit.totalHits ? plan.limit - hit.totalHits : 0));
+    reply.header('x-ratelimit-reset', String(hit.timeToExpire));
   };
   if (storage instanceof FixedWindowThrottlerStorage) {
     return (request, reply, done) => {
@@ -89,16 +89,11 @@ function planFor(t: ThrottlerOptions): Plan {
   };
   const ttl = number(t.ttl, 'ttl');
   const limit = number(t.limit, 'limit');
-  const suffix = name === 'default' ? '' : `-${name}`;
   return {
     name,
     limit,
     ttl,
     blockDuration: t.blockDuration === undefined ? ttl : number(t.blockDuration, 'blockDuration'),
-    limitHeader: `x-ratelimit-limit${suffix}`,
-    remainingHeader: `x-ratelimit-remaining${suffix}`,
-    resetHeader: `x-ratelimit-reset${suffix}`,
-    retryHeader: `retry-after${suffix}`,
     limitText: String(limit),
   };
 }

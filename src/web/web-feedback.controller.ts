@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiThrottlerGuard } from '../http/api-throttler.guard';
+import { PageThrottlerGuard } from '../http/client-throttler.guard';
 import { FeedbackPagePresenter } from './feedback-page.presenter';
 
 /** The page's feedback buttons: a form post answered by a redirect to the confirmation page, or by the problems. */
@@ -12,7 +12,7 @@ export class WebFeedbackController {
   constructor(private readonly feedbackPage: FeedbackPagePresenter) {}
 
   @Post()
-  @UseGuards(ApiThrottlerGuard)
+  @UseGuards(PageThrottlerGuard)
   async submit(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const outcome = await this.feedbackPage.submit(body, req.headers, req.host);
     if ('redirect' in outcome) {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } fro
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiThrottlerGuard } from '../http/api-throttler.guard';
+import { PageThrottlerGuard } from '../http/client-throttler.guard';
 import { ClassifyPagePresenter } from './classify-page.presenter';
 import { ModelPagePresenter } from './model-page.presenter';
 import { WebClassifyFormPipe, type ClassifyForm } from './web-classify.dto';
@@ -23,7 +23,7 @@ export class WebController {
 
   @Post()
   @HttpCode(200)
-  @UseGuards(ApiThrottlerGuard)
+  @UseGuards(PageThrottlerGuard)
   async classify(
     @Body(WebClassifyFormPipe) form: ClassifyForm,
     @Req() req: FastifyRequest,

@@ -1,6 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerOptions } from '@nestjs/throttler';
+import { ThrottlerException, ThrottlerGuard, type ThrottlerOptions } from '@nestjs/throttler';
 import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage';
+import { API_THROTTLER, PAGES_THROTTLER, tooManyRequestsMessage, type ThrottlerName } from './rate-limits';
 
 interface Plan {
   readonly name: string;
@@ -8,11 +9,6 @@ interface Plan {
   readonly limit: number;
   readonly ttl: number;
   readonly blockDuration: number;
-  readonly suffix: string;
-  /** Header names and the limit's text, built once instead of on every request. */
-  readonly limitHeader: string;
-  readonly remainingHeader: string;
-  readonly resetHeader: string;
   readonly limitText: string;
 }
 
@@ -33,20 +29,25 @@ const META = {
 };
 
 /**
- * @nestjs/throttler's guard with the per-route decisions made once per handler instead of on every request (the
- * stock guard reads six pieces of metadata and awaits each resolved value per request), one limit per client
- * address across all rate-limited routes (key `api:<ip>`, no per-request sha256), and the same headers and 429.
- * Route-level `@Throttle`/`@SkipThrottle` with plain numbers are honoured; function-valued options are not.
+ * @nestjs/throttler's guard for one named throttler (see rate-limits.ts), with the per-route decisions made once per
+ * handler instead of on every request (the stock guard reads six pieces of metadata and awaits each resolved value
+ * per request), one budget per client address across the routes of that throttler (key `<name>:<ip>`, no
+ * per-request sha256), the standard X-RateLimit-* and Retry-After headers, and a 429 that says the limit and the
+ * setting. A throttler whose limit is 0 is off. Route-level `@Throttle`/`@SkipThrottle` with plain numbers are
+ * honoured; function-valued options are not.
  */
-@Injectable()
-export class ApiThrottlerGuard extends ThrottlerGuard {
+abstract class ClientThrottlerGuard extends ThrottlerGuard {
+  protected abstract readonly throttlerName: ThrottlerName;
   private readonly plans = new WeakMap<object, Plan[]>();
 
   override canActivate(context: ExecutionContext): Promise<boolean> {
     const handler = context.getHandler();
     let plans = this.plans.get(handler);
     if (!plans) {
-      plans = this.throttlers.map((t) => this.plan(context, t));
+      plans = this.throttlers
+        .filter((t) => t.name === this.throttlerName)
+        .map((t) => this.plan(context, t))
+        .filter((plan) => !plan.skip && plan.limit > 0);
       this.plans.set(handler, plans);
     }
     const storage = this.storageService;
@@ -60,9 +61,9 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
         if (plan.skip) continue;
         const r = storage.hit(`${plan.name}:${tracker}`, plan.ttl, plan.limit, plan.blockDuration, plan.name);
         if (r.isBlocked) return this.refuse(context, res as unknown as Record<string, unknown>, plan, tracker, r);
-        res.header(plan.limitHeader, plan.limitText);
-        res.header(plan.remainingHeader, String(plan.limit > r.totalHits ? plan.limit - r.totalHits : 0));
-        res.header(plan.resetHeader, String(r.timeToExpire));
+        res.header('x-ratelimit-limit', plan.limitText);
+        res.header('x-ratelimit-remaining', String(plan.limit > r.totalHits ? plan.limit - r.totalHits : 0));
+        res.header('x-ratelimit-reset', String(r.timeToExpire));
       }
       return ALLOWED;
     }
@@ -87,28 +88,21 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
     return true;
   }
 
-  private async refuse(
-    context: ExecutionContext,
+  private refuse(
+    _context: ExecutionContext,
     res: Record<string, unknown>,
     plan: Plan,
-    tracker: string,
+    _tracker: string,
     r: ThrottlerStorageRecord,
   ): Promise<boolean> {
-    this.setResponseHeader(res, `Retry-After${plan.suffix}`, r.timeToBlockExpire);
-    await this.throwThrottlingException(context, {
-      limit: plan.limit,
-      ttl: plan.ttl,
-      key: `${plan.name}:${tracker}`,
-      tracker,
-      ...r,
-    });
-    return false;
+    this.setResponseHeader(res, 'Retry-After', r.timeToBlockExpire);
+    throw new ThrottlerException(tooManyRequestsMessage(this.throttlerName, plan.limit, plan.ttl, r.timeToBlockExpire));
   }
 
   private limitHeaders(res: Record<string, unknown>, plan: Plan, r: ThrottlerStorageRecord): void {
-    this.setResponseHeader(res, `X-RateLimit-Limit${plan.suffix}`, plan.limit);
-    this.setResponseHeader(res, `X-RateLimit-Remaining${plan.suffix}`, Math.max(0, plan.limit - r.totalHits));
-    this.setResponseHeader(res, `X-RateLimit-Reset${plan.suffix}`, r.timeToExpire);
+    this.setResponseHeader(res, 'X-RateLimit-Limit', plan.limit);
+    this.setResponseHeader(res, 'X-RateLimit-Remaining', Math.max(0, plan.limit - r.totalHits));
+    this.setResponseHeader(res, 'X-RateLimit-Reset', r.timeToExpire);
   }
 
   private plan(context: ExecutionContext, t: ThrottlerOptions): Plan {
@@ -118,18 +112,25 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
       typeof value === 'number' ? value : typeof fallback === 'number' ? fallback : 0;
     const ttl = number(read(META.ttl), t.ttl);
     const limit = number(read(META.limit), t.limit);
-    const suffix = t.name === 'default' ? '' : `-${t.name}`;
     return {
       name: t.name ?? 'default',
       skip: read(META.skip) === true,
       limit,
       ttl,
       blockDuration: number(read(META.block), t.blockDuration ?? ttl),
-      suffix,
-      limitHeader: `x-ratelimit-limit${suffix}`.toLowerCase(),
-      remainingHeader: `x-ratelimit-remaining${suffix}`.toLowerCase(),
-      resetHeader: `x-ratelimit-reset${suffix}`.toLowerCase(),
       limitText: String(limit),
     };
   }
+}
+
+/** The classification API's limit (API_RATE_LIMIT, off by default): KServe and the seed's /predict. */
+@Injectable()
+export class ApiThrottlerGuard extends ClientThrottlerGuard {
+  protected readonly throttlerName = API_THROTTLER;
+}
+
+/** The page's, its feedback form's and the feedback API's per-client limit (THROTTLE_LIMIT). */
+@Injectable()
+export class PageThrottlerGuard extends ClientThrottlerGuard {
+  protected readonly throttlerName = PAGES_THROTTLER;
 }
