@@ -43,7 +43,7 @@ import { PredictionService, type BatchResult } from './prediction.service';
 })
 @ApiTooManyRequestsResponse({
   type: ErrorResponseDto,
-  description: 'Rate limit (THROTTLE_LIMIT per THROTTLE_TTL_MS per client).',
+  description: 'Only when API_RATE_LIMIT is set (off by default): that many requests per THROTTLE_TTL_MS per client; Retry-After says when to retry.',
 })
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'No model loaded yet.' })
 export class PredictionsController {
