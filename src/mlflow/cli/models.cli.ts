@@ -1,3 +1,4 @@
+import '../../app/node-version';
 import { Command, CommanderError } from 'commander';
 import { SecretsService } from '../../config/secrets.service';
 import { mlflowConfigFrom } from '../config/mlflow.config';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../../app/node-version';
 import { processIo } from './cli-io';
 import { runDataCli } from './data-command';
 

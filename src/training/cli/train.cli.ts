@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../../app/node-version';
 /**
  * `npm run train`, and the training Job's command (`--feedback-from-database`): this process's composition root, so
  * it wires retraining's Job command into the training CLI.
