@@ -235,3 +235,31 @@ describe('start-up without a model', () => {
     }
   });
 });
+
+describe('prediction logs an operator can afford (PREDICTION_LOG_SAMPLE_RATE)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      env: { PREDICTION_LOG_SAMPLE_RATE: '0' },
+      prepare: (dir) => void writeKeywordArtifact(dir, 'v1.json', keywordArtifact(V1, '2026-11-01T00:00:00.000Z')),
+    });
+  });
+  afterAll(() => t.close());
+
+  it('should write no prediction line at 0 while the metrics count every prediction', async () => {
+    for (let i = 0; i < 20; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/predictions',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ text: `win a prize ${i}` }),
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(t.logs.filter((l) => l.msg === 'prediction')).toEqual([]);
+    const body = (await t.app.inject({ url: '/metrics' })).body;
+    const line = body.split('\n').find((l) => l.startsWith('spam_predictions_total{') && l.includes(V1));
+    expect(Number(line?.split(' ').pop())).toBe(20);
+  });
+});

@@ -17,6 +17,7 @@ describe(ensureModelArtifact.name, () => {
     classifyMaxChars: 20000,
     maxTextChars: 10,
     maxBatchSize: 1,
+    predictionLogSampleRate: 1,
   });
 
   it('should train once into an empty model folder, and not again when an artifact exists', async () => {

@@ -26,12 +26,14 @@ describe(PredictionService.name, () => {
   const holder = { active: () => active } as unknown as ModelHolder;
   const logged: unknown[] = [];
   const root = { child: () => ({ info: (line: unknown) => logged.push(line) }) } as unknown as Logger;
-  const service = new PredictionService(
-    holder,
-    { maxBatchSize: 10, maxTextChars: 100_000 } as ClassifierConfig,
-    { logTextPreviewChars: 0 } as HttpConfig,
-    root,
-  );
+  const serviceLogging = (predictionLogSampleRate: number): PredictionService =>
+    new PredictionService(
+      holder,
+      { maxBatchSize: 10, maxTextChars: 100_000, predictionLogSampleRate } as ClassifierConfig,
+      { logTextPreviewChars: 0 } as HttpConfig,
+      root,
+    );
+  const service = serviceLogging(1);
   const RAW = [
     'From: "Prize Desk" <win@lottery.example>',
     'Subject: You won a prize',
@@ -101,5 +103,34 @@ describe(PredictionService.name, () => {
     ]);
     expect(seen[0]).toBe('see you soon');
     expect(seen[1]).toContain('You won a prize');
+  });
+
+  describe('prediction log sampling (PREDICTION_LOG_SAMPLE_RATE)', () => {
+    const run = (rate: number, n: number): number => {
+      const s = serviceLogging(rate);
+      let counted = 0;
+      s.onPrediction(() => counted++);
+      for (let i = 0; i < n; i++) s.predict(`hello ${i}`, 'sms', `r${i}`);
+      expect(counted).toBe(n);
+      return logged.length;
+    };
+
+    it('should log every prediction at 1 and none at 0, while listeners (metrics) see every one', () => {
+      expect(run(1, 50)).toBe(50);
+      logged.length = 0;
+      expect(run(0, 50)).toBe(0);
+    });
+
+    it('should log about the given share, each sampled line saying its rate', () => {
+      const random = jest.spyOn(Math, 'random');
+      let i = 0;
+      random.mockImplementation(() => (i++ % 10) / 10);
+      try {
+        expect(run(0.3, 100)).toBe(30);
+      } finally {
+        random.mockRestore();
+      }
+      expect(logged.every((line) => (line as { log_sample_rate?: number }).log_sample_rate === 0.3)).toBe(true);
+    });
   });
 });

@@ -19,7 +19,8 @@ export type PredictionListener = (label: 'spam' | 'not_spam', model: ActiveModel
 /**
  * Classifies texts with the active model and writes one JSON log line per prediction with stable field names
  * (the ELK dashboards read them): request_id, prediction, spam_probability, model_version, pod_name, channel,
- * latency_ms, text_length, text_sha256 (+ text_preview when LOG_TEXT_PREVIEW_CHARS > 0).
+ * latency_ms, text_length, text_sha256 (+ text_preview when LOG_TEXT_PREVIEW_CHARS > 0). PREDICTION_LOG_SAMPLE_RATE
+ * keeps a random share of those lines (the listeners, and so the metrics, still see every prediction).
  */
 @Injectable()
 export class PredictionService {
@@ -168,6 +169,9 @@ export class PredictionService {
     started: number,
     itemId?: string,
   ): void {
+    for (const listener of this.listeners) listener(prediction, model);
+    const rate = this.config.predictionLogSampleRate;
+    if (rate < 1 && (rate <= 0 || Math.random() >= rate)) return;
     const line = predictionLogLine({
       requestId,
       prediction,
@@ -179,8 +183,8 @@ export class PredictionService {
       previewChars: this.http.logTextPreviewChars,
       itemId,
     });
+    if (rate < 1) line.log_sample_rate = rate;
     this.log.info(line, 'prediction');
-    for (const listener of this.listeners) listener(prediction, model);
   }
 }
 

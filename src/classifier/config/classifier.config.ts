@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import { resolve } from 'node:path';
 import { defineModuleConfig } from '../../config/module-config';
 import { projectRoot } from '../../config/project-root';
@@ -34,6 +34,16 @@ export class ClassifierEnvironment {
   @Min(1)
   @Max(100_000)
   MAX_BATCH_SIZE = 1000;
+
+  /**
+   * The share of predictions written to the log as one JSON line each: 1 = every one (default), 0 = none, 0.01 = about
+   * one in a hundred, chosen at random. Sampled lines carry `log_sample_rate`; the /metrics counters count every one.
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  PREDICTION_LOG_SAMPLE_RATE = 1;
 }
 
 export type ClassifierConfig = {
@@ -42,6 +52,7 @@ export type ClassifierConfig = {
   classifyMaxChars: number;
   maxTextChars: number;
   maxBatchSize: number;
+  predictionLogSampleRate: number;
 };
 
 export const classifierConfig = defineModuleConfig({
@@ -53,6 +64,7 @@ export const classifierConfig = defineModuleConfig({
     classifyMaxChars: e.CLASSIFY_MAX_CHARS,
     maxTextChars: e.MAX_TEXT_CHARS,
     maxBatchSize: e.MAX_BATCH_SIZE,
+    predictionLogSampleRate: e.PREDICTION_LOG_SAMPLE_RATE,
   }),
 });
 
