@@ -85,6 +85,51 @@ describe(FeedbackController.name, () => {
     expect(body.request_id).toEqual(expect.any(String));
   });
 
+  it.each([
+    ['a form post', 'application/x-www-form-urlencoded', 'text=WINNER+claim+your+prize&label=not_spam'],
+    ['a text/plain post', 'text/plain', '{"text":"WINNER claim your prize","label":"not_spam"}'],
+    ['a multipart post', 'multipart/form-data; boundary=x', '--x--'],
+  ])('should refuse %s with 415 naming application/json, storing nothing', async (_case, type, payload) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/feedback',
+      headers: { 'content-type': type, origin: 'http://elsewhere.example' },
+      payload,
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      details: { accepted: ['application/json'] },
+    });
+    expect(response.json().message).toMatch(/application\/json/u);
+    const list = await app.inject({ url: '/api/v1/feedback?label=not_spam', headers: harness.admin });
+    expect(list.json().items.map((i: { text: string }) => i.text)).not.toContain('WINNER claim your prize');
+  });
+
+  it('should name the accepted type in the details of a 415 for a form the service can parse', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/feedback',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'text=x&label=spam',
+    });
+    expect(response.json()).toMatchObject({
+      message: 'unsupported Content-Type "application/x-www-form-urlencoded"; this route accepts application/json only',
+      details: { accepted: ['application/json'] },
+    });
+  });
+
+  it('should accept JSON with a charset parameter', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/feedback',
+      headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+      payload: JSON.stringify({ text: 'labelled with a charset', label: 'spam' }),
+    });
+    expect(response.statusCode).toBe(201);
+  });
+
   it('should require the admin token to list and delete', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/feedback' })).statusCode).toBe(401);
     const wrong = await app.inject({
@@ -193,5 +238,31 @@ describe(FeedbackController.name, () => {
     const schemas = doc.components?.schemas as Record<string, { properties: Record<string, { example?: unknown }> }>;
     expect(schemas.CreateFeedbackDto.properties.label.example).toBe('spam');
     expect(schemas.TrainingRunAcceptedDto.properties.skipped.example).toBe('skipped: 3 new labels, 50 needed');
+  });
+
+  describe('with FEEDBACK_API_AUTH=admin-token', () => {
+    let locked: TrainingTestApp;
+
+    beforeAll(async () => {
+      locked = await createTrainingTestApp({ FEEDBACK_API_AUTH: 'admin-token' });
+    }, 60_000);
+
+    afterAll(async () => {
+      await locked?.close();
+    });
+
+    const label = (headers: Record<string, string>) =>
+      locked.app.inject({
+        method: 'POST',
+        url: '/api/v1/feedback',
+        headers,
+        payload: { text: 'only the admin labels here', label: 'spam' },
+      });
+
+    it('should refuse an anonymous label (401) and a wrong token (403), and store one with the token', async () => {
+      expect((await label({})).statusCode).toBe(401);
+      expect((await label({ authorization: 'Bearer nope' })).statusCode).toBe(403);
+      expect((await label(locked.admin)).statusCode).toBe(201);
+    });
   });
 });

@@ -12,13 +12,16 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { PageThrottlerGuard } from '../http/client-throttler.guard';
 import { DTO_VALIDATION } from '../http/dto-validation.pipe';
 import { ErrorResponseDto } from '../http/error-response';
+import { JsonOnlyGuard } from '../http/json-only.guard';
 import { CreateFeedbackDto, FeedbackPageDto, FeedbackReceiptDto, ListFeedbackQueryDto } from './dto/feedback.dto';
+import { FeedbackApiAuthGuard } from './feedback-api-auth.guard';
 import { FeedbackService } from './feedback.service';
 
 @ApiTags('feedback')
@@ -37,13 +40,22 @@ export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}
 
   @Post()
-  @UseGuards(PageThrottlerGuard)
+  @UseGuards(PageThrottlerGuard, JsonOnlyGuard, FeedbackApiAuthGuard)
   @ApiOperation({
     summary: 'Say whether a message is spam (relearn: a new label for a known text replaces the old one).',
+    description:
+      'JSON only. Open to anyone by default; with FEEDBACK_API_AUTH=admin-token it needs ' +
+      '`Authorization: Bearer $ADMIN_API_TOKEN` (401 without, 403 with a wrong one).',
   })
   @ApiCreatedResponse({ type: FeedbackReceiptDto, description: 'A new text was stored (outcome "created").' })
   @ApiOkResponse({ type: FeedbackReceiptDto, description: 'The text was known: outcome "relabelled" or "unchanged".' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiUnsupportedMediaTypeResponse({
+    type: ErrorResponseDto,
+    description: 'The body is not `application/json` (a form post cannot label).',
+  })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'FEEDBACK_API_AUTH=admin-token and no token.' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'FEEDBACK_API_AUTH=admin-token and a wrong token.' })
   async submit(
     @Body() body: CreateFeedbackDto,
     @Res({ passthrough: true }) reply: FastifyReply,

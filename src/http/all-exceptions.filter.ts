@@ -56,6 +56,13 @@ export function toErrorResponse(exception: unknown, requestId: string, bodyLimit
     return base(413, `request body is larger than ${limit} (BODY_LIMIT_BYTES)`);
   }
 
+  if ((exception as { cause?: { code?: unknown } })?.cause?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    // Fastify found no parser for the body (Nest wraps its error in an HttpException).
+    return base(415, fastifyMessage('FST_ERR_CTP_INVALID_MEDIA_TYPE', undefined, 415), {
+      accepted: ['application/json'],
+    });
+  }
+
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

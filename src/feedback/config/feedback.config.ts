@@ -1,8 +1,11 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { join, resolve } from 'node:path';
 import { defineModuleConfig } from '../../config/module-config';
 import { projectRoot } from '../../config/project-root';
+
+export const FEEDBACK_API_AUTH_MODES = ['none', 'admin-token'] as const;
+export type FeedbackApiAuth = (typeof FEEDBACK_API_AUTH_MODES)[number];
 
 /** The SQLite file's name inside FEEDBACK_DB_DIR. */
 export const FEEDBACK_DB_FILE = 'feedback.sqlite';
@@ -28,12 +31,24 @@ export class FeedbackEnvironment {
   @Min(1)
   @Max(10_000_000)
   FEEDBACK_MAX_TEXT_CHARS = 262_144;
+
+  /**
+   * Who may label through `POST /api/v1/feedback`: `none` (anyone, the default) or `admin-token` (only with
+   * `Authorization: Bearer $ADMIN_API_TOKEN`). Anonymous labels stay allowed by default because the page's
+   * "spam / not spam" buttons are anonymous by design; a forged cross-site post is refused either way (the API takes
+   * JSON only, the page checks the origin), and a label reaches the champion only through a retrain that passes the
+   * promotion gate. Set `admin-token` when the API is reachable by clients you do not trust to label.
+   */
+  @IsIn(FEEDBACK_API_AUTH_MODES)
+  FEEDBACK_API_AUTH: FeedbackApiAuth = 'none';
 }
 
 export interface FeedbackConfig {
   /** The embedded store's SQLite file (absolute). */
   dbPath: string;
   maxTextChars: number;
+  /** Who may post to the feedback API (FEEDBACK_API_AUTH). */
+  apiAuth: FeedbackApiAuth;
 }
 
 export const feedbackConfig = defineModuleConfig({
@@ -42,6 +57,7 @@ export const feedbackConfig = defineModuleConfig({
   toConfig: (e): FeedbackConfig => ({
     dbPath: resolve(e.FEEDBACK_DB_PATH ?? join(e.FEEDBACK_DB_DIR ?? join(projectRoot(), 'var'), FEEDBACK_DB_FILE)),
     maxTextChars: e.FEEDBACK_MAX_TEXT_CHARS,
+    apiAuth: e.FEEDBACK_API_AUTH,
   }),
 });
 
