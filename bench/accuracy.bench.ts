@@ -25,7 +25,7 @@ import { meanAndSd } from '../src/training/evaluation/metrics';
 import { stratifiedSplit } from '../src/training/evaluation/stratified-split';
 import { SEARCH_VECTORIZERS } from '../src/training/hyperparameter-search';
 import { trainModel, type TrainingAlgorithm } from '../src/training/trainer';
-import { integerArg, machine, parseBenchArgs, progress, round, runBench } from './bench-support';
+import { exitOnHelp, integerArg, machine, parseBenchArgs, progress, round, runBench } from './bench-support';
 
 interface Entry {
   readonly name: string;
@@ -129,9 +129,24 @@ async function run(
   };
 }
 
+const USAGE = `
+npm run bench:accuracy -- [--json] [--splits N] [--sets sms,email] [--split-sets sms] [--data-dir DIR] [--quick] [--seed-only]
+
+Quality on the shared SMS and email splits: every algorithm, the best model (chosen by CV on the training rows) and
+the seed's configuration, each trained on the training rows and measured on the test rows.
+  --splits N        also N fresh seeded stratified 80/20 splits of --split-sets (mean ± sd)
+  --sets LIST       data sets of the fixed splits (default sms,email)
+  --split-sets LIST data sets of the fresh splits (default sms)
+  --data-dir DIR    where sms-spam/ and spamassassin/ are (default SPAM_DATA_DIR or ../shared/data)
+  --quick           only the best model and the seed
+  --seed-only       only the seed's configuration
+  --json            one JSON document on stdout (progress on stderr)
+`;
+
 const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'mcc', 'fp', 'fn'] as const;
 
 async function main(): Promise<void> {
+  exitOnHelp(process.argv.slice(2), USAGE);
   const args = parseBenchArgs(
     process.argv.slice(2),
     ['splits', 'sets', 'split-sets', 'data-dir'],

@@ -7,6 +7,16 @@ export interface BenchArgs {
   readonly values: ReadonlyMap<string, string>;
 }
 
+/**
+ * `--help` / `-h`: prints the usage on stdout and exits 0 before the benchmark does any work (no data read, no
+ * process started).
+ */
+export function exitOnHelp(argv: readonly string[], usage: string): void {
+  if (!argv.includes('--help') && !argv.includes('-h')) return;
+  process.stdout.write(`${usage.trim()}\n`);
+  process.exit(0);
+}
+
 /** `--json`, `--flag`, `--name value` or `--name=value`; anything else is refused with a one-line message. */
 export function parseBenchArgs(
   argv: readonly string[],
@@ -27,7 +37,7 @@ export function parseBenchArgs(
       values.set(key, value);
     } else {
       throw new Error(
-        `unknown option ${name} (known: --json ${[...valueNames, ...flagNames].map((n) => `--${n}`).join(' ')})`,
+        `unknown option ${name} (known: --json ${[...valueNames, ...flagNames].map((n) => `--${n}`).join(' ')}; see --help)`,
       );
     }
   }

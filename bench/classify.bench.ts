@@ -26,7 +26,17 @@ import { resolveDataDir } from '../src/training/datasets/data-dir';
 import { trainDefaultModel } from '../src/training/default-model';
 import { SEARCH_VECTORIZERS } from '../src/training/hyperparameter-search';
 import { trainModel, type TrainingResult } from '../src/training/trainer';
-import { integerArg, machine, median, parseBenchArgs, progress, quantile, round, runBench } from './bench-support';
+import {
+  exitOnHelp,
+  integerArg,
+  machine,
+  median,
+  parseBenchArgs,
+  progress,
+  quantile,
+  round,
+  runBench,
+} from './bench-support';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -76,7 +86,19 @@ function memoryOf(load: () => unknown): { heapMB: number; arrayBuffersMB: number
   return { heapMB: mb(heap), arrayBuffersMB: mb(buffers), totalMB: mb(heap + buffers), keep };
 }
 
+const USAGE = `
+npm run bench:classify -- [--json] [--calls N] [--data-dir DIR] [--skip-search]
+
+In-process speed of the engine on one core: single-message latency (median, p99) for SMS and email, batch
+throughput, training time per algorithm, the best model's search + fit, artifact load time and model memory.
+  --calls N       single-message calls per measurement (at least 2,000)
+  --data-dir DIR  where sms-spam/ and spamassassin/ are (default SPAM_DATA_DIR or ../shared/data)
+  --skip-search   use the configuration the search picks instead of running the search
+  --json          one JSON document on stdout (progress on stderr)
+`;
+
 async function main(): Promise<void> {
+  exitOnHelp(process.argv.slice(2), USAGE);
   const args = parseBenchArgs(process.argv.slice(2), ['calls', 'data-dir'], ['skip-search']);
   const calls = integerArg(args, 'calls', 5000, 2000, 1_000_000);
   const dataDir = resolveDataDir(args.values.get('data-dir'));

@@ -21,6 +21,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { exitOnHelp } from './bench-support';
 import { applySplit, loadSmsCsv, loadSplit, resolveDataDir } from '../src/training/datasets';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -336,7 +337,25 @@ async function launch(
   return { name, child, url, path, script: wrkScript(dir, name, path, bodies), startMs };
 }
 
+const USAGE = `
+npm run bench:http -- [--json] [--duration 15] [--rounds 3] [--warmup 5] [--connections 64] [--workers 2]
+                      [--model ARTIFACT] [--skip-seed] [--strict] [--dist DIR] [--seed-dir DIR]
+
+Requests per second, p50, p99, CPU per request and resident memory (per worker and for the whole process tree) of
+this service's POST /api/v1/predictions, of a bare fastify app running the same engine, and of the seed (Flask under
+gunicorn, when Debian's python3-flask, python3-sklearn, python3-nltk and gunicorn are installed), in the same run,
+with the ratios. Uses wrk (autocannon when wrk is missing).
+  --duration S     loaded seconds per target, split into --rounds that alternate between the targets
+  --warmup S       warm-up seconds per target before measuring
+  --connections N  concurrent connections; --workers N: worker processes of each target
+  --model FILE     the artifact to serve (default: train the default model on an empty MODEL_DIR)
+  --skip-seed      leave the seed out; --strict: exit 1 when a target fails
+  --dist DIR       serve another build than dist/
+  --json           one JSON document on stdout
+`;
+
 async function main(): Promise<void> {
+  exitOnHelp(process.argv.slice(2), USAGE);
   const options = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const logFd = (name: string) => openSync(join(dir, `${name}.log`), 'a');
