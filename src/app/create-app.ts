@@ -19,6 +19,7 @@ import { loadEnvironment } from './environment';
 import { MetricsService } from '../metrics/metrics.service';
 import { registerViewHelpers } from '../web/view-helpers';
 import { AllExceptionsFilter } from '../http/all-exceptions.filter';
+import { serverTimeoutOptions } from '../http/http.config';
 import { ErrorResponseDto, FieldErrorDto } from '../http/error-response';
 import { ROOT_LOGGER } from '../http/logging';
 import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id';
@@ -41,6 +42,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     requestIdHeader: false,
     return503OnClosing: true,
     trustProxy: http.trustProxy,
+    ...serverTimeoutOptions(http.timeouts),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ ...options, config }), adapter, {
     bufferLogs: true,

@@ -2,6 +2,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { hostname } from 'node:os';
 import { defineModuleConfig } from '../config/module-config';
+import type { EnvironmentProblem } from '../config/read-environment';
 
 /** The HTTP service's environment: listener, limits, logging, shutdown and worker processes. */
 export class HttpEnvironment {
@@ -79,6 +80,53 @@ export class HttpEnvironment {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value === 'true' : value))
   @IsBoolean()
   TRUST_PROXY = false;
+
+  /** A client must send its whole request head within this time, else 408 and the connection is closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HEADERS_TIMEOUT_MS = 10_000;
+
+  /** A client must send its whole request (head and body) within this time, else 408 and the connection is closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  /**
+   * An idle keep-alive connection is closed after this time. Longer than the usual load-balancer idle timeout (60 s),
+   * so the balancer closes first and never sends a request on a connection the service is closing.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  /** A connection with no traffic either way for this long (a client not reading its answer) is destroyed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SOCKET_IDLE_TIMEOUT_MS = 120_000;
+}
+
+function timeoutProblems(e: HttpEnvironment): EnvironmentProblem[] {
+  return typeof e.HEADERS_TIMEOUT_MS === 'number' &&
+    typeof e.REQUEST_TIMEOUT_MS === 'number' &&
+    e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS
+    ? [{ key: 'HEADERS_TIMEOUT_MS', reason: `must not be longer than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})` }]
+    : [];
+}
+
+/** How long each phase of a connection may take (Node's http server settings). */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+  socketIdleMs: number;
 }
 
 export type HttpConfig = {
@@ -94,6 +142,7 @@ export type HttpConfig = {
   logTextPreviewChars: number;
   podName: string;
   trustProxy: boolean;
+  timeouts: HttpTimeouts;
 };
 
 export const httpConfig = defineModuleConfig({
@@ -112,8 +161,38 @@ export const httpConfig = defineModuleConfig({
     logTextPreviewChars: e.LOG_TEXT_PREVIEW_CHARS,
     podName: e.POD_NAME,
     trustProxy: e.TRUST_PROXY,
+    timeouts: {
+      headersMs: e.HEADERS_TIMEOUT_MS,
+      requestMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      socketIdleMs: e.SOCKET_IDLE_TIMEOUT_MS,
+    },
   }),
+  check: timeoutProblems,
 });
+
+/**
+ * Fastify's server options for these timeouts. Node checks the head and request timeouts every
+ * `connectionsCheckingInterval` (30 s by default, which would let a 10 s timeout run to 40 s), so it follows the
+ * shorter timeout.
+ */
+export function serverTimeoutOptions(t: HttpTimeouts): {
+  connectionTimeout: number;
+  keepAliveTimeout: number;
+  requestTimeout: number;
+  http: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
+} {
+  return {
+    connectionTimeout: t.socketIdleMs,
+    keepAliveTimeout: t.keepAliveMs,
+    requestTimeout: t.requestMs,
+    http: {
+      headersTimeout: t.headersMs,
+      requestTimeout: t.requestMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.headersMs / 4))),
+    },
+  };
+}
 
 /** This module's environment validated alone (tests, tools); the service validates every module at once. */
 export function httpConfigFrom(env: Record<string, unknown>): HttpConfig {
