@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 
@@ -126,5 +127,72 @@ describe('rate limit defaults', () => {
     });
     expect(page.statusCode).toBe(200);
     expect(page.headers['x-ratelimit-limit']).toBe('600');
+  });
+});
+
+describe('connection timeouts', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      env: { HEADERS_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '600', KEEP_ALIVE_TIMEOUT_MS: '400' },
+      prepare: (dir) =>
+        void writeKeywordArtifact(
+          dir,
+          'v1.json',
+          keywordArtifact('20261101T000000Z-aaaa0001', '2026-11-01T00:00:00.000Z'),
+        ),
+    });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(() => t.close());
+
+  /** Writes `head` (and nothing more), then reports what came back and when the server closed the socket. */
+  const send = (head: string, waitMs = 5000) =>
+    new Promise<{ answer: string; closedAfterMs: number | undefined }>((resolve) => {
+      const started = Date.now();
+      const socket = connect(port, '127.0.0.1', () => socket.write(head));
+      let answer = '';
+      const give = (closedAfterMs: number | undefined) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve({ answer, closedAfterMs });
+      };
+      const timer = setTimeout(() => give(undefined), waitMs);
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => give(Date.now() - started));
+    });
+
+  it('should answer 408 and close a connection whose body stops coming, within REQUEST_TIMEOUT_MS', async () => {
+    const { answer, closedAfterMs } = await send(
+      'POST /api/v1/predictions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"text":"he',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /u);
+    expect(closedAfterMs).toBeGreaterThanOrEqual(500);
+    expect(closedAfterMs).toBeLessThan(2500);
+  });
+
+  it('should close a connection whose head never ends, within HEADERS_TIMEOUT_MS', async () => {
+    const { answer, closedAfterMs } = await send('GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /u);
+    expect(closedAfterMs).toBeLessThan(2000);
+  });
+
+  it('should answer a chunk size of ffffffffffffffff or close, never hang', async () => {
+    const { answer, closedAfterMs } = await send(
+      'POST /api/v1/predictions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n{"text":"a"}',
+    );
+    expect(closedAfterMs).toBeDefined();
+    expect(answer === '' || /^HTTP\/1\.1 (400|408|413) /u.test(answer)).toBe(true);
+  });
+
+  it('should close an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const { answer, closedAfterMs } = await send('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /u);
+    expect(closedAfterMs).toBeGreaterThanOrEqual(350);
+    expect(closedAfterMs).toBeLessThan(2000);
   });
 });
