@@ -50,8 +50,9 @@ describe('model routes', () => {
       training_data_fingerprint: `sha256:${V1}`,
       parameters: { C: 1 },
       metrics: { sms: expect.objectContaining({ f1: 0.93 }) },
-      source: join(t.modelDir, 'v1.json'),
+      source: 'v1.json',
     });
+    expect(res.body).not.toContain(t.dir);
     expect(res.json().checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -94,7 +95,8 @@ describe('model routes', () => {
   it('should refuse a corrupt artifact with 422 and keep serving the previous model', async () => {
     const res = await reload({ artifact: 'broken.json' }, `Bearer ${TOKEN}`);
     expect(res.statusCode).toBe(422);
-    expect(res.json().message).toMatch(/not loadable.*previous model keeps serving/);
+    expect(res.json().message).toMatch(/^artifact broken\.json is not loadable: .*previous model keeps serving$/);
+    expect(res.body).not.toContain(t.dir);
     expect(t.app.get(ModelHolder).active()?.artifact.metadata.version).toBe(V2);
   });
 

@@ -5,6 +5,16 @@ import { startTestApp, type TestApp } from './fixtures/service/test-app';
 
 const V1 = '20261101T000000Z-aaaa0001';
 const json = (body: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(body) });
+const ADMIN_TOKEN = 'operations-admin-token-0123456789';
+const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+// The admin token is read per request from the environment (SecretsService), as a rotated secret would be.
+beforeAll(() => {
+  process.env.ADMIN_API_TOKEN = ADMIN_TOKEN;
+});
+afterAll(() => {
+  delete process.env.ADMIN_API_TOKEN;
+});
 
 describe('health, KServe v2 and metrics', () => {
   let t: TestApp;
@@ -17,16 +27,31 @@ describe('health, KServe v2 and metrics', () => {
   afterAll(() => t.close());
 
   it('should answer liveness with the process only', async () => {
-    const res = await t.app.inject({ url: '/health/live' });
+    const res = await t.app.inject({ url: '/health/live', headers: ADMIN });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', info: { process: { status: 'up', pid: process.pid } } });
   });
 
   it('should answer readiness with the model details', async () => {
-    const res = await t.app.inject({ url: '/health/ready' });
+    const res = await t.app.inject({ url: '/health/ready', headers: ADMIN });
     expect(res.statusCode).toBe(200);
     expect(res.json().info.model).toMatchObject({ status: 'up', version: V1, algorithm: 'logistic_regression' });
   });
+
+  it.each(['/health/live', '/health/ready', '/ready'])(
+    'should show %s statuses only without the admin token or with a wrong one',
+    async (url) => {
+      for (const headers of [{}, { authorization: 'Bearer not-the-token' }]) {
+        const res = await t.app.inject({ url, headers });
+        expect(res.statusCode).toBe(200);
+        for (const group of ['info', 'details'])
+          for (const indicator of Object.values(res.json()[group] as Record<string, object>))
+            expect(Object.keys(indicator)).toEqual(['status']);
+        expect(res.body).not.toContain(t.dir);
+        expect(res.body).not.toContain(String(process.pid));
+      }
+    },
+  );
 
   it('should turn unready for a required dependency that is down, and stay ready for an optional one', async () => {
     const registry = t.app.get(ReadinessRegistry);
@@ -35,7 +60,7 @@ describe('health, KServe v2 and metrics', () => {
       required: false,
       check: () => ({ up: false, details: { message: 'unreachable' } }),
     });
-    const optional = await t.app.inject({ url: '/health/ready' });
+    const optional = await t.app.inject({ url: '/health/ready', headers: ADMIN });
     expect(optional.statusCode).toBe(200);
     expect(optional.json().info.mlflow).toMatchObject({ status: 'degraded', required: false });
     const offRequired = registry.register({
@@ -43,7 +68,11 @@ describe('health, KServe v2 and metrics', () => {
       required: true,
       check: () => Promise.reject(new Error('connection refused')),
     });
-    const required = await t.app.inject({ url: '/health/ready' });
+    const anonymous = await t.app.inject({ url: '/health/ready' });
+    expect(anonymous.statusCode).toBe(503);
+    expect(anonymous.json().message).toBe('not ready: database');
+    expect(anonymous.json().details.error).toEqual({ database: { status: 'down' } });
+    const required = await t.app.inject({ url: '/health/ready', headers: ADMIN });
     expect(required.statusCode).toBe(503);
     expect(required.json()).toMatchObject({
       statusCode: 503,
@@ -154,7 +183,7 @@ describe('health, KServe v2 and metrics', () => {
 
   it('should turn readiness false while draining for shutdown, liveness staying true', async () => {
     t.app.get(ReadinessRegistry).beginDrain();
-    const ready = await t.app.inject({ url: '/health/ready' });
+    const ready = await t.app.inject({ url: '/health/ready', headers: ADMIN });
     expect(ready.statusCode).toBe(503);
     expect(ready.json().details.error.shutdown).toMatchObject({ status: 'down', message: 'draining for shutdown' });
     expect((await t.app.inject({ url: '/v2/health/ready' })).statusCode).toBe(503);
@@ -166,7 +195,7 @@ describe('start-up without a model', () => {
   it('should stay unready with a reason when no artifact and no trainer exist', async () => {
     const t = await startTestApp({ codec: new KeywordArtifactCodec() });
     try {
-      const ready = await t.app.inject({ url: '/health/ready' });
+      const ready = await t.app.inject({ url: '/health/ready', headers: ADMIN });
       expect(ready.statusCode).toBe(503);
       expect(ready.json().details.error.model.message).toContain('no model artifact in');
       const predict = await t.app.inject({
@@ -225,11 +254,9 @@ describe('start-up without a model', () => {
       env: { MODEL_PATH: '/nonexistent/placeholder.json' },
     });
     try {
-      const ready = await good.app.inject({ url: '/health/ready' });
+      const ready = await good.app.inject({ url: '/health/ready', headers: ADMIN });
       expect(ready.statusCode).toBe(503);
-      expect(ready.json().details.error.model.message).toContain(
-        'cannot read model artifact /nonexistent/placeholder.json',
-      );
+      expect(ready.json().details.error.model.message).toBe('cannot read model artifact placeholder.json (ENOENT)');
     } finally {
       await good.close();
     }

@@ -83,7 +83,7 @@ describe(ModelLoader.name, () => {
       .catch((e: unknown) => e);
     expect(newest).toMatchObject({
       httpStatus: 422,
-      message: `no loadable model artifact in ${dir}; the previous model keeps serving`,
+      message: 'no loadable model artifact in MODEL_DIR; the previous model keeps serving',
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { ApiError } from '../http/error-response';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
 import { ArtifactCodec, DefaultModelTrainer, inspectWith, type ServedArtifact } from './model-artifact.port';
@@ -86,8 +86,7 @@ export class ModelLoader implements OnApplicationBootstrap {
       }
       return this.loadFile(entry.path);
     }
-    if (!this.trainer)
-      throw new ModelLoadError(`no model artifact in ${this.config.modelDir} and no trainer to create one`);
+    if (!this.trainer) throw new ModelLoadError('no model artifact in MODEL_DIR and no trainer to create one');
     await mkdir(this.config.modelDir, { recursive: true });
     this.logger.log(`no model artifact in ${this.config.modelDir}: training the default model`);
     const started = Date.now();
@@ -113,7 +112,7 @@ export class ModelLoader implements OnApplicationBootstrap {
     if (name === undefined || name === '') {
       if (this.config.modelPath && (await exists(this.config.modelPath))) return this.loadFile(this.config.modelPath);
       const newest = (await this.listArtifacts()).find((entry) => entry.artifact);
-      if (!newest?.artifact) throw new ModelLoadError(`no loadable model artifact in ${this.config.modelDir}`);
+      if (!newest?.artifact) throw new ModelLoadError('no loadable model artifact in MODEL_DIR');
       return this.loadFile(newest.path);
     }
     const entries = await this.listArtifacts();
@@ -148,7 +147,7 @@ export class ModelLoader implements OnApplicationBootstrap {
           file,
           path,
           modifiedAt: info.mtime,
-          artifact: await inspectWith(this.codec, await readFile(path), path),
+          artifact: await inspectWith(this.codec, await readFile(path), file),
         };
       } catch (error) {
         entry = { file, path, modifiedAt: info.mtime, error: messageOf(error) };
@@ -160,18 +159,20 @@ export class ModelLoader implements OnApplicationBootstrap {
   }
 
   private async loadFile(path: string): Promise<ActiveModel> {
+    const name = this.nameOf(path);
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
     } catch (error) {
-      throw new ModelLoadError(`cannot read model artifact ${path}: ${messageOf(error)}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ModelLoadError(`cannot read model artifact ${name}${code ? ` (${code})` : ''}`);
     }
     // Verified and built off the event loop's critical path (ModelHolder.load), then swapped in.
     let active: ActiveModel;
     try {
-      active = await this.holder.load(bytes, path);
+      active = await this.holder.load(bytes, name);
     } catch (error) {
-      throw new ModelLoadError(`model artifact ${path} refused: ${messageOf(error)}`);
+      throw new ModelLoadError(`model artifact ${name} refused: ${messageOf(error)}`);
     }
     const { artifact } = active;
     this.lastFailure = undefined;
@@ -179,6 +180,14 @@ export class ModelLoader implements OnApplicationBootstrap {
       `model ${artifact.metadata.version} (${artifact.metadata.algorithm}) serving from ${path} (${active.loadMs.toFixed(1)} ms)`,
     );
     return active;
+  }
+
+  /**
+   * How an artifact is named wherever a client may read it (model card, metrics, readiness, errors): its path inside
+   * MODEL_DIR, or the file name of a MODEL_PATH elsewhere, never the server's absolute path.
+   */
+  private nameOf(path: string): string {
+    return this.insideModelDir(path) ? relative(resolve(this.config.modelDir), resolve(path)) : basename(path);
   }
 
   /** True when `path` lies inside MODEL_DIR (admin reloads name files there, never elsewhere). */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import {
   HealthCheckService,
   HealthIndicatorService,
@@ -19,19 +19,34 @@ export class HealthService {
     private readonly registry: ReadinessRegistry,
   ) {}
 
-  live(): Promise<HealthCheckResult> {
-    return this.health.check([
+  /** `detailed`: with each indicator's details (for the admin); else statuses only. */
+  live(detailed = false): Promise<HealthCheckResult> {
+    return this.checked(detailed, [
       () => this.indicators.check('process').up({ pid: process.pid, uptime_s: Math.round(process.uptime()) }),
     ]);
   }
 
-  /** Throws ServiceUnavailableException (503, terminus details) when not ready. */
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([
+  /** Throws ServiceUnavailableException (503, terminus details) when not ready; `detailed` as for `live`. */
+  ready(detailed = false): Promise<HealthCheckResult> {
+    return this.checked(detailed, [
       ...this.registry.conditions().map((c) => () => this.condition(c)),
       () => this.shutdown(),
       ...this.registry.all().map((c) => () => this.dependency(c.name)),
     ]);
+  }
+
+  private async checked(
+    detailed: boolean,
+    indicators: Array<() => HealthIndicatorResult | Promise<HealthIndicatorResult>>,
+  ): Promise<HealthCheckResult> {
+    if (detailed) return this.health.check(indicators);
+    try {
+      return statusesOnly(await this.health.check(indicators));
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException)
+        throw new ServiceUnavailableException(statusesOnly(error.getResponse() as HealthCheckResult));
+      throw error;
+    }
   }
 
   /** The registered conditions hold and the service is not draining (dependencies are not consulted). */
@@ -65,4 +80,23 @@ export class HealthService {
     if (state.up) return session.up(details);
     return check.required ? session.down(details) : session.degraded(details);
   }
+}
+
+/**
+ * A health result with each indicator's status and nothing else: details (paths, internal URLs, errors, pids) are
+ * for the admin only.
+ */
+export function statusesOnly(result: HealthCheckResult): HealthCheckResult {
+  type Group = HealthCheckResult['info'];
+  const strip = (group: Group): Group =>
+    group &&
+    (Object.fromEntries(
+      Object.entries(group).map(([name, value]) => [name, { status: value?.status ?? 'down' }]),
+    ) as Group);
+  return {
+    status: result.status,
+    info: strip(result.info),
+    error: strip(result.error),
+    details: strip(result.details) as HealthCheckResult['details'],
+  };
 }
