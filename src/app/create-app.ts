@@ -21,6 +21,7 @@ import { registerViewHelpers } from '../web/view-helpers';
 import { AllExceptionsFilter } from '../http/all-exceptions.filter';
 import { serverTimeoutOptions } from '../http/http.config';
 import { ErrorResponseDto, FieldErrorDto } from '../http/error-response';
+import { jsonBodyParser } from '../http/json-body-parser';
 import { ROOT_LOGGER } from '../http/logging';
 import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id';
 import { RATE_LIMITED, rateLimitHook } from '../http/route-rate-limit';
@@ -49,6 +50,12 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     abortOnError: false,
   });
   app.useLogger(app.get(PinoNestLogger));
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: http.bodyLimitBytes },
+    jsonBodyParser(fastify.getDefaultJsonParser('error', 'error')),
+  );
   app.useGlobalFilters(new AllExceptionsFilter(app.get<Logger>(ROOT_LOGGER), { bodyLimitBytes: http.bodyLimitBytes }));
   await configureFastify(app);
   setUpApiDocs(app);

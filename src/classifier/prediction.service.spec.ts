@@ -29,7 +29,7 @@ describe(PredictionService.name, () => {
   const serviceLogging = (predictionLogSampleRate: number): PredictionService =>
     new PredictionService(
       holder,
-      { maxBatchSize: 10, maxTextChars: 100_000, predictionLogSampleRate } as ClassifierConfig,
+      { maxBatchSize: 10, maxTextChars: 100_000, classifyMaxChars: 1000, predictionLogSampleRate } as ClassifierConfig,
       { logTextPreviewChars: 0 } as HttpConfig,
       root,
     );

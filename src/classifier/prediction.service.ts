@@ -1,10 +1,11 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { httpConfig, type HttpConfig } from '../http/http.config';
 import { FieldValidationError } from '../http/error-response';
 import { ROOT_LOGGER } from '../http/logging';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
-import { readMessage, type Channel, type ChannelChoice, type Classification, type MessageText } from '../engine';
+import type { Channel, ChannelChoice, Classification, MessageText } from '../engine';
+import { MessageReader } from './message-reader';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
 import { predictionLogLine } from './prediction-log';
 import { predictionResponse, type BatchResult, type PredictionResult } from './prediction-response';
@@ -21,11 +22,14 @@ export type PredictionListener = (label: 'spam' | 'not_spam', model: ActiveModel
  * (the ELK dashboards read them): request_id, prediction, spam_probability, model_version, pod_name, channel,
  * latency_ms, text_length, text_sha256 (+ text_preview when LOG_TEXT_PREVIEW_CHARS > 0). PREDICTION_LOG_SAMPLE_RATE
  * keeps a random share of those lines (the listeners, and so the metrics, still see every prediction).
+ * The work per request is bounded as `MessageReader` describes (raw emails read from a prefix, large ones in a worker
+ * thread, a budget per request, batches classified in slices).
  */
 @Injectable()
-export class PredictionService {
+export class PredictionService implements OnApplicationShutdown {
   private readonly log: Logger;
   private readonly listeners: PredictionListener[] = [];
+  private readonly reader: MessageReader;
 
   constructor(
     private readonly holder: ModelHolder,
@@ -34,6 +38,11 @@ export class PredictionService {
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
     this.log = root.child({ context: 'Prediction' });
+    this.reader = new MessageReader(config.classifyMaxChars);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.reader.close();
   }
 
   onPrediction(listener: PredictionListener): void {
@@ -53,7 +62,7 @@ export class PredictionService {
     const started = performance.now();
     const model = this.requireModel();
     this.checkText(text, 'text');
-    const message = readMessage(text, channel);
+    const message = this.reader.read({ text, channel });
     if (message instanceof Promise)
       return message.then((read) => this.finishPrediction(read, text, requestId, explain, model, started));
     return this.finishPrediction(message, text, requestId, explain, model, started);
@@ -82,14 +91,17 @@ export class PredictionService {
     const started = performance.now();
     const model = this.requireModel();
     this.checkText(text, 'text');
-    const message = await readMessage(text, channel);
+    const message = await this.reader.read({ text, channel });
     const classification = model.classifier.classify(message.text, { explain: true, topFeatures: 12 });
     const result = predictionResponse(classification, message.channel, requestId, summaryOf(model));
     this.record(result.prediction, result.spam_probability, message.channel, requestId, text, model, started);
     return { result, classification, classifiedText: message.text };
   }
 
-  /** Classifies messages in order; asynchronous only when one of them is a raw email to extract first. */
+  /**
+   * Classifies messages in order; asynchronous only when one of them is a raw email to extract first or the batch is
+   * classified in more than one slice.
+   */
   predictBatch(
     messages: ReadonlyArray<{ id?: string; text: string; channel?: ChannelChoice }>,
     requestId: string,
@@ -103,7 +115,7 @@ export class PredictionService {
       );
     }
     messages.forEach((m, i) => this.checkText(m.text, `messages.${i}.text`));
-    const read = messages.map((m) => readMessage(m.text, m.channel));
+    const read = this.reader.readAll(messages);
     if (read.some((r) => r instanceof Promise)) {
       return Promise.all(read).then((all) => this.finishBatch(messages, all, requestId, model, started));
     }
@@ -116,9 +128,25 @@ export class PredictionService {
     requestId: string,
     model: ActiveModel,
     started: number,
+  ): BatchResult | Promise<BatchResult> {
+    const classifications = this.reader.classifyInSlices(
+      model.classifier,
+      read.map((r) => r.text),
+    );
+    if (classifications instanceof Promise)
+      return classifications.then((all) => this.batchResult(messages, read, all, requestId, model, started));
+    return this.batchResult(messages, read, classifications, requestId, model, started);
+  }
+
+  private batchResult(
+    messages: ReadonlyArray<{ id?: string; text: string }>,
+    read: readonly MessageText[],
+    classifications: readonly Classification[],
+    requestId: string,
+    model: ActiveModel,
+    started: number,
   ): BatchResult {
     const summary = summaryOf(model);
-    const classifications = model.classifier.classifyBatch(read.map((r) => r.text));
     const results = classifications.map((c, i) => {
       const m = messages[i];
       const { channel } = read[i];

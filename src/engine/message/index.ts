@@ -1,3 +1,11 @@
 export { CHANNEL_CHOICES, CHANNELS, type Channel, type ChannelChoice } from './channel';
-export { emailToText, type EmailTextOptions } from './email-text';
-export { looksLikeRawEmail, readMessage, type MessageText } from './message-text';
+export { emailToText, MAX_HTML_DEPTH, type EmailTextOptions } from './email-text';
+export { EmailTextPool, type EmailTextPoolOptions } from './email-text-pool';
+export {
+  looksLikeRawEmail,
+  readMessage,
+  readsAsRawEmail,
+  type EmailExtractor,
+  type MessageText,
+  type ReadMessageOptions,
+} from './message-text';

@@ -1,5 +1,5 @@
 import type { Channel, ChannelChoice } from './channel';
-import { emailToText } from './email-text';
+import { emailToText, type EmailTextOptions } from './email-text';
 
 /** A header field line: `Name: value` (RFC 5322 field names are printable ASCII without colon or space). */
 const HEADER_FIELD = /^[!-9;-~]+:/;
@@ -38,10 +38,29 @@ export interface MessageText {
   readonly text: string;
 }
 
+/** How a raw email is turned into text: `emailToText` here, or the same in a worker thread (`EmailTextPool`). */
+export type EmailExtractor = (raw: string, options: EmailTextOptions) => Promise<string>;
+
+export interface ReadMessageOptions {
+  /** Read only this many characters of a raw email (see `EmailTextOptions.maxRawChars`); unset: all of it. */
+  readonly maxRawChars?: number;
+  /** Default: `emailToText` on this thread. */
+  readonly extract?: EmailExtractor;
+}
+
+/**
+ * Whether `readMessage` reads a submitted text as a raw email (and so extracts it): not on `sms`; on `email` or
+ * `auto` when it opens with a header block (`looksLikeRawEmail`), on `email` also after an mbox `From ` line.
+ */
+export function readsAsRawEmail(submitted: string, choice: ChannelChoice | undefined): boolean {
+  if (choice === 'sms') return false;
+  return looksLikeRawEmail(choice === 'email' ? submitted.replace(MBOX_FROM_LINE, '') : submitted);
+}
+
 /**
  * The one answer to "is this an email?": the channel reported for a message and the text its model classifies.
  * Email models learn from what `emailToText` extracts from a raw message (sender, content type and mailer lines,
- * subject, the text parts and the HTML as text), so a raw message (`looksLikeRawEmail`) is converted the same way;
+ * subject, the text parts and the HTML as text), so a raw message (`readsAsRawEmail`) is converted the same way;
  * anything else (an SMS, a pasted email body) is classified as it is. On `auto` a raw message is an email and
  * everything else an SMS; an explicit channel is kept. A message that fails to parse is classified as it is.
  *
@@ -50,11 +69,15 @@ export interface MessageText {
  *
  * Returns a promise only when a raw message has to be parsed, so the common case stays synchronous.
  */
-export function readMessage(submitted: string, choice: ChannelChoice | undefined): MessageText | Promise<MessageText> {
-  if (choice === 'sms') return { channel: 'sms', text: submitted };
-  const head = choice === 'email' ? submitted.replace(MBOX_FROM_LINE, '') : submitted;
-  if (!looksLikeRawEmail(head)) return { channel: choice === 'email' ? 'email' : 'sms', text: submitted };
-  return emailToText(submitted).then(
+export function readMessage(
+  submitted: string,
+  choice: ChannelChoice | undefined,
+  options: ReadMessageOptions = {},
+): MessageText | Promise<MessageText> {
+  if (!readsAsRawEmail(submitted, choice)) return { channel: choice === 'email' ? 'email' : 'sms', text: submitted };
+  const extract = options.extract ?? emailToText;
+  const extractOptions = options.maxRawChars === undefined ? {} : { maxRawChars: options.maxRawChars };
+  return extract(submitted, extractOptions).then(
     (text): MessageText => ({ channel: 'email', text }),
     (): MessageText => ({ channel: 'email', text: submitted }),
   );
