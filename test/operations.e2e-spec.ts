@@ -179,6 +179,12 @@ describe('health, KServe v2 and metrics', () => {
     );
     expect(body).toContain('spam_model_load_seconds');
     expect(body).toContain('process_resident_memory_bytes');
+    // Open to all: no runtime version, host name or path.
+    expect(body).not.toContain('nodejs_version_info');
+    expect(body).not.toContain(process.version);
+    expect(body).not.toContain('test-pod');
+    expect(body).not.toContain(t.dir);
+    expect(body).not.toContain('source=');
   });
 
   it('should turn readiness false while draining for shutdown, liveness staying true', async () => {

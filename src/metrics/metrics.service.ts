@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { httpConfig, type HttpConfig } from '../http/http.config';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { PredictionService } from '../classifier/prediction.service';
 import { HttpRequestMetrics } from './http-request-metrics';
@@ -8,6 +7,8 @@ import { HttpRequestMetrics } from './http-request-metrics';
 /**
  * Prometheus metrics (one registry per application instance): HTTP requests by route and status, their latency,
  * predictions by label, the active model's version as a gauge, model load time, and the process metrics.
+ * `/metrics` is open, so nothing here names the host, the runtime's version or a path: Prometheus adds the target's
+ * pod and instance labels itself.
  */
 @Injectable()
 export class MetricsService {
@@ -15,13 +16,13 @@ export class MetricsService {
   /** http_requests_total and http_request_duration_seconds. */
   readonly http: HttpRequestMetrics;
   readonly predictions: Counter<'prediction' | 'model_version'>;
-  readonly modelInfo: Gauge<'version' | 'algorithm' | 'source'>;
+  readonly modelInfo: Gauge<'version' | 'algorithm'>;
   readonly modelLoadSeconds: Gauge<'version'>;
   readonly modelSwaps: Counter;
 
-  constructor(holder: ModelHolder, predictions: PredictionService, @Inject(httpConfig.KEY) http: HttpConfig) {
-    this.registry.setDefaultLabels({ pod: http.podName });
+  constructor(holder: ModelHolder, predictions: PredictionService) {
     collectDefaultMetrics({ register: this.registry });
+    this.registry.removeSingleMetric('nodejs_version_info');
     this.http = new HttpRequestMetrics(
       this.registry,
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
@@ -36,8 +37,8 @@ export class MetricsService {
     });
     this.modelInfo = new Gauge({
       name: 'spam_model_info',
-      help: 'The model serving requests (value 1), labelled with its version, algorithm and source.',
-      labelNames: ['version', 'algorithm', 'source'],
+      help: 'The model serving requests (value 1), labelled with its version and algorithm.',
+      labelNames: ['version', 'algorithm'],
       registers: [this.registry],
     });
     this.modelLoadSeconds = new Gauge({
@@ -52,9 +53,9 @@ export class MetricsService {
       registers: [this.registry],
     });
 
-    holder.onSwap((current) => this.modelChanged(current.artifact.metadata, current.source, current.loadMs));
+    holder.onSwap((current) => this.modelChanged(current.artifact.metadata, current.loadMs));
     const active = holder.active();
-    if (active) this.modelChanged(active.artifact.metadata, active.source, active.loadMs);
+    if (active) this.modelChanged(active.artifact.metadata, active.loadMs);
     predictions.onPrediction((label, model) => {
       const version = model.artifact.metadata.version;
       let counts = this.pendingPredictions.get(version);
@@ -86,9 +87,9 @@ export class MetricsService {
     this.pendingPredictions.clear();
   }
 
-  private modelChanged(metadata: { version: string; algorithm: string }, source: string, loadMs: number): void {
+  private modelChanged(metadata: { version: string; algorithm: string }, loadMs: number): void {
     this.modelInfo.reset();
-    this.modelInfo.set({ version: metadata.version, algorithm: metadata.algorithm, source: source.slice(0, 200) }, 1);
+    this.modelInfo.set({ version: metadata.version, algorithm: metadata.algorithm }, 1);
     this.modelLoadSeconds.set({ version: metadata.version }, loadMs / 1000);
     this.modelSwaps.inc();
   }
