@@ -167,9 +167,10 @@ describe(FeedbackController.name, () => {
     expect(none.json().items.every((i: { labelled_at: string }) => i.labelled_at < before)).toBe(true);
 
     for (const [query, message] of [
-      ['limit=0', 'limit must not be less than 1'],
-      ['limit=501', 'limit must not be greater than 500'],
-      ['offset=-1', 'offset must not be less than 0'],
+      ['limit=0', 'limit must be an integer from 1 to 500'],
+      ['limit=501', 'limit must be an integer from 1 to 500'],
+      ['offset=-1', 'offset must be an integer from 0 to 2147483647'],
+      ['offset=99999999999999999999', 'offset must be an integer from 0 to 2147483647'],
       ['label=ham', 'label must be one of'],
       ['from=yesterday', 'from must be an ISO 8601 date'],
       ['from=2026-12-01&to=2026-11-01', 'from must not be after to'],

@@ -1,23 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { CHANNEL_CHOICES, type ChannelChoice } from '../../engine';
 import { FEEDBACK_LABELS, type FeedbackLabel, type FeedbackOutcome } from '../feedback.types';
 
 /** The channels a label may name: those a prediction may be asked for. */
 export const FEEDBACK_CHANNELS = CHANNEL_CHOICES;
 export const MAX_FEEDBACK_PAGE_SIZE = 500;
+/** The largest `offset` (a 32-bit integer, what every store binds as an integer). */
+export const MAX_FEEDBACK_OFFSET = 2_147_483_647;
+
+/** PostgreSQL text cannot hold U+0000, so no store is given one: a 400 names the field instead. */
+function HasNoNul(): PropertyDecorator {
+  return ValidateBy({
+    name: 'hasNoNul',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !value.includes('\u0000'),
+      defaultMessage: (args) => `${args?.property ?? 'value'} must not contain NUL characters (\\u0000)`,
+    },
+  });
+}
 
 export class CreateFeedbackDto {
   @ApiProperty({
@@ -27,6 +29,7 @@ export class CreateFeedbackDto {
   })
   @IsString()
   @IsNotEmpty()
+  @HasNoNul()
   text: string;
 
   @ApiProperty({ enum: FEEDBACK_LABELS, example: 'spam', description: 'What the message really is.' })
@@ -40,6 +43,7 @@ export class CreateFeedbackDto {
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @HasNoNul()
   request_id?: string;
 
   @ApiPropertyOptional({ enum: FEEDBACK_CHANNELS, example: 'sms' })
@@ -53,6 +57,17 @@ export class CreateFeedbackDto {
   @MaxLength(64)
   @Matches(/^[\w.:/-]+$/u, { message: 'source may only hold letters, digits and . : / _ -' })
   source?: string;
+}
+
+/** One check and one message naming the range (for query values: `1e20`, `abc` and `-1` get the same answer). */
+function IsIntegerInRange(min: number, max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'isIntegerInRange',
+    validator: {
+      validate: (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
+      defaultMessage: (args) => `${args?.property ?? 'value'} must be an integer from ${min} to ${max}`,
+    },
+  });
 }
 
 export class ListFeedbackQueryDto {
@@ -77,16 +92,13 @@ export class ListFeedbackQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MAX_FEEDBACK_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_FEEDBACK_PAGE_SIZE)
+  @IsIntegerInRange(1, MAX_FEEDBACK_PAGE_SIZE)
   limit: number = 50;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_FEEDBACK_OFFSET })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerInRange(0, MAX_FEEDBACK_OFFSET)
   offset: number = 0;
 }
 
