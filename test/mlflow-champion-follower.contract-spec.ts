@@ -9,6 +9,7 @@ import { ChampionFollower } from '../src/classifier/champion-follower';
 import { MlflowClient } from '../src/mlflow/client/mlflow-client';
 import { mlflowConfigFrom, type MlflowConfig } from '../src/mlflow/config/mlflow.config';
 import { ChampionFollowerHealthIndicator } from '../src/classifier/champion-follower.health-indicator';
+import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { MlflowTrackingStore } from '../src/mlflow/mlflow-tracking-store';
 import type { TrackingStore } from '../src/mlflow/tracking-store';
 import { MlflowServerDouble } from './doubles/mlflow-server';
@@ -71,12 +72,12 @@ describe(ChampionFollower.name, () => {
 
   it('should load the champion at start, verify it, serve it and keep a local copy', async () => {
     await registerVersion(store, 'a', 'champion');
-    await follower.onApplicationBootstrap();
+    follower.onApplicationBootstrap();
+    await follower.whenStarted();
     expect(holder.active()?.source).toBe('mlflow:models:/spam-classifier@champion (v1)');
     expect(holder.active()?.artifact.metadata.version).toBe('a');
     expect(holder.active()?.classifier.classify('a sale').label).toBe(1);
     expect(follower.state()).toMatchObject({
-      enabled: true,
       version: '1',
       fromLocalCopy: false,
       consecutiveFailures: 0,
@@ -90,7 +91,8 @@ describe(ChampionFollower.name, () => {
 
   it('should swap to a new champion within a poll interval', async () => {
     await registerVersion(store, 'a', 'champion');
-    await follower.onApplicationBootstrap();
+    follower.onApplicationBootstrap();
+    await follower.whenStarted();
     const swaps: string[] = [];
     holder.onSwap((current) => swaps.push(current.source));
     await registerVersion(store, 'b', 'champion');
@@ -101,7 +103,8 @@ describe(ChampionFollower.name, () => {
 
   it('should refuse a corrupted download, keep the last good model, say so, and recover', async () => {
     await registerVersion(store, 'a', 'champion');
-    await follower.onApplicationBootstrap();
+    follower.onApplicationBootstrap();
+    await follower.whenStarted();
     await follower.stop();
     await registerVersion(store, 'b', 'champion');
     double.inject({ kind: 'corrupt-artifact' });
@@ -122,7 +125,8 @@ describe(ChampionFollower.name, () => {
 
   it('should keep serving through an outage (500, 503, 429) and report it', async () => {
     await registerVersion(store, 'a', 'champion');
-    await follower.onApplicationBootstrap();
+    follower.onApplicationBootstrap();
+    await follower.whenStarted();
     await follower.stop();
     double.inject({ kind: 'status', status: 500 });
     expect((await follower.pollOnce()).lastError).toMatch(/HTTP 500 INTERNAL_ERROR/);
@@ -138,13 +142,15 @@ describe(ChampionFollower.name, () => {
 
   it('should start from the local copy while MLflow is down, then return to the registry', async () => {
     await registerVersion(store, 'a', 'champion');
-    await follower.onApplicationBootstrap();
+    follower.onApplicationBootstrap();
+    await follower.whenStarted();
     await follower.stop();
 
     const restartedHolder = new ModelHolder(codec);
     const restarted = new ChampionFollower(config, store, restartedHolder, codec);
     double.inject({ kind: 'status', status: 503, times: 10 });
-    await restarted.onApplicationBootstrap();
+    restarted.onApplicationBootstrap();
+    await restarted.whenStarted();
     try {
       expect(restartedHolder.active()?.source).toBe('mlflow:models:/spam-classifier@champion (v1) local copy');
       expect(restarted.state()).toMatchObject({
@@ -165,7 +171,8 @@ describe(ChampionFollower.name, () => {
       new MlflowClient({ trackingUri: await MlflowServerDouble.unusedUrl(), maxAttempts: 1 }),
     );
     const lonely = new ChampionFollower(config, down, holder, codec);
-    await lonely.onApplicationBootstrap();
+    lonely.onApplicationBootstrap();
+    await lonely.whenStarted();
     await lonely.stop();
     expect(holder.active()).toBeUndefined();
     expect(lonely.state().lastError).toMatch(/ECONNREFUSED/);
@@ -177,21 +184,33 @@ describe(ChampionFollower.name, () => {
     expect((await follower.pollOnce()).lastError).toBe('spam-classifier@champion is not set in the registry yet');
   });
 
-  it('should stay idle on the local registry (no MLFLOW_TRACKING_URI)', async () => {
-    const idle = new ChampionFollower(
-      mlflowConfigFrom({ MLFLOW_CHAMPION_CACHE_DIR: dir }),
-      store,
-      holder,
-      codec,
-      undefined,
-      registry,
-    );
-    await idle.onApplicationBootstrap();
-    expect(idle.state().enabled).toBe(false);
-    expect(registry.all()).toHaveLength(0);
-    expect(new ChampionFollowerHealthIndicator(new HealthIndicatorService(), idle).isHealthy().mlflow).toMatchObject({
-      status: 'up',
-      enabled: false,
+  it('should follow the local registry the same way (no MLFLOW_TRACKING_URI)', async () => {
+    const local = new LocalTrackingStore(join(dir, 'registry'));
+    const localConfig = mlflowConfigFrom({
+      MLFLOW_CHAMPION_CACHE_DIR: join(dir, 'cache'),
+      MLFLOW_POLL_INTERVAL_MS: '200',
     });
+    const onDisk = new ChampionFollower(localConfig, local, holder, codec, undefined, registry);
+    await registerVersion(local, 'a', 'champion');
+    onDisk.onApplicationBootstrap();
+    try {
+      expect(registry.conditions().map((c) => c.name)).toEqual(['champion']);
+      await onDisk.whenStarted();
+      expect(registry.conditions()).toHaveLength(0);
+      expect(holder.active()?.source).toBe('registry:models:/spam-classifier@champion (v1)');
+      await registerVersion(local, 'b', 'champion');
+      await eventually(() => holder.active()?.artifact.metadata.version === 'b');
+      expect(onDisk.state()).toMatchObject({ version: '2', store: `local ${local.location}`, lastError: undefined });
+      await local.setAlias('spam-classifier', 'champion', '1');
+      await eventually(() => holder.active()?.artifact.metadata.version === 'a');
+      expect(
+        new ChampionFollowerHealthIndicator(new HealthIndicatorService(), onDisk).isHealthy().mlflow,
+      ).toMatchObject({
+        status: 'up',
+        version: '1',
+      });
+    } finally {
+      await onDisk.onModuleDestroy();
+    }
   });
 });

@@ -3,8 +3,8 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { ChampionFollower } from './champion-follower';
 
 /**
- * Readiness details of the registry link as serving sees it: `up` while following, `degraded` (HTTP 200, still
- * serving the last good model) when the last check failed, and `up` with `enabled: false` on the local registry.
+ * Readiness details of the registry link as serving sees it: `up` while following (MLflow or the local registry),
+ * `degraded` (HTTP 200, still serving the last good model) when the last check failed.
  */
 @Injectable()
 export class ChampionFollowerHealthIndicator {
@@ -17,7 +17,6 @@ export class ChampionFollowerHealthIndicator {
     const session = this.indicators.check(key);
     const state = this.follower.state();
     const details = { ...state } as Record<string, unknown>;
-    if (!state.enabled) return session.up(details);
     return state.lastError === undefined ? session.up(details) : session.degraded(details);
   }
 }

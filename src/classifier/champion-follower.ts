@@ -15,15 +15,15 @@ import { ReadinessRegistry } from '../health/readiness.registry';
 import { writeFileAtomic } from '../mlflow/atomic-file';
 import { mlflowConfig, type MlflowConfig } from '../mlflow/config/mlflow.config';
 import { CHAMPION_ALIAS } from '../mlflow/promotion';
+import { RunPublisher } from '../mlflow/publish-run';
 import { MODEL_FILE } from '../engine';
 import { TrackingStore, type ModelVersionRecord } from '../mlflow/tracking-store';
 
 export interface FollowerState {
-  enabled: boolean;
   /** `spam-classifier@champion`. */
   following: string;
   store: string;
-  /** Registry version now serving (from MLflow or from the local copy). */
+  /** Registry version now serving (from the registry or, for MLflow, from the local copy). */
   version?: string;
   artifactVersion?: string;
   source?: string;
@@ -45,9 +45,12 @@ interface CacheMeta {
 }
 
 /**
- * Makes the service follow the registry: loads the `champion` version at start (checksum verified), keeps a local
- * copy so a restart works while MLflow is down, polls the alias and swaps atomically when it moves. On any failure
- * the last good model keeps serving; the state shows it (readiness details) and a warning is logged.
+ * Makes the service follow the registry, MLflow or the local one alike: after the model folder's start-up load, it
+ * loads the `champion` version (checksum verified), polls the alias and swaps atomically when it moves, so `models
+ * promote` and `rollback` act on a running service. When the registry names no champion, the model that serves is
+ * registered and made champion (the default model at the first start), so the registry always says what serves.
+ * With MLflow it keeps a local copy so a restart works while MLflow is down. On any failure the last good model
+ * keeps serving; the state shows it (readiness details) and a warning is logged.
  */
 @Injectable()
 export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy {
@@ -56,6 +59,7 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
   private polling: Promise<FollowerState> | undefined;
   private stopped = false;
   private unregister: (() => void) | undefined;
+  private started: Promise<FollowerState> | undefined;
   private readonly current: FollowerState;
 
   constructor(
@@ -66,9 +70,9 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     _codec: ArtifactCodec,
     @Optional() private readonly loader?: ModelLoader,
     @Optional() private readonly readiness?: ReadinessRegistry,
+    @Optional() private readonly publisher?: RunPublisher,
   ) {
     this.current = {
-      enabled: Boolean(config.trackingUri),
       following: `${config.modelName}@${CHAMPION_ALIAS}`,
       store: `${store.kind} ${store.location}`,
       fromLocalCopy: false,
@@ -80,29 +84,42 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
     return { ...this.current };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.current.enabled) return;
+  /**
+   * Starts following without holding the server's start (the model folder may be training its first model): the
+   * service stays unready until the first check of the registry has settled what serves.
+   */
+  onApplicationBootstrap(): void {
     this.unregister = this.readiness?.register({
       name: 'mlflow',
       required: false,
       check: () => ({ up: this.current.lastError === undefined, details: { ...this.state() } }),
     });
-    await this.start();
+    const pending = this.readiness?.registerCondition({
+      name: 'champion',
+      state: () => ({ up: false, details: { message: `checking ${this.current.following} in the registry` } }),
+    });
+    this.started = this.start().finally(() => pending?.());
+  }
+
+  /** Resolves once the first check after start has finished (whether it succeeded or not). */
+  async whenStarted(): Promise<FollowerState> {
+    return (await this.started) ?? this.state();
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.started;
     await this.stop();
     this.unregister?.();
     this.unregister = undefined;
   }
 
-  /** First load (from MLflow, else the local copy), then polling every MLFLOW_POLL_INTERVAL_MS. */
+  /** First load (from the registry, else MLflow's local copy), then polling every MLFLOW_POLL_INTERVAL_MS. */
   async start(): Promise<FollowerState> {
     this.stopped = false;
     // The model folder's start-up load runs concurrently; the champion must land after it, not under it.
     await this.loader?.whenStarted();
     const state = await this.pollOnce();
-    if (state.lastError && !state.version) await this.loadLocalCopy();
+    if (state.lastError && !state.version && this.store.kind === 'mlflow') await this.loadLocalCopy();
     this.schedule();
     return this.state();
   }
@@ -132,17 +149,18 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
   private async check(): Promise<FollowerState> {
     this.current.lastCheckAt = new Date().toISOString();
     try {
-      const champion = await this.store.getVersionByAlias(this.config.modelName, CHAMPION_ALIAS);
+      const champion =
+        (await this.store.getVersionByAlias(this.config.modelName, CHAMPION_ALIAS)) ?? (await this.registerServing());
       if (!champion) {
         throw new Error(`${this.current.following} is not set in the registry yet`);
       }
       let saved: { bytes: Buffer; checksum: string } | undefined;
       if (champion.version !== this.current.version || this.current.fromLocalCopy) {
-        saved = await this.activate(champion);
+        if (!(await this.servesAlready(champion))) saved = await this.activate(champion);
       }
       this.succeeded();
       // After the swap and the state change, so both are seen together; a failed copy only costs the restart path.
-      if (saved) {
+      if (saved && this.store.kind === 'mlflow') {
         await this.saveLocalCopy(champion, saved.bytes, saved.checksum).catch((error: unknown) =>
           this.logger.warn(`could not keep a local copy of champion v${champion.version}: ${messageOf(error)}`),
         );
@@ -151,6 +169,51 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
       this.failed(error);
     }
     return this.state();
+  }
+
+  /**
+   * An empty registry: the model that serves (read again from the file the model loader read) becomes its first
+   * champion. Undefined when what serves did not come from the model folder or no publisher is wired; another
+   * replica's champion when it was quicker.
+   */
+  private async registerServing(): Promise<ModelVersionRecord | undefined> {
+    const active = this.holder.active();
+    const file = this.loader?.lastLoaded();
+    if (!this.publisher || !active || file?.checksum !== active.artifact.checksum) return undefined;
+    const bytes = await readFile(file.path).catch(() => undefined);
+    if (!bytes) return undefined;
+    const registration = await this.publisher.registerServing(bytes, {
+      source: active.source,
+      checksum: active.artifact.checksum,
+    });
+    if (registration) {
+      this.logger.log(
+        `registered the serving model ${active.artifact.metadata.version} as ${this.current.following} v${registration.version.version}`,
+      );
+      return registration.version;
+    }
+    return this.store.getVersionByAlias(this.config.modelName, CHAMPION_ALIAS);
+  }
+
+  /** True, after noting it, when the model serving now is the champion's artifact (its run's recorded checksum). */
+  private async servesAlready(champion: ModelVersionRecord): Promise<boolean> {
+    const active = this.holder.active();
+    if (!active || !champion.runId) return false;
+    const run = await this.store.getRun(champion.runId);
+    if (run.tags.artifact_sha256 !== active.artifact.checksum) return false;
+    const previous = this.current.version;
+    Object.assign(this.current, {
+      version: champion.version,
+      artifactVersion: active.artifact.metadata.version,
+      source: active.source,
+      fromLocalCopy: false,
+    });
+    if (previous !== champion.version) {
+      this.logger.log(
+        `serving ${this.current.following} v${champion.version} (artifact ${active.artifact.metadata.version}, already loaded from ${active.source})`,
+      );
+    }
+    return true;
   }
 
   private async activate(champion: ModelVersionRecord): Promise<{ bytes: Buffer; checksum: string }> {
@@ -224,7 +287,8 @@ export class ChampionFollower implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private sourceName(version: string): string {
-    return `mlflow:models:/${this.config.modelName}@${CHAMPION_ALIAS} (v${version})`;
+    const scheme = this.store.kind === 'mlflow' ? 'mlflow' : 'registry';
+    return `${scheme}:models:/${this.config.modelName}@${CHAMPION_ALIAS} (v${version})`;
   }
 
   private succeeded(): void {

@@ -47,6 +47,7 @@ export class ModelLoader implements OnApplicationBootstrap {
   private readonly logger = new Logger(ModelLoader.name);
   private startup: Promise<void> | undefined;
   private lastFailure: string | undefined;
+  private loaded: { path: string; checksum: string } | undefined;
   private readonly parsed = new Map<string, { mtimeMs: number; entry: ArtifactEntry }>();
 
   constructor(
@@ -69,6 +70,14 @@ export class ModelLoader implements OnApplicationBootstrap {
   /** Resolves when the start-up load has finished, whether it succeeded or not. */
   whenStarted(): Promise<void> {
     return this.startup ?? Promise.resolve();
+  }
+
+  /**
+   * The file of the last successful load and the checksum of what it held, so the champion follower can register
+   * the model that serves when the registry has none.
+   */
+  lastLoaded(): { path: string; checksum: string } | undefined {
+    return this.loaded;
   }
 
   /** The reason the last load failed, while no later load succeeded. */
@@ -176,6 +185,7 @@ export class ModelLoader implements OnApplicationBootstrap {
     }
     const { artifact } = active;
     this.lastFailure = undefined;
+    this.loaded = { path, checksum: artifact.checksum };
     this.logger.log(
       `model ${artifact.metadata.version} (${artifact.metadata.algorithm}) serving from ${path} (${active.loadMs.toFixed(1)} ms)`,
     );

@@ -25,7 +25,7 @@ export function renderModelCard(input: {
 - Algorithm: ${metadata.algorithm} on TF-IDF features
 - Artifact version: ${metadata.version}${metadata.createdAt ? ` (created ${metadata.createdAt})` : ''}
 - Git commit: ${input.commit ?? 'unknown'}; build: ${input.buildNumber ?? 'local'}
-- Training time: ${(input.input.durationMs / 1000).toFixed(1)} s
+- Training time: ${input.input.durationMs > 0 ? `${(input.input.durationMs / 1000).toFixed(1)} s` : 'not recorded (registered from the serving model)'}
 
 ## Intended use
 Flags unsolicited bulk email and SMS (spam = 1, ham = 0) for filtering or review. The probability is calibrated;

@@ -30,6 +30,16 @@ export type EvaluationScores = Record<string, { f1: number; fp: number; n?: numb
 /** How a version is scored on the fixed evaluation sets. Default: the metrics its training run logged. */
 export type VersionScorer = (version: ModelVersionRecord) => Promise<EvaluationScores>;
 
+/**
+ * What serves when the registry names no champion (a model loaded from the model folder): the gate compares a
+ * candidate with its figures instead of taking "no champion yet" as a win.
+ */
+export interface ServingBaseline {
+  /** How the decision names it, e.g. `the serving model 20261127T140512Z-3f9a1c2b`. */
+  readonly label: string;
+  readonly scores: EvaluationScores;
+}
+
 export interface PromotionDecision {
   version: string;
   decision: 'champion' | 'challenger' | 'unchanged';
@@ -63,6 +73,18 @@ export function runMetricsScorer(store: TrackingStore): VersionScorer {
   };
 }
 
+/** The gate's scores from figures per evaluation set (a run input's, or an artifact's `metadata.metrics.evaluation`). */
+export function scoresOf(
+  evaluation: Readonly<Record<string, { f1: number; fp: number; n?: number } | undefined>>,
+): EvaluationScores {
+  const scores: EvaluationScores = {};
+  for (const [set, figures] of Object.entries(evaluation)) {
+    if (!figures || !Number.isFinite(figures.f1) || !Number.isFinite(figures.fp)) continue;
+    scores[set] = { f1: figures.f1, fp: figures.fp, ...(Number.isFinite(figures.n) ? { n: figures.n } : {}) };
+  }
+  return scores;
+}
+
 /** Applies the rule; a pure function so the CLI and tests can explain a decision. */
 export function compareScores(
   candidate: EvaluationScores,
@@ -93,12 +115,20 @@ export function compareScores(
 }
 
 /**
- * The quality gate: the candidate takes `champion` if it beats the current champion (or there is none), else
- * `challenger`. The decision and its reason are tags on the candidate version.
+ * The quality gate: the candidate takes `champion` if it beats the current champion, else `challenger`. With no
+ * champion it must beat `baseline` (what serves) when one is given; only when nothing serves either does it win at
+ * once. The decision and its reason are tags on the candidate version.
  */
 export async function promoteIfBetter(
   store: TrackingStore,
-  input: { modelName: string; version: string; rule?: GateRule; scorer?: VersionScorer; now?: () => Date },
+  input: {
+    modelName: string;
+    version: string;
+    rule?: GateRule;
+    scorer?: VersionScorer;
+    baseline?: ServingBaseline;
+    now?: () => Date;
+  },
 ): Promise<PromotionDecision> {
   const scorer = input.scorer ?? runMetricsScorer(store);
   const now = input.now ?? (() => new Date());
@@ -109,7 +139,16 @@ export async function promoteIfBetter(
   }
   const candidate = await scorer(candidateVersion);
   let decision: PromotionDecision;
-  if (!current) {
+  if (!current && input.baseline) {
+    const verdict = compareScores(candidate, input.baseline.scores, input.rule ?? DEFAULT_GATE_RULE);
+    decision = {
+      version: input.version,
+      decision: verdict.better ? 'champion' : 'challenger',
+      reason: `v${input.version} vs ${input.baseline.label} (no champion registered): ${verdict.reason}`,
+      candidate,
+      champion: input.baseline.scores,
+    };
+  } else if (!current) {
     decision = { version: input.version, decision: 'champion', reason: 'no champion yet', candidate };
   } else {
     const champion = await scorer(current);
@@ -157,6 +196,21 @@ export async function promoteVersion(
     (input.now ?? (() => new Date()))(),
   );
   await makeChampion(store, input.modelName, input.version, current?.version);
+  return decision;
+}
+
+/**
+ * Makes `version` the champion when the registry has none, because it is what serves (the service registered the
+ * model it loaded). Undefined, changing nothing, when a champion appeared meanwhile (another replica was first).
+ */
+export async function adoptServingAsChampion(
+  store: TrackingStore,
+  input: { modelName: string; version: string; reason: string; now?: () => Date },
+): Promise<PromotionDecision | undefined> {
+  if (await store.getVersionByAlias(input.modelName, CHAMPION_ALIAS)) return undefined;
+  const decision: PromotionDecision = { version: input.version, decision: 'champion', reason: input.reason };
+  await tagDecision(store, input.modelName, input.version, decision, 'none', (input.now ?? (() => new Date()))());
+  await makeChampion(store, input.modelName, input.version, undefined);
   return decision;
 }
 

@@ -4,11 +4,19 @@ import { MlflowClient } from './client/mlflow-client';
 import type { MlflowConfig } from './config/mlflow.config';
 import { LocalTrackingStore } from './local-tracking-store';
 import { MlflowTrackingStore } from './mlflow-tracking-store';
-import { promoteIfBetter, type GateRule, type PromotionDecision } from './promotion';
+import {
+  adoptServingAsChampion,
+  CHAMPION_ALIAS,
+  promoteIfBetter,
+  type GateRule,
+  type PromotionDecision,
+  type ServingBaseline,
+} from './promotion';
 import type { TrainingRunInput } from './run-input';
 import { logTrainingRun, type LoggedRun, type RunLoggerLogger, type RunTags } from './run-logger';
+import { servingRunInput } from './serving-model';
 import { sourceCommit } from './source-commit';
-import type { TrackingStore } from './tracking-store';
+import type { ModelVersionRecord, TrackingStore } from './tracking-store';
 import { createLocalTrackingStore, createTrackingStore } from './tracking-store.factory';
 
 /** What publishing a trained run did: the logged (and registered) run, and the gate's decision when it ran. */
@@ -16,6 +24,14 @@ export interface Publication {
   readonly run: LoggedRun;
   /** Absent when the gate was not asked for, or when the run could not be registered (saved locally, not synced). */
   readonly promotion?: PromotionDecision;
+}
+
+/** The serving model registered as the champion of an empty registry. */
+export interface ServingRegistration {
+  readonly version: ModelVersionRecord;
+  /** False when a version of this artifact was registered before (a restart after a failed alias move). */
+  readonly registered: boolean;
+  readonly promotion: PromotionDecision;
 }
 
 export type PublishSettings = Pick<MlflowConfig, 'experimentName' | 'modelName' | 'gate'> &
@@ -40,7 +56,14 @@ export class RunPublisher {
     private readonly options: RunPublisherOptions = {},
   ) {}
 
-  async publish(input: TrainingRunInput, how: { register?: boolean; promote?: boolean } = {}): Promise<Publication> {
+  /**
+   * `baseline`: what serves, asked only when the registry has no champion, for the gate to compare the candidate with
+   * (see `promoteIfBetter`).
+   */
+  async publish(
+    input: TrainingRunInput,
+    how: { register?: boolean; promote?: boolean; baseline?: () => Promise<ServingBaseline | undefined> } = {},
+  ): Promise<Publication> {
     const { experimentName, modelName, gate, runTags } = this.settings;
     const run = await logTrainingRun(this.store, input, {
       experimentName,
@@ -51,9 +74,59 @@ export class RunPublisher {
       runTags,
     });
     if (how.promote === false || !run.version) return { run };
-    const promotion = await promoteIfBetter(this.store, { modelName, version: run.version.version, rule: gate });
+    const baseline =
+      how.baseline && !(await this.store.getVersionByAlias(modelName, CHAMPION_ALIAS))
+        ? await how.baseline()
+        : undefined;
+    const promotion = await promoteIfBetter(this.store, {
+      modelName,
+      version: run.version.version,
+      rule: gate,
+      ...(baseline ? { baseline } : {}),
+    });
     this.options.logger?.log(`${modelName} v${promotion.version}: ${promotion.decision} (${promotion.reason})`);
     return { run, promotion };
+  }
+
+  /**
+   * When the registry names no champion, registers the model that serves (its artifact's bytes, checked against the
+   * checksum of what was loaded) as a version, with the figures it records, and makes it the champion, so the
+   * registry says what serves and later candidates are gated against it. A version of the same artifact registered
+   * before is reused. Undefined, changing nothing, when there is a champion. Never saved to the local fallback: the
+   * caller tries again at its next check.
+   */
+  async registerServing(
+    bytes: Buffer,
+    loaded: { source: string; checksum: string },
+  ): Promise<ServingRegistration | undefined> {
+    const { experimentName, modelName, runTags } = this.settings;
+    if (await this.store.getVersionByAlias(modelName, CHAMPION_ALIAS)) return undefined;
+    const input = await servingRunInput(bytes, loaded.source);
+    if (input.artifact.checksum !== loaded.checksum) {
+      throw new Error(`${loaded.source} changed since it was loaded: not registered`);
+    }
+    const modelVersion = input.artifact.metadata.version;
+    const known = (await this.store.listModelVersions(modelName)).find((v) => v.tags.model_version === modelVersion);
+    const version =
+      known ??
+      (
+        await logTrainingRun(this.store, input, {
+          experimentName,
+          modelName,
+          register: true,
+          runTags,
+          logger: this.options.logger,
+        })
+      ).version;
+    if (!version) throw new Error(`${modelName}: the serving model ${modelVersion} was logged but not registered`);
+    const promotion = await adoptServingAsChampion(this.store, {
+      modelName,
+      version: version.version,
+      reason: `serving (model ${modelVersion}) when the registry had no champion`,
+    });
+    if (!promotion) return undefined;
+    this.options.logger?.log(`${modelName} v${version.version}: champion (${promotion.reason})`);
+    return { version: await this.store.getModelVersion(modelName, version.version), registered: !known, promotion };
   }
 }
 

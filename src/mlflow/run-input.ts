@@ -19,8 +19,8 @@ export interface EvaluationFigures {
 export interface TrainingRunInput {
   /** The artifact file's bytes, uploaded unchanged as `model/model.json`. */
   readonly artifactBytes: Buffer | string;
-  /** The same artifact, parsed and verified. */
-  readonly artifact: ModelArtifact;
+  /** The same artifact, parsed and verified (its metadata and checksum are what the registry reads). */
+  readonly artifact: Pick<ModelArtifact, 'metadata' | 'checksum'>;
   /** Logged as params (nested objects become dotted keys, arrays JSON): algorithm, max_features, ngram_range, seed, hyperparameters, data sizes… */
   readonly params: Readonly<Record<string, unknown>>;
   /** Figures per evaluation set; the first (or `primaryEvaluation`) is also logged without prefix. */

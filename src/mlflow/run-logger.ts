@@ -204,7 +204,8 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
       if (set === primary && name !== 'n') point(name, value);
     }
   }
-  point('training_seconds', input.durationMs / 1000);
+  // A model registered from what serves has no training time to report.
+  if (input.durationMs > 0) point('training_seconds', input.durationMs / 1000);
   const cvTotals = new Map<string, number[]>();
   for (const [name, value] of Object.entries(input.cvSummary ?? {})) {
     if (name !== 'threshold') point(`cv_oof_${figureName(name)}`, value);

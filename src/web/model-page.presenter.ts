@@ -8,6 +8,7 @@ import { DEFAULT_RUN_LOGGER_OPTIONS } from '../mlflow/run-logger';
 import { TrackingStore } from '../mlflow/tracking-store';
 import { metricSetChart, metricSets } from './model-metrics';
 import { PageFacts } from './page-facts.service';
+import { registryStatus } from './registry-status';
 import { readTrackingHistory, type TrackingHistory } from './tracking-history';
 import { reportChart, reportCharts } from './training-report';
 
@@ -48,7 +49,8 @@ export class ModelPagePresenter {
         hasRoc: (s.roc?.length ?? 0) > 0,
       })),
       tracking,
-      follower: follower?.enabled ? follower : undefined,
+      registryStatus: active ? registryStatus(tracking, follower) : undefined,
+      follower,
       artifacts,
       reportCharts: charts.map((file) => ({
         file,

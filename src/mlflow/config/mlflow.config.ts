@@ -8,8 +8,8 @@ import { DEFAULT_GATE_RULE, type GateRule } from '../promotion';
 const NAME = /^[/\w.\- ]+$/;
 
 /**
- * MLflow settings. Without MLFLOW_TRACKING_URI, runs and versions go to the local registry on disk and the service
- * does not follow a champion. Credentials are secrets (MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and
+ * MLflow settings. Without MLFLOW_TRACKING_URI, runs and versions go to the local registry on disk; the service
+ * follows the `champion` alias of either registry the same way. Credentials are secrets (MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and
  * MLFLOW_TRACKING_PASSWORD), read through SecretsService at each request, never here.
  */
 export class MlflowEnvironment {
@@ -25,7 +25,7 @@ export class MlflowEnvironment {
   @Matches(NAME, { message: "MLFLOW_MODEL_NAME may only hold letters, digits, '_', '-', '.', ' ' and '/'" })
   MLFLOW_MODEL_NAME = 'spam-classifier';
 
-  /** How often the service asks which version holds the `champion` alias. */
+  /** How often the service asks which version holds the `champion` alias (MLflow or the local registry). */
   @Type(() => Number)
   @IsInt()
   @Min(200)

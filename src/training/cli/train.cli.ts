@@ -5,8 +5,10 @@ import '../../app/node-version';
  * it wires retraining's Job command into the training CLI.
  */
 import { Logger, type LoggerService } from '@nestjs/common';
+import { classifierConfigFrom } from '../../classifier/config/classifier.config';
 import { mlflowConfigFrom } from '../../mlflow/config/mlflow.config';
 import { runPublisherFromConfig } from '../../mlflow/publish-run';
+import { modelFolderBaseline } from '../../mlflow/serving-model';
 import { publishInput } from '../publish-input';
 import { firstLine, processIo } from './cli-io';
 import { publishRetrainFromEnvironment, retrainJob } from '../../retraining/cli/retrain-job';
@@ -22,7 +24,12 @@ const publish: AfterTraining = async (result, options, io) => {
       warn: (message: string) => io.stderr(`warning: ${message}\n`),
     },
   );
-  const { run, promotion } = await publisher.publish(await publishInput(result), { promote: options.promote });
+  // With no champion registered, the gate compares with what the service serves from its model folder.
+  const baseline = () => modelFolderBaseline(classifierConfigFrom(io.env));
+  const { run, promotion } = await publisher.publish(await publishInput(result), {
+    promote: options.promote,
+    baseline,
+  });
   const version = run.version ? `, version ${run.version.version}` : '';
   const decision = promotion ? `, ${promotion.decision} (${promotion.reason})` : '';
   io.stderr(`tracked: ${run.store} run ${run.runId}${run.synced ? '' : ' (not synced)'}${version}${decision}\n`);
