@@ -21,18 +21,15 @@ const BACKSLASH = 0x5c;
 
 /**
  * Whether a JSON text nests `[` and `{` more than `maxDepth` deep, counting outside strings only. One pass over the
- * bytes with no allocation; it stops at the first level too deep. It does not check the syntax (JSON.parse does).
+ * bytes with no allocation (strings skipped with a native search for their closing quote); it stops at the first
+ * level too deep. It does not check the syntax (JSON.parse does).
  */
 export function nestsDeeperThan(body: Uint8Array, maxDepth: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < body.length; i++) {
     const byte = body[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
+    if (byte === QUOTE) {
+      i = closingQuote(body, i);
     } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
       if (++depth > maxDepth) return true;
     } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
@@ -40,6 +37,17 @@ export function nestsDeeperThan(body: Uint8Array, maxDepth: number): boolean {
     }
   }
   return false;
+}
+
+/** The index of the quote that ends the string opened at `open` (one not preceded by an odd run of backslashes). */
+function closingQuote(body: Uint8Array, open: number): number {
+  for (let i = open; ;) {
+    i = body.indexOf(QUOTE, i + 1);
+    if (i < 0) return body.length;
+    let backslashes = 0;
+    while (body[i - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return i;
+  }
 }
 
 /**
