@@ -83,7 +83,10 @@ describe('web page', () => {
     expect(html).toContain('<label for="channel">Channel</label>');
     expect(html).toContain('data-example="prize"');
     expect(html).toContain(V1);
-    expect(html).toContain('test-pod');
+    // Open to anyone: no host or pod name, process id or runtime version.
+    expect(html).not.toContain('test-pod');
+    expect(html).not.toContain(process.version);
+    expect(html).not.toMatch(/\bpid\b/u);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(html).not.toMatch(/\son\w+=/i);
   });
@@ -455,8 +458,9 @@ describe('web page without the platform modules', () => {
 
 describe('web page with MLflow unreachable', () => {
   let t: TestApp;
+  let url: string;
   beforeAll(async () => {
-    const url = await MlflowServerDouble.unusedUrl();
+    url = await MlflowServerDouble.unusedUrl();
     t = await startTestApp({
       codec: new KeywordArtifactCodec(),
       platformModules: [ChampionFollowerModule.forRoot()],
@@ -475,6 +479,9 @@ describe('web page with MLflow unreachable', () => {
     expect(res.body).toMatch(
       /<p class="errors" role="alert" id="tracking-error">The tracking store could not be read \([^)]+\)/,
     );
+    // The reason is shown, not the internal address of the registry.
+    expect(res.body).not.toContain(new URL(url).host);
+    expect(res.body).not.toContain(t.dir);
     expect(res.body).not.toContain('id="runs"');
     expect(res.body).toContain(`<span id="model-version">${V1}</span>`);
     expect(tableRows(res.body, 'artifacts')).toHaveLength(1);

@@ -200,6 +200,14 @@ export class ModelLoader implements OnApplicationBootstrap {
     return this.insideModelDir(path) ? relative(resolve(this.config.modelDir), resolve(path)) : basename(path);
   }
 
+  /** The file behind a source name this loader gave (see `nameOf`), or undefined for a model from elsewhere. */
+  pathOf(source: string): string | undefined {
+    const { modelPath, modelDir } = this.config;
+    if (modelPath && this.nameOf(modelPath) === source) return resolve(modelPath);
+    const path = resolve(modelDir, source);
+    return source.includes(':') || !this.insideModelDir(path) ? undefined : path;
+  }
+
   /** True when `path` lies inside MODEL_DIR (admin reloads name files there, never elsewhere). */
   insideModelDir(path: string): boolean {
     return resolve(path).startsWith(resolve(this.config.modelDir) + sep);

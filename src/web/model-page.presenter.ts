@@ -8,6 +8,7 @@ import { DEFAULT_RUN_LOGGER_OPTIONS } from '../mlflow/run-logger';
 import { TrackingStore } from '../mlflow/tracking-store';
 import { metricSetChart, metricSets } from './model-metrics';
 import { PageFacts } from './page-facts.service';
+import { withoutInternals } from './public-text';
 import { registryStatus } from './registry-status';
 import { readTrackingHistory, type TrackingHistory } from './tracking-history';
 import { reportChart, reportCharts } from './training-report';
@@ -32,7 +33,7 @@ export class ModelPagePresenter {
     const [artifacts, tracking, charts] = await Promise.all([
       this.folderArtifacts(),
       this.trackingHistory(active?.artifact.metadata.version),
-      reportCharts(active),
+      reportCharts(active, active && this.loader.pathOf(active.source)),
     ]);
     const card = active ? cardOf(active) : undefined;
     const sets = active ? metricSets(active.artifact.metadata.metrics) : [];
@@ -48,9 +49,17 @@ export class ModelPagePresenter {
         hasConfusion: s.confusion !== undefined,
         hasRoc: (s.roc?.length ?? 0) > 0,
       })),
-      tracking,
+      tracking: tracking && {
+        ...tracking,
+        store: { kind: tracking.store.kind },
+        error: tracking.error === undefined ? undefined : withoutInternals(tracking.error),
+      },
       registryStatus: active ? registryStatus(tracking, follower) : undefined,
-      follower,
+      follower: follower && {
+        ...follower,
+        store: this.tracking?.kind ?? follower.store.split(' ', 1)[0],
+        lastError: follower.lastError === undefined ? undefined : withoutInternals(follower.lastError),
+      },
       artifacts,
       reportCharts: charts.map((file) => ({
         file,
@@ -61,7 +70,8 @@ export class ModelPagePresenter {
 
   /** A chart of the training report beside the serving model's artifact (404 when there is none of that name). */
   async reportChart(file: string): Promise<string> {
-    const svg = await reportChart(this.holder.active(), file);
+    const active = this.holder.active();
+    const svg = await reportChart(active, active && this.loader.pathOf(active.source), file);
     if (svg === undefined) throw new NotFoundException(`no chart ${file} in the active model's training report`);
     return svg;
   }
@@ -90,7 +100,7 @@ export class ModelPagePresenter {
         createdAt: entry.artifact?.metadata.createdAt,
         f1: pick('f1'),
         accuracy: pick('accuracy'),
-        active: active !== undefined && entry.path === active.source,
+        active: active !== undefined && entry.file === active.source,
         error: entry.error,
       };
     });

@@ -1,15 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ModelHolder } from '../classifier/model-holder.service';
-import { httpConfig, type HttpConfig } from '../http/http.config';
 import { HealthService } from '../health/health.service';
 
-/** The "System" sidebar every page shows, as in the seed's sidebar: model version, pod, health, runtime. */
+/**
+ * The "System" sidebar every page shows: model version, algorithm, health, uptime. Pages are open to anyone, so no
+ * host or pod name, process id or runtime version (operators find those in the logs and the admin's readiness).
+ */
 @Injectable()
 export class PageFacts {
   constructor(
     private readonly holder: ModelHolder,
     private readonly health: HealthService,
-    @Inject(httpConfig.KEY) private readonly http: HttpConfig,
   ) {}
 
   facts(): Record<string, unknown> {
@@ -17,11 +18,8 @@ export class PageFacts {
     return {
       modelVersion: active?.artifact.metadata.version ?? 'none loaded',
       algorithm: active?.artifact.metadata.algorithm ?? '–',
-      pod: this.http.podName,
       ready: this.health.isReady(),
       uptime: formatUptime(process.uptime()),
-      node: process.version,
-      pid: process.pid,
     };
   }
 }
