@@ -68,7 +68,9 @@ describe('models CLI', () => {
     expect(out.slice(-1)[0]).toMatch(/^v2: challenger \(v2 vs champion v1: not better on test/);
     expect(await run('promote', '2', '--reason', 'A/B test won')).toBe(0);
     expect(await run('rollback')).toBe(0);
-    expect(out.slice(-1)[0]).toBe('champion is v1 again (rolled back from v2)');
+    expect(out.slice(-1)[0]).toBe(
+      'champion is v1 again (rolled back from v2); running services swap to it within 30 s',
+    );
     out.length = 0;
     expect(await run('list')).toBe(0);
     expect(out[0]).toBe(`spam-classifier in mlflow ${double.url}: 2 version(s)`);

@@ -121,12 +121,16 @@ describe('one truth about what serves (local registry, running service)', () => 
   });
 
   it('should swap the running service on models promote and rollback, and the page should say so', async () => {
-    expect(await models('promote', '2', '--reason', 'try it')).toEqual(['v2: champion (promoted by hand: try it)']);
+    expect(await models('promote', '2', '--reason', 'try it')).toEqual([
+      'v2: champion (promoted by hand: try it); running services swap to it within 1 s',
+    ]);
     await eventually(() => servingVersion() === worse.artifact.metadata.version);
     expect(t.app.get(ModelHolder).active()?.source).toBe('registry:models:/spam-classifier@champion (v2)');
     expect(await page()).toContain('· v2 (champion)</span>');
 
-    expect(await models('rollback')).toEqual(['champion is v1 again (rolled back from v2)']);
+    expect(await models('rollback')).toEqual([
+      'champion is v1 again (rolled back from v2); running services swap to it within 1 s',
+    ]);
     await eventually(() => servingVersion() === served.artifact.metadata.version);
     expect(t.app.get(ChampionFollower).state()).toMatchObject({ version: '1', lastError: undefined });
     expect(await page()).toContain('· v1 (champion)</span>');

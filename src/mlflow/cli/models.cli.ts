@@ -15,12 +15,15 @@ export interface CliIo {
 
 /**
  * `npm run models -- <command>`: list versions, apply the gate, promote by hand, roll back, sync unsynced runs.
- * Talks to MLflow when MLFLOW_TRACKING_URI is set, else to the local registry. Returns the exit code.
+ * Talks to MLflow when MLFLOW_TRACKING_URI is set, else to the local registry; running services follow the champion
+ * alias of either. Returns the exit code.
  */
 export async function runModelsCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code = 0;
   const config = () => mlflowConfigFrom(io.env);
   const store = (): TrackingStore => createTrackingStore(config(), new SecretsService(io.env), { warn: io.err });
+  // Every service follows the champion alias (MLflow or the local registry) and swaps at its next check.
+  const followers = () => `; running services swap to it within ${Math.ceil(config().pollIntervalMs / 1000)} s`;
   const program = new Command('models')
     .description('Model registry: versions, aliases, promotion and sync')
     .exitOverride()
@@ -58,7 +61,8 @@ export async function runModelsCli(argv: readonly string[], io: CliIo): Promise<
     .action(async (version: string) => {
       const c = config();
       const decision = await promoteIfBetter(store(), { modelName: c.modelName, version, rule: c.gate });
-      io.out(`v${decision.version}: ${decision.decision} (${decision.reason})`);
+      const swap = decision.decision === 'champion' ? followers() : '';
+      io.out(`v${decision.version}: ${decision.decision} (${decision.reason})${swap}`);
     });
 
   program
@@ -71,7 +75,8 @@ export async function runModelsCli(argv: readonly string[], io: CliIo): Promise<
         version,
         reason: options.reason,
       });
-      io.out(`v${decision.version}: ${decision.decision} (${decision.reason})`);
+      const swap = decision.decision === 'champion' ? followers() : '';
+      io.out(`v${decision.version}: ${decision.decision} (${decision.reason})${swap}`);
     });
 
   program
@@ -79,7 +84,7 @@ export async function runModelsCli(argv: readonly string[], io: CliIo): Promise<
     .description('give the champion alias back to the previous champion')
     .action(async () => {
       const decision = await rollbackChampion(store(), { modelName: config().modelName });
-      io.out(`champion is v${decision.version} again (${decision.reason})`);
+      io.out(`champion is v${decision.version} again (${decision.reason})${followers()}`);
     });
 
   program
