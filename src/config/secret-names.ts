@@ -10,13 +10,21 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME_PATTERN.test(name);
 }
 
-/** The password of a URL value (`scheme://user:password@host`), if it holds one. */
+/** `user:password@` at the start of a value or after `//`, for values that are not valid URLs. */
+const USER_INFO = /(?:^|\/\/)[^\s/@:]*:([^@/]+)@/u;
+
+/**
+ * The password of a URL value (`scheme://user:password@host`), if it holds one; also of a malformed one (a space
+ * in the host, no scheme), so a value refused as invalid is still shown masked.
+ */
 export function passwordInUrl(value: string): string | undefined {
-  if (!value.includes('://')) return undefined;
   try {
-    const password = new URL(value).password;
-    return password === '' ? undefined : decodeURIComponent(password);
+    if (value.includes('://')) {
+      const password = new URL(value).password;
+      return password === '' ? undefined : decodeURIComponent(password);
+    }
   } catch {
-    return undefined;
+    // not a URL: look for user info as written
   }
+  return USER_INFO.exec(value)?.[1];
 }

@@ -48,4 +48,19 @@ describe(MlflowEnvironment.name, () => {
     expect(problems).toContain('MLFLOW_POLL_INTERVAL_MS="10"');
     expect(problems).toContain('MLFLOW_MODEL_NAME="spam*"');
   });
+
+  it.each([
+    ['a space in the host', 'http://alice:s3cret@mlflow internal:5000', 'http://alice:***@mlflow internal:5000'],
+    ['no scheme', 'alice:s3cret@mlflow:5000', 'alice:***@mlflow:5000'],
+    ['another scheme', 'ftp://alice:s3cret@mlflow:5000', 'ftp://alice:***@mlflow:5000'],
+  ])('should mask the password of an invalid MLFLOW_TRACKING_URI with %s', (_case, uri, shown) => {
+    expect(() => mlflowConfigFrom({ MLFLOW_TRACKING_URI: uri })).toThrow(InvalidEnvironmentError);
+    try {
+      mlflowConfigFrom({ MLFLOW_TRACKING_URI: uri });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain(`MLFLOW_TRACKING_URI=${JSON.stringify(shown)}`);
+      expect(message).not.toContain('s3cret');
+    }
+  });
 });
