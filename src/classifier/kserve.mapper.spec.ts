@@ -21,7 +21,24 @@ describe(inferMessages.name, () => {
     expect(inferMessages(request([2], ['a', 'b']))).toEqual([{ text: 'a' }, { text: 'b' }]);
     expect(inferMessages(request([-1], ['a', 'b', 'c']))).toHaveLength(3);
     expect(inferMessages(request([1, 2], ['a', 'b']))).toHaveLength(2);
-    expect(inferMessages(request([0], ['a']))).toHaveLength(1);
+  });
+
+  it.each([
+    [[0], ['a']],
+    [[0, 1], ['a']],
+    [
+      [2, 0],
+      ['a', 'b'],
+    ],
+    [[-1, 0], ['a']],
+  ])('should refuse shape %j for %j: a zero dimension holds no element', (shape, data) => {
+    expect(() => inferMessages(request(shape, data))).toThrow(`does not match ${data.length} data elements`);
+  });
+
+  it('should accept -1 for whatever fits, with the other dimensions exact', () => {
+    expect(inferMessages(request([-1], ['a', 'b']))).toHaveLength(2);
+    expect(inferMessages(request([1, -1], ['a', 'b']))).toHaveLength(2);
+    expect(() => inferMessages(request([3, -1], ['a', 'b']))).toThrow('does not match 2 data elements');
   });
 
   it('should refuse a shape that does not match the data, naming the field', () => {

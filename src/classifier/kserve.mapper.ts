@@ -12,13 +12,14 @@ export interface InferRequest {
 }
 
 /**
- * The messages of the BYTES tensor "text". A shape without -1 must hold as many elements as the data (each
- * dimension counted as at least 1).
+ * The messages of the BYTES tensor "text". The shape must hold exactly as many elements as the data (`[0]` holds
+ * none); a -1 dimension stands for whatever makes it so.
  */
 export function inferMessages(request: InferRequest): Array<{ text: string }> {
   const input = request.inputs[0];
-  const declared = input.shape.reduce((a, b) => a * Math.max(b, 1), 1);
-  if (!input.shape.includes(-1) && declared !== input.data.length) {
+  const known = input.shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const fits = input.shape.includes(-1) ? known > 0 && input.data.length % known === 0 : known === input.data.length;
+  if (!fits) {
     throw new FieldValidationError(
       `inputs.0.shape ${JSON.stringify(input.shape)} does not match ${input.data.length} data elements`,
       [{ field: 'inputs.0.shape', message: `does not match ${input.data.length} data elements` }],
