@@ -65,6 +65,8 @@ describe('rate limit', () => {
     const page = await t.app.inject({ url: '/' });
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // Reached by a host name over plain HTTP, the page must keep its stylesheet: no upgrade to https.
+    expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(page.headers['strict-transport-security']).toContain('max-age=');
     const api = await t.app.inject({ url: '/health/live' });

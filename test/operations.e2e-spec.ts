@@ -85,6 +85,10 @@ describe('health, KServe v2 and metrics', () => {
     expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200);
   });
 
+  it('should keep connections alive while not draining', async () => {
+    expect((await t.app.inject({ url: '/health/live' })).headers.connection).not.toBe('close');
+  });
+
   it('should answer the KServe v2 routes', async () => {
     expect((await t.app.inject({ url: '/v2/health/live' })).json()).toEqual({ live: true });
     expect((await t.app.inject({ url: '/v2/health/ready' })).json()).toEqual({ ready: true });
@@ -194,6 +198,16 @@ describe('health, KServe v2 and metrics', () => {
     expect(ready.json().details.error.shutdown).toMatchObject({ status: 'down', message: 'draining for shutdown' });
     expect((await t.app.inject({ url: '/v2/health/ready' })).statusCode).toBe(503);
     expect((await t.app.inject({ url: '/health/live' })).statusCode).toBe(200);
+    // Keep-alive clients are told to reconnect (to another pod), whatever the route.
+    expect(ready.headers.connection).toBe('close');
+    const predicted = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/predictions',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"text":"still answered while draining"}',
+    });
+    expect(predicted.statusCode).toBe(200);
+    expect(predicted.headers.connection).toBe('close');
   });
 });
 

@@ -12,6 +12,10 @@ export const CONTENT_SECURITY_POLICY = {
   baseUri: ["'self'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
+  // Helmet's default `upgrade-insecure-requests` makes a browser fetch the stylesheet over https when the service is
+  // reached by a host name over plain HTTP (an intranet, a port-forward), so the page loses its style. HTTPS is the
+  // ingress's job (it sends HSTS); the page's own references are relative and follow the page's scheme.
+  upgradeInsecureRequests: null,
 };
 
 /**
