@@ -67,6 +67,24 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(doc.components?.schemas?.PredictionRequestDto)).toContain('WINNER');
   });
 
+  it('should document the explanation as words with weights in a named unit, on the single and batch routes', () => {
+    const schemas = doc.components!.schemas as Record<string, { properties?: Record<string, unknown> }>;
+    expect(Object.keys(schemas.ExplanationDto.properties!).sort()).toEqual([
+      'baseline',
+      'total',
+      'towards_not_spam',
+      'towards_spam',
+      'unit',
+    ]);
+    expect(schemas.ExplanationDto.properties!.unit).toMatchObject({ enum: ['log_odds', 'probability'] });
+    expect(Object.keys(schemas.WordWeightDto.properties!).sort()).toEqual(['weight', 'word']);
+    expect(schemas.BatchResultDto.properties!.explanation).toBeDefined();
+    for (const path of ['/api/v1/predictions', '/api/v1/predictions/batch']) {
+      const parameters = doc.paths[path].post!.parameters as Array<{ name: string; description?: string }>;
+      expect(parameters.find((p) => p.name === 'explain')?.description).toContain('log-odds');
+    }
+  });
+
   it('should answer 200 on every documented route (401 on the admin route without a token)', async () => {
     const problems: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {

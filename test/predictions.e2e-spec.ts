@@ -42,11 +42,20 @@ describe('POST /api/v1/predictions', () => {
     expect(ham.json().explanation).toBeUndefined();
   });
 
-  it('should add the features that drove the decision with ?explain=true', async () => {
+  it('should add the words that drove the decision with ?explain=true, in log-odds that add up', async () => {
     const res = await post({ text: SPAM }, {}, '/api/v1/predictions?explain=true');
     expect(res.statusCode).toBe(200);
-    const features = res.json().explanation.towards_spam.map((f: { feature: string }) => f.feature);
-    expect(features).toEqual(expect.arrayContaining(['winner', 'prize', 'claim']));
+    const { explanation, spam_probability } = res.json();
+    expect(Object.keys(explanation).sort()).toEqual(['baseline', 'total', 'towards_not_spam', 'towards_spam', 'unit']);
+    expect(explanation.unit).toBe('log_odds');
+    const words = explanation.towards_spam.map((w: { word: string }) => w.word);
+    expect(words).toEqual(expect.arrayContaining(['winner', 'prize', 'claim']));
+    expect(Object.keys(explanation.towards_spam[0]).sort()).toEqual(['weight', 'word']);
+    const weights = [...explanation.towards_spam, ...explanation.towards_not_spam].map(
+      (w: { weight: number }) => w.weight,
+    );
+    expect(explanation.baseline + weights.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(explanation.total, 5);
+    expect(1 / (1 + Math.exp(-explanation.total))).toBeCloseTo(spam_probability, 5);
   });
 
   it('should honour and echo X-Request-Id, and make one when absent', async () => {
@@ -164,6 +173,22 @@ describe('POST /api/v1/predictions', () => {
       expect(results[1].id).toBeUndefined();
       expect(model.version).toBe('20261101T000000Z-aaaa0001');
       expect(request_id).toEqual(expect.any(String));
+    });
+
+    it('should explain each message with ?explain=true, as the single route does', async () => {
+      const res = await post(
+        { messages: [{ text: SPAM }, { text: HAM }] },
+        {},
+        '/api/v1/predictions/batch?explain=true',
+      );
+      expect(res.statusCode).toBe(200);
+      const single = await post({ text: SPAM }, {}, '/api/v1/predictions?explain=true');
+      expect(res.json().results[0].explanation).toEqual(single.json().explanation);
+      expect(res.json().results[1].explanation.towards_not_spam.length).toBeGreaterThan(0);
+      const plain = await post({ messages: [{ text: SPAM }] }, {}, '/api/v1/predictions/batch');
+      expect(plain.json().results[0].explanation).toBeUndefined();
+      const bad = await post({ messages: [{ text: SPAM }] }, {}, '/api/v1/predictions/batch?explain=maybe');
+      expect(bad.statusCode).toBe(400);
     });
 
     it('should refuse more than MAX_BATCH_SIZE messages naming the limit', async () => {

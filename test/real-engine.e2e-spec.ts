@@ -48,12 +48,14 @@ describe('the service on the real engine', () => {
     expect(right).toBeGreaterThanOrEqual(48);
   });
 
-  it('should explain a decision with real features', async () => {
+  it('should explain a decision by the words of the message', async () => {
     const res = await predict(model.testSpam[0], '/api/v1/predictions?explain=true');
     expect(res.statusCode).toBe(200);
     const { explanation } = res.json();
     expect(explanation.towards_spam.length).toBeGreaterThan(0);
-    expect(typeof explanation.towards_spam[0].feature).toBe('string');
+    expect(explanation.unit).toBe('log_odds');
+    expect(explanation.towards_spam[0].word).toMatch(/\S/);
+    expect(explanation.towards_spam[0].weight).toBeGreaterThan(0);
   });
 
   it('should classify a text longer than CLASSIFY_MAX_CHARS from its start', async () => {

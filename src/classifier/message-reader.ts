@@ -6,6 +6,7 @@ import {
   readsAsRawEmail,
   type ChannelChoice,
   type Classification,
+  type ClassifyOptions,
   type MessageText,
   type SpamClassifier,
 } from '../engine';
@@ -81,7 +82,11 @@ export class MessageReader {
    * `classifier.classifyBatch` over slices of about CLASSIFY_MAX_CHARS characters (each text counts at most that
    * much, all the model reads of it), letting other requests run between slices. Synchronous for one slice.
    */
-  classifyInSlices(classifier: SpamClassifier, texts: readonly string[]): Classification[] | Promise<Classification[]> {
+  classifyInSlices(
+    classifier: SpamClassifier,
+    texts: readonly string[],
+    options?: ClassifyOptions,
+  ): Classification[] | Promise<Classification[]> {
     const slices: string[][] = [];
     let slice: string[] = [];
     let chars = 0;
@@ -95,12 +100,12 @@ export class MessageReader {
       }
     }
     if (slice.length > 0) slices.push(slice);
-    if (slices.length <= 1) return classifier.classifyBatch(slices[0] ?? []);
+    if (slices.length <= 1) return classifier.classifyBatch(slices[0] ?? [], options);
     return (async () => {
       const results: Classification[] = [];
       for (const [i, s] of slices.entries()) {
         if (i > 0) await nextTurn();
-        results.push(...classifier.classifyBatch(s));
+        results.push(...classifier.classifyBatch(s, options));
       }
       return results;
     })();

@@ -1,4 +1,4 @@
-import type { Channel, Classification, FeatureContribution } from '../engine';
+import type { Channel, Classification, Explanation, ExplanationUnit } from '../engine';
 
 /** The model a response names. */
 export interface ModelSummary {
@@ -13,7 +13,21 @@ export interface PredictionResult {
   channel: Channel;
   request_id: string;
   model: { version: string; algorithm: string };
-  explanation?: { towards_spam: FeatureContribution[]; towards_not_spam: FeatureContribution[] };
+  explanation?: ExplanationResponse;
+}
+
+/** A word (or phrase) of the message and its push on the decision in the explanation's unit (+ = towards spam). */
+export interface WordWeight {
+  word: string;
+  weight: number;
+}
+
+export interface ExplanationResponse {
+  unit: ExplanationUnit;
+  baseline: number;
+  total: number;
+  towards_spam: WordWeight[];
+  towards_not_spam: WordWeight[];
 }
 
 export interface BatchResult {
@@ -23,6 +37,7 @@ export interface BatchResult {
     spam_probability: number;
     confidence: number;
     channel: Channel;
+    explanation?: ExplanationResponse;
   }>;
   request_id: string;
   model: { version: string; algorithm: string };
@@ -47,13 +62,21 @@ export function predictionResponse(
     request_id: requestId,
     model: { version: model.version, algorithm: model.algorithm },
   };
-  if (c.explanation) {
-    result.explanation = {
-      towards_spam: [...c.explanation.towardsSpam],
-      towards_not_spam: [...c.explanation.towardsHam],
-    };
-  }
+  if (c.explanation) result.explanation = explanationResponse(c.explanation);
   return result;
+}
+
+/** The engine's explanation as the API answers it: words and weights only (spans are offsets for the page). */
+export function explanationResponse(e: Explanation): ExplanationResponse {
+  const words = (list: Explanation['towardsSpam']): WordWeight[] =>
+    list.map((w) => ({ word: w.word, weight: round(w.weight) }));
+  return {
+    unit: e.unit,
+    baseline: round(e.baseline),
+    total: round(e.total),
+    towards_spam: words(e.towardsSpam),
+    towards_not_spam: words(e.towardsHam),
+  };
 }
 
 function round(x: number): number {

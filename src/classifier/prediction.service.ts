@@ -105,6 +105,7 @@ export class PredictionService implements OnApplicationShutdown {
   predictBatch(
     messages: ReadonlyArray<{ id?: string; text: string; channel?: ChannelChoice }>,
     requestId: string,
+    explain = false,
   ): BatchResult | Promise<BatchResult> {
     const started = performance.now();
     const model = this.requireModel();
@@ -117,21 +118,23 @@ export class PredictionService implements OnApplicationShutdown {
     messages.forEach((m, i) => this.checkText(m.text, `messages.${i}.text`));
     const read = this.reader.readAll(messages);
     if (read.some((r) => r instanceof Promise)) {
-      return Promise.all(read).then((all) => this.finishBatch(messages, all, requestId, model, started));
+      return Promise.all(read).then((all) => this.finishBatch(messages, all, requestId, explain, model, started));
     }
-    return this.finishBatch(messages, read as MessageText[], requestId, model, started);
+    return this.finishBatch(messages, read as MessageText[], requestId, explain, model, started);
   }
 
   private finishBatch(
     messages: ReadonlyArray<{ id?: string; text: string }>,
     read: readonly MessageText[],
     requestId: string,
+    explain: boolean,
     model: ActiveModel,
     started: number,
   ): BatchResult | Promise<BatchResult> {
     const classifications = this.reader.classifyInSlices(
       model.classifier,
       read.map((r) => r.text),
+      explain ? { explain: true, topFeatures: 10 } : undefined,
     );
     if (classifications instanceof Promise)
       return classifications.then((all) => this.batchResult(messages, read, all, requestId, model, started));
@@ -158,6 +161,7 @@ export class PredictionService implements OnApplicationShutdown {
         spam_probability: r.spam_probability,
         confidence: r.confidence,
         channel,
+        ...(r.explanation === undefined ? {} : { explanation: r.explanation }),
       };
     });
     return { results, request_id: requestId, model: summary };

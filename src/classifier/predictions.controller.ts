@@ -28,6 +28,14 @@ import {
 } from './dto/prediction.dto';
 import { PredictionService, type BatchResult } from './prediction.service';
 
+const EXPLAIN_QUERY = {
+  name: 'explain',
+  required: false,
+  enum: ['true', 'false'],
+  description:
+    'Add the words (and word phrases) that drove the decision, each with its weight in log-odds of spam (positive = towards spam).',
+} as const;
+
 /**
  * Bodies are validated by Fastify's JSON schema (compiled Ajv) on these routes instead of the class-validator pipe:
  * the same rules (a test keeps them in step with the DTOs the docs show), at a fraction of the cost per request.
@@ -43,7 +51,8 @@ import { PredictionService, type BatchResult } from './prediction.service';
 })
 @ApiTooManyRequestsResponse({
   type: ErrorResponseDto,
-  description: 'Only when API_RATE_LIMIT is set (off by default): that many requests per THROTTLE_TTL_MS per client; Retry-After says when to retry.',
+  description:
+    'Only when API_RATE_LIMIT is set (off by default): that many requests per THROTTLE_TTL_MS per client; Retry-After says when to retry.',
 })
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'No model loaded yet.' })
 export class PredictionsController {
@@ -59,12 +68,7 @@ export class PredictionsController {
   })
   @ApiOperation({ summary: 'Classify one message as spam or not spam.' })
   @ApiBody({ type: PredictionRequestDto })
-  @ApiQuery({
-    name: 'explain',
-    required: false,
-    enum: ['true', 'false'],
-    description: 'Add the features that drove the decision.',
-  })
+  @ApiQuery(EXPLAIN_QUERY)
   @ApiOkResponse({ type: PredictionResponseDto })
   predict(
     @Req() req: FastifyRequest<{ Body: PredictionRequest; Querystring: { explain?: string } }>,
@@ -75,8 +79,7 @@ export class PredictionsController {
     // observables in the result and adds several promise hops per request; no interceptor runs on this route, and
     // an exception thrown by predict() still reaches the exception filter before anything is sent.
     const { text, channel } = req.body;
-    const explain = req.query.explain === 'true' || req.query.explain === '1';
-    const result = this.predictions.predict(text, channel, req.id, explain);
+    const result = this.predictions.predict(text, channel, req.id, wantsExplanation(req.query));
     if (result instanceof Promise)
       return result.then((r) => {
         void reply.send(r);
@@ -87,11 +90,19 @@ export class PredictionsController {
   @Post('batch')
   @RateLimited()
   @HttpCode(200)
-  @RouteSchema({ body: batchRequestSchema })
+  @RouteSchema({ body: batchRequestSchema, querystring: explainQuerySchema })
   @ApiOperation({ summary: 'Classify up to MAX_BATCH_SIZE messages; results come in the order of the request.' })
   @ApiBody({ type: BatchRequestDto })
+  @ApiQuery(EXPLAIN_QUERY)
   @ApiOkResponse({ type: BatchResponseDto })
-  batch(@Body() body: BatchRequest, @Req() req: FastifyRequest): BatchResult | Promise<BatchResult> {
-    return this.predictions.predictBatch(body.messages, req.id);
+  batch(
+    @Body() body: BatchRequest,
+    @Req() req: FastifyRequest<{ Querystring: { explain?: string } }>,
+  ): BatchResult | Promise<BatchResult> {
+    return this.predictions.predictBatch(body.messages, req.id, wantsExplanation(req.query));
   }
+}
+
+function wantsExplanation(query: { explain?: string }): boolean {
+  return query.explain === 'true' || query.explain === '1';
 }

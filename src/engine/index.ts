@@ -9,6 +9,7 @@ export * from './features';
 export * from './models';
 export * from './artifact';
 export * from './message';
+export * from './explain';
 export { isRecord } from './is-record';
 export {
   DEFAULT_MAX_CHARS,

@@ -17,19 +17,54 @@ describe(SpamPipeline.name, () => {
     expect(pipeline.algorithm).toBe('logistic_regression');
   });
 
-  it('should explain a prediction with named features on each side, strongest first', () => {
-    const { explanation } = pipeline.classify('Claim your FREE prize now, see you at dinner', {
-      explain: true,
-      topFeatures: 3,
-    });
+  it('should explain a prediction by words on each side, strongest first, in log-odds that add up', () => {
+    const text = 'Claim your FREE prize now, see you at dinner';
+    const { explanation, score } = pipeline.classify(text, { explain: true, topFeatures: 3 });
+    expect(explanation!.unit).toBe('log_odds');
     expect(explanation!.towardsSpam).toHaveLength(3);
     expect(explanation!.towardsHam.length).toBeGreaterThan(0);
-    expect(explanation!.towardsSpam.every((c) => c.weight > 0 && /^(c|w):/.test(c.feature))).toBe(true);
-    expect(explanation!.towardsHam.every((c) => c.weight < 0)).toBe(true);
-    const weights = explanation!.towardsSpam.map((c) => c.weight);
+    expect(explanation!.towardsSpam.every((w) => w.weight > 0)).toBe(true);
+    expect(explanation!.towardsHam.every((w) => w.weight < 0)).toBe(true);
+    const weights = explanation!.towardsSpam.map((w) => w.weight);
     expect([...weights].sort((a, b) => b - a)).toEqual(weights);
+    for (const w of [...explanation!.towardsSpam, ...explanation!.towardsHam]) {
+      for (const span of w.spans)
+        expect(text.slice(span.start, span.end).toLowerCase()).toContain(w.word.split(' ')[0]);
+    }
+    // Uncalibrated logistic regression: the log-odds is the decision, and baseline + every word = the decision.
+    const all = pipeline.classify(text, { explain: true, topFeatures: 1000 }).explanation!;
+    const sum = [...all.towardsSpam, ...all.towardsHam].reduce((s, w) => s + w.weight, 0);
+    expect(all.total).toBeCloseTo(score, 9);
+    expect(all.baseline + sum).toBeCloseTo(all.total, 9);
     const defaults = pipeline.classify('Claim your FREE prize now', { explain: true });
     expect(defaults.explanation!.towardsSpam.length).toBeLessThanOrEqual(10);
+  });
+
+  it('should explain in log-odds of the calibrated probability when the model is calibrated', () => {
+    const calibration = { a: -3, b: 0.25 };
+    const calibrated: TrainedModel = {
+      ...pipeline.model,
+      algorithm: 'svm',
+      calibration,
+      decision: (x) => pipeline.model.decision(x),
+      contributions: (x) => pipeline.model.contributions(x),
+      probability: (x) => 1 / (1 + Math.exp(calibration.a * pipeline.model.decision(x) + calibration.b)),
+    };
+    const plain = pipeline.classify('Claim your FREE prize now', { explain: true });
+    const c = new SpamPipeline(pipeline.vectorizer, calibrated).classify('Claim your FREE prize now', {
+      explain: true,
+    });
+    expect(c.explanation!.total).toBeCloseTo(Math.log(c.spamProbability / (1 - c.spamProbability)), 9);
+    expect(c.explanation!.towardsSpam.map((w) => w.weight)).toEqual(
+      plain.explanation!.towardsSpam.map((w) => expect.closeTo(3 * w.weight, 9)),
+    );
+  });
+
+  it('should explain a batch like one message at a time', () => {
+    const texts = [...SPAM.slice(0, 2), HAM[0]];
+    expect(pipeline.classifyBatch(texts, { explain: true })).toEqual(
+      texts.map((t) => pipeline.classify(t, { explain: true })),
+    );
   });
 
   it('should classify a batch like one message at a time', () => {
@@ -60,26 +95,25 @@ describe(SpamPipeline.name, () => {
     }
   });
 
-  it('should order equal contributions by column', () => {
+  it('should order equal weights by where the word first occurs', () => {
+    const text = 'alpha beta gamma';
+    const columns = Array.from(pipeline.vectorizer.transform(text).indices);
+    const wordOf = (index: number): string =>
+      ['alpha', 'beta', 'gamma'].find((w) => pipeline.vectorizer.transform(w).indices.includes(index))!;
+    const first = columns.find((i) => wordOf(i) === 'gamma')!;
+    const second = columns.find((i) => wordOf(i) === 'alpha')!;
     const model: TrainedModel = {
       ...pipeline.model,
       algorithm: 'naive_bayes',
       probability: () => 0.5,
       decision: () => 0,
       contributions: () => [
-        { index: 5, weight: 1 },
-        { index: 2, weight: 1 },
-        { index: 3, weight: -2 },
+        { index: first, weight: 1 },
+        { index: second, weight: 1 },
       ],
     };
-    const result = new SpamPipeline(pipeline.vectorizer, model).classify('anything', {
-      explain: true,
-      topFeatures: -1,
-    });
+    const result = new SpamPipeline(pipeline.vectorizer, model).classify(text, { explain: true, topFeatures: -1 });
     expect(result.label).toBe(1);
-    expect(result.explanation!.towardsSpam.map((c) => c.feature)).toEqual([
-      pipeline.vectorizer.featureName(2),
-      pipeline.vectorizer.featureName(5),
-    ]);
+    expect(result.explanation!.towardsSpam.map((w) => w.word)).toEqual(['alpha', 'gamma']);
   });
 });

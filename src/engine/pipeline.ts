@@ -1,9 +1,10 @@
+import { contributionScale, explainByWord } from './explain';
 import type {
   Algorithm,
   Classification,
   ClassifyOptions,
   Explanation,
-  FeatureContribution,
+  SparseVector,
   SpamClassifier,
   TrainedModel,
   Vectorizer,
@@ -11,7 +12,7 @@ import type {
 
 /** Only the first this many characters (UTF-16 code units) of a text are classified, unless told otherwise. */
 export const DEFAULT_MAX_CHARS = 20_000;
-/** Features per side in an explanation, unless told otherwise. */
+/** Words per side in an explanation, unless told otherwise. */
 export const DEFAULT_TOP_FEATURES = 10;
 /** The label is spam when the calibrated probability reaches this. */
 export const SPAM_THRESHOLD = 0.5;
@@ -40,7 +41,8 @@ export class SpamPipeline implements SpamClassifier {
   }
 
   classify(text: string, options: ClassifyOptions = {}): Classification {
-    const x = this.vectorizer.transform(text.length > this.maxChars ? text.slice(0, this.maxChars) : text);
+    const read = text.length > this.maxChars ? text.slice(0, this.maxChars) : text;
+    const x = this.vectorizer.transform(read);
     const spamProbability = this.model.probability(x);
     const classification = {
       label: spamProbability >= SPAM_THRESHOLD ? 1 : 0,
@@ -48,27 +50,32 @@ export class SpamPipeline implements SpamClassifier {
       score: this.model.decision(x),
     } as const;
     if (!options.explain) return classification;
-    return { ...classification, explanation: this.explain(x, options.topFeatures ?? DEFAULT_TOP_FEATURES) };
+    const top = options.topFeatures ?? DEFAULT_TOP_FEATURES;
+    return { ...classification, explanation: this.explain(read, x, classification.score, top) };
   }
 
-  classifyBatch(texts: readonly string[]): Classification[] {
-    return texts.map((text) => this.classify(text));
+  classifyBatch(texts: readonly string[], options?: ClassifyOptions): Classification[] {
+    return texts.map((text) => this.classify(text, options));
   }
 
-  private explain(x: Parameters<TrainedModel['contributions']>[0], top: number): Explanation {
+  /**
+   * The words behind the decision, in log-odds of the calibrated probability (see `contributionScale`), with one
+   * sign for the list and the page's highlights: positive = towards spam. Spans are offsets in `read`.
+   */
+  private explain(read: string, x: SparseVector, decision: number, top: number): Explanation {
     const limit = Number.isInteger(top) && top >= 0 ? top : DEFAULT_TOP_FEATURES;
+    const scale = contributionScale(this.model);
     const contributions = this.model.contributions(x);
-    // Strongest first; ties by column so the order never depends on the model's output order.
-    const strongest = (a: { index: number; weight: number }, b: { index: number; weight: number }): number =>
-      Math.abs(b.weight) - Math.abs(a.weight) || a.index - b.index;
-    const named = (list: Array<{ index: number; weight: number }>): FeatureContribution[] =>
-      list
-        .sort(strongest)
-        .slice(0, limit)
-        .map(({ index, weight }) => ({ feature: this.vectorizer.featureName(index), weight }));
+    const words = explainByWord(read, this.vectorizer, contributions, scale);
+    const total = scale.factor * decision + scale.offset;
+    let pushed = 0;
+    for (const c of contributions) pushed += c.weight;
     return {
-      towardsSpam: named(contributions.filter((c) => c.weight > 0)),
-      towardsHam: named(contributions.filter((c) => c.weight < 0)),
+      unit: scale.unit,
+      baseline: total - scale.factor * pushed,
+      total,
+      towardsSpam: words.filter((w) => w.weight > 0).slice(0, limit),
+      towardsHam: words.filter((w) => w.weight < 0).slice(0, limit),
     };
   }
 }

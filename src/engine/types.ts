@@ -51,15 +51,45 @@ export interface VectorizerConfig {
 export type Algorithm = 'naive_bayes' | 'svm' | 'logistic_regression' | 'random_forest';
 export const ALGORITHMS: readonly Algorithm[] = ['naive_bayes', 'svm', 'logistic_regression', 'random_forest'];
 
-/** One feature's push on a decision: positive = towards spam. */
-export interface FeatureContribution {
-  readonly feature: string;
+/**
+ * The unit of an explanation's weights. `log_odds`: a push on ln(p / (1 − p)) of the calibrated spam probability p
+ * (+0.69 doubles the odds of spam); `probability`: a push on p itself (an uncalibrated random forest, whose
+ * probability is its mean vote).
+ */
+export type ExplanationUnit = 'log_odds' | 'probability';
+
+/** Where a word stands in the text the model read: UTF-16 offsets, `start` inclusive, `end` exclusive. */
+export interface TextSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * A word of the message (or a phrase of adjacent words, for word n-gram features) and its push on the decision:
+ * the contributions of every feature drawn from it, summed over its occurrences. Positive = towards spam.
+ */
+export interface WordContribution {
+  /** Case-folded, without the punctuation around it ("winner" for "WINNER!!"); words of a phrase joined by a space. */
+  readonly word: string;
+  /** In the explanation's `unit`; positive = towards spam. */
   readonly weight: number;
+  /** Where it occurs in the text the model read, in order. */
+  readonly spans: readonly TextSpan[];
 }
 
 export interface Explanation {
-  readonly towardsSpam: readonly FeatureContribution[];
-  readonly towardsHam: readonly FeatureContribution[];
+  readonly unit: ExplanationUnit;
+  /** Where the model stands before reading any word (its bias), in `unit`. */
+  readonly baseline: number;
+  /**
+   * Where the message ends, in `unit`: the baseline plus every word's weight (plus, for a random forest, the credit
+   * of features absent from the message). Spam when ≥ 0 in log-odds (≥ 0.5 in probability).
+   */
+  readonly total: number;
+  /** Strongest first. */
+  readonly towardsSpam: readonly WordContribution[];
+  /** Strongest first (most negative first). */
+  readonly towardsHam: readonly WordContribution[];
 }
 
 /** The result of classifying one message. */
@@ -74,7 +104,7 @@ export interface Classification {
 
 export interface ClassifyOptions {
   readonly explain?: boolean;
-  /** How many features per side in an explanation (default 10). */
+  /** How many words per side in an explanation (default 10). */
   readonly topFeatures?: number;
 }
 
@@ -82,7 +112,7 @@ export interface ClassifyOptions {
 export interface SpamClassifier {
   readonly algorithm: Algorithm;
   classify(text: string, options?: ClassifyOptions): Classification;
-  classifyBatch(texts: readonly string[]): Classification[];
+  classifyBatch(texts: readonly string[], options?: ClassifyOptions): Classification[];
 }
 
 /** A fitted TF-IDF vectorizer (src/engine/features/). */
@@ -139,6 +169,8 @@ export interface TrainedModel {
   decision(x: SparseVector): number;
   /** Calibrated spam probability in [0, 1]. */
   probability(x: SparseVector): number;
+  /** Platt scaling of the decision, when fitted: P(spam) = 1 / (1 + exp(a·decision + b)). */
+  readonly calibration?: { readonly a: number; readonly b: number } | null;
   /** Each non-zero feature's push on the decision (positive = towards spam), unsorted. */
   contributions(x: SparseVector): Array<{ index: number; weight: number }>;
   /** JSON-safe state for the artifact. */

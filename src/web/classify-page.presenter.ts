@@ -5,12 +5,15 @@ import { PredictionService } from '../classifier/prediction.service';
 import { FeedbackService } from '../feedback/feedback.service';
 import { FieldValidationError } from '../http/error-response';
 import { EXAMPLE_MESSAGES } from './examples';
+import type { Explanation, WordContribution } from '../engine';
 import { highlightPreview } from './highlight';
 import { PageFacts } from './page-facts.service';
 import type { ClassifyForm } from './web-classify.dto';
 
-/** Characters of the submitted message shown back on the page. */
+/** Characters of the text the model read shown back on the page. */
 const PREVIEW_CHARS = 2000;
+/** Words listed per side. */
+const LISTED_WORDS = 8;
 
 /** A rendered page: its status and the view model of its template. */
 export interface PageView {
@@ -42,8 +45,12 @@ export class ClassifyPagePresenter {
     if (!this.holder.active())
       return this.problem(503, form.text, channel, ['No model is loaded yet; try again in a moment.']);
     try {
-      const { result, classification } = await this.predictions.classifyForPage(form.text, form.channel, requestId);
-      const preview = form.text.slice(0, PREVIEW_CHARS);
+      const { result, classification, classifiedText } = await this.predictions.classifyForPage(
+        form.text,
+        form.channel,
+        requestId,
+      );
+      const explanation = listedWords(classification.explanation);
       return {
         status: 200,
         view: this.page({
@@ -55,10 +62,11 @@ export class ClassifyPagePresenter {
             verdict: result.prediction === 'spam' ? 'Spam' : 'Not spam',
             confidencePercent: Math.round(result.confidence * 1000) / 10,
             spamPercent: Math.round(result.spam_probability * 1000) / 10,
-            preview: highlightPreview(preview, classification.explanation),
-            truncated: form.text.length > PREVIEW_CHARS,
-            towardsSpam: classification.explanation?.towardsSpam.slice(0, 8) ?? [],
-            towardsHam: classification.explanation?.towardsHam.slice(0, 8) ?? [],
+            preview: highlightPreview(classifiedText, explanation, PREVIEW_CHARS),
+            truncated: classifiedText.length > PREVIEW_CHARS,
+            towardsSpam: explanation?.towardsSpam.map(wordRow) ?? [],
+            towardsHam: explanation?.towardsHam.map(wordRow) ?? [],
+            unitNote: explanation ? unitNote(explanation) : undefined,
             feedback: this.feedback ? { text: form.text } : undefined,
           },
         }),
@@ -90,4 +98,35 @@ export class ClassifyPagePresenter {
       errors: form.errors,
     };
   }
+}
+
+/** The words the page lists; the same ones are highlighted, so the list and the marks never disagree. */
+function listedWords(e: Explanation | undefined): Explanation | undefined {
+  if (!e) return undefined;
+  return { ...e, towardsSpam: e.towardsSpam.slice(0, LISTED_WORDS), towardsHam: e.towardsHam.slice(0, LISTED_WORDS) };
+}
+
+function signed(x: number, digits: number): string {
+  const text = Math.abs(x).toFixed(digits);
+  return Number(text) === 0 ? text : `${x > 0 ? '+' : '−'}${text}`;
+}
+
+function wordRow(w: WordContribution): { word: string; weight: number; weightText: string; countText: string } {
+  const count = w.spans.length;
+  return { word: w.word, weight: w.weight, weightText: signed(w.weight, 2), countText: count > 1 ? `${count}×` : '' };
+}
+
+/** One line saying what the weights are, with where the model starts and where this message ends. */
+function unitNote(e: Explanation): string {
+  if (e.unit === 'probability') {
+    return (
+      `Weights are points of spam probability: the model starts at ${e.baseline.toFixed(2)} and each word adds ` +
+      `its weight; this message ends at ${e.total.toFixed(2)} (spam from 0.50).`
+    );
+  }
+  return (
+    `Weights are log-odds of spam: each word adds its weight (+0.7 about doubles the odds of spam, −0.7 halves ` +
+    `them). The model starts at ${signed(e.baseline, 2)} before reading a word; with all the words this message ends ` +
+    `at ${signed(e.total, 2)} (spam from 0).`
+  );
 }

@@ -56,20 +56,46 @@ export const explainQuerySchema = {
   properties: { explain: { type: 'string', enum: ['true', 'false', '1', '0'] } },
 } as const;
 
-export class FeatureWeightDto {
-  @ApiProperty({ example: 'claim' })
-  feature: string;
+export class WordWeightDto {
+  @ApiProperty({
+    example: 'claim',
+    description:
+      'A word of the message, case-folded and without the punctuation around it, or a phrase of adjacent words (word n-gram features).',
+  })
+  word: string;
 
-  @ApiProperty({ example: 0.82, description: 'Push on the decision; positive = towards spam.' })
+  @ApiProperty({
+    example: 1.778,
+    description:
+      "Its push on the decision in the explanation's unit, summed over its occurrences; positive = towards spam.",
+  })
   weight: number;
 }
 
 export class ExplanationDto {
-  @ApiProperty({ type: [FeatureWeightDto] })
-  towards_spam: FeatureWeightDto[];
+  @ApiProperty({
+    enum: ['log_odds', 'probability'],
+    example: 'log_odds',
+    description:
+      'log_odds: weights add to the log-odds ln(p / (1 − p)) of the spam probability p (+0.69 doubles the odds of spam); probability: they add to p itself (an uncalibrated random forest).',
+  })
+  unit: 'log_odds' | 'probability';
 
-  @ApiProperty({ type: [FeatureWeightDto] })
-  towards_not_spam: FeatureWeightDto[];
+  @ApiProperty({ example: -5.573, description: 'Where the model stands before reading any word.' })
+  baseline: number;
+
+  @ApiProperty({
+    example: 6.929,
+    description:
+      'Where the message ends: baseline plus the weights of all its words (not only those listed). Spam from 0 in log-odds (0.5 in probability).',
+  })
+  total: number;
+
+  @ApiProperty({ type: [WordWeightDto], description: 'Up to 10 words, strongest first.' })
+  towards_spam: WordWeightDto[];
+
+  @ApiProperty({ type: [WordWeightDto], description: 'Up to 10 words, strongest (most negative) first.' })
+  towards_not_spam: WordWeightDto[];
 }
 
 export class ModelRefDto {
@@ -101,14 +127,25 @@ export class PredictionResponseDto {
 
   @ApiPropertyOptional({
     type: ExplanationDto,
-    description: 'With ?explain=true: the features that drove the decision.',
+    description: 'With ?explain=true: the words that drove the decision.',
   })
   explanation?: ExplanationDto;
 }
 
-const featureListSchema = {
+const wordListSchema = {
   type: 'array',
-  items: { type: 'object', properties: { feature: { type: 'string' }, weight: { type: 'number' } } },
+  items: { type: 'object', properties: { word: { type: 'string' }, weight: { type: 'number' } } },
+} as const;
+
+const explanationSchema = {
+  type: 'object',
+  properties: {
+    unit: { type: 'string' },
+    baseline: { type: 'number' },
+    total: { type: 'number' },
+    towards_spam: wordListSchema,
+    towards_not_spam: wordListSchema,
+  },
 } as const;
 
 export const predictionResponseSchema = {
@@ -120,10 +157,7 @@ export const predictionResponseSchema = {
     channel: { type: 'string' },
     request_id: { type: 'string' },
     model: { type: 'object', properties: { version: { type: 'string' }, algorithm: { type: 'string' } } },
-    explanation: {
-      type: 'object',
-      properties: { towards_spam: featureListSchema, towards_not_spam: featureListSchema },
-    },
+    explanation: explanationSchema,
   },
 } as const;
 
@@ -196,6 +230,12 @@ export class BatchResultDto {
 
   @ApiProperty({ enum: CHANNELS })
   channel: Channel;
+
+  @ApiPropertyOptional({
+    type: ExplanationDto,
+    description: 'With ?explain=true: the words that drove the decision.',
+  })
+  explanation?: ExplanationDto;
 }
 
 export class BatchResponseDto {

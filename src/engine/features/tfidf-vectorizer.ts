@@ -38,7 +38,7 @@ export interface TfidfVectorizerState extends VectorizerState {
 const KIND_PREFIX: Record<AnalyzerConfig['kind'], string> = { word: 'w', char_wb: 'c', seed: 's' };
 
 /** Feature-name prefixes (`w:`, `c:`, `s:`); a kind used twice is numbered (`c1:`, `c2:`). */
-function blockPrefixes(analyzers: readonly AnalyzerConfig[]): string[] {
+export function blockPrefixes(analyzers: readonly AnalyzerConfig[]): string[] {
   const counts = new Map<string, number>();
   for (const a of analyzers) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
   const seen = new Map<string, number>();

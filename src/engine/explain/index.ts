@@ -1,0 +1,1 @@
+export { contributionScale, type ContributionScale, explainByWord } from './word-explanation';

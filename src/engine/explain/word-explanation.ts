@@ -1,0 +1,178 @@
+import { blockPrefixes } from '../features/tfidf-vectorizer';
+import { analyzeToStrings, createAnalyzer, type TextAnalyzer } from '../text/analyzers';
+import { isPythonWhitespace, NGRAM_JOINER } from '../text/text-semantics';
+import type { AnalyzerConfig, ExplanationUnit, TextSpan, TrainedModel, Vectorizer, WordContribution } from '../types';
+
+/** A model's decision in the explanation's unit: `factor`·decision + `offset`. */
+export interface ContributionScale {
+  readonly unit: ExplanationUnit;
+  readonly factor: number;
+  readonly offset: number;
+}
+
+/**
+ * Contributions are in decision units; the calibrated probability is 1 / (1 + exp(a·decision + b)), so its log-odds
+ * is −a·decision − b and a contribution c moves it by −a·c. Without calibration a linear model's probability is
+ * sigmoid(decision) (its log-odds is the decision) and a random forest's is its mean vote (probability points).
+ */
+export function contributionScale(model: Pick<TrainedModel, 'algorithm' | 'calibration'>): ContributionScale {
+  if (model.calibration) return { unit: 'log_odds', factor: -model.calibration.a, offset: -model.calibration.b };
+  return { unit: model.algorithm === 'random_forest' ? 'probability' : 'log_odds', factor: 1, offset: 0 };
+}
+
+/** A whitespace-separated word of the text, as char_wb splits it (Python's `str.split()`), with its offsets. */
+interface Chunk {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** Case-folded, punctuation around it removed (unless it is all punctuation). */
+  readonly key: string;
+}
+
+const EDGE_PUNCTUATION = /^\p{P}+|\p{P}+$/gu;
+
+function wordKey(chunk: string): string {
+  const lower = chunk.toLowerCase();
+  return lower.replace(EDGE_PUNCTUATION, '') || lower;
+}
+
+function splitChunks(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  let start = -1;
+  let i = 0;
+  while (i < text.length) {
+    const cp = text.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    if (isPythonWhitespace(cp)) {
+      if (start >= 0) chunks.push(chunkOf(text, start, i));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+    i += width;
+  }
+  if (start >= 0) chunks.push(chunkOf(text, start, text.length));
+  return chunks;
+}
+
+function chunkOf(text: string, start: number, end: number): Chunk {
+  const piece = text.slice(start, end);
+  return { text: piece, start, end, key: wordKey(piece) };
+}
+
+/** A feature's occurrence: the chunks it was drawn from (one for a word's terms, several for a phrase). */
+interface Occurrence {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Every occurrence of the wanted terms of one analyzer block, by chunk. char_wb terms never cross a chunk, so each
+ * chunk is analyzed alone. Word and seed tokens never cross one either, so the chunks' tokens are concatenated and
+ * their n-grams formed here as the analyzer forms them (joined by one space); an n-gram whose tokens come from
+ * several chunks is a phrase spanning them (stop words removed between them included).
+ */
+function blockOccurrences(
+  config: AnalyzerConfig,
+  chunks: readonly Chunk[],
+  wanted: ReadonlyMap<string, number>,
+  found: Map<number, Occurrence[]>,
+): void {
+  const record = (index: number, occurrence: Occurrence): void => {
+    let list = found.get(index);
+    if (!list) found.set(index, (list = []));
+    list.push(occurrence);
+  };
+  const memo = new Map<string, string[]>();
+  const termsOf = (analyzer: TextAnalyzer, text: string): string[] => {
+    let terms = memo.get(text);
+    if (!terms) memo.set(text, (terms = analyzeToStrings(analyzer, text)));
+    return terms;
+  };
+
+  if (config.kind === 'char_wb') {
+    const analyzer = createAnalyzer(config);
+    chunks.forEach((chunk, c) => {
+      for (const term of termsOf(analyzer, chunk.text)) {
+        const index = wanted.get(term);
+        if (index !== undefined) record(index, { from: c, to: c });
+      }
+    });
+    return;
+  }
+
+  const [minN, maxN] = config.ngramRange;
+  const unigrams = createAnalyzer({ ...config, ngramRange: [1, 1] });
+  const tokens: string[] = [];
+  const tokenChunk: number[] = [];
+  chunks.forEach((chunk, c) => {
+    for (const token of termsOf(unigrams, chunk.text)) {
+      tokens.push(token);
+      tokenChunk.push(c);
+    }
+  });
+  for (let t = 0; t < tokens.length; t++) {
+    let term = '';
+    for (let n = 1; n <= maxN && t + n <= tokens.length; n++) {
+      term = n === 1 ? tokens[t] : term + NGRAM_JOINER + tokens[t + n - 1];
+      if (n < minN) continue;
+      const index = wanted.get(term);
+      if (index !== undefined) record(index, { from: tokenChunk[t], to: tokenChunk[t + n - 1] });
+    }
+  }
+}
+
+/**
+ * The model's feature contributions regrouped by the words of the text they were drawn from: each feature's
+ * contribution is split evenly over its occurrences, and the shares are summed per word (case-folded, so "Claim"
+ * and "claim." are one word) and per phrase (a word n-gram spanning several words), scaled to `scale.unit`.
+ * A feature found in no word (a random forest credits absent features too) is left out.
+ *
+ * `text` must be the text the vectorizer read; spans are offsets in it. Returns every word, strongest first.
+ */
+export function explainByWord(
+  text: string,
+  vectorizer: Vectorizer,
+  contributions: ReadonlyArray<{ readonly index: number; readonly weight: number }>,
+  scale: ContributionScale,
+): WordContribution[] {
+  const analyzers = vectorizer.config.analyzers;
+  const prefixes = blockPrefixes(analyzers);
+  const wantedByBlock = analyzers.map(() => new Map<string, number>());
+  const weightOf = new Map<number, number>();
+  for (const { index, weight } of contributions) {
+    if (weight === 0) continue;
+    const name = vectorizer.featureName(index);
+    const block = prefixes.findIndex((prefix) => name.startsWith(prefix));
+    if (block < 0) continue;
+    wantedByBlock[block].set(name.slice(prefixes[block].length), index);
+    weightOf.set(index, (weightOf.get(index) ?? 0) + weight * scale.factor);
+  }
+
+  const chunks = splitChunks(text);
+  const found = new Map<number, Occurrence[]>();
+  analyzers.forEach((config, b) => {
+    if (wantedByBlock[b].size > 0) blockOccurrences(config, chunks, wantedByBlock[b], found);
+  });
+
+  const byWord = new Map<string, { weight: number; spans: Map<number, TextSpan> }>();
+  for (const [index, occurrences] of found) {
+    const share = weightOf.get(index)! / occurrences.length;
+    for (const { from, to } of occurrences) {
+      let key = chunks[from].key;
+      for (let c = from + 1; c <= to; c++) key += NGRAM_JOINER + chunks[c].key;
+      let entry = byWord.get(key);
+      if (!entry) byWord.set(key, (entry = { weight: 0, spans: new Map() }));
+      entry.weight += share;
+      entry.spans.set(chunks[from].start, { start: chunks[from].start, end: chunks[to].end });
+    }
+  }
+
+  return [...byWord]
+    .map(([word, { weight, spans }]) => ({
+      word,
+      weight,
+      spans: [...spans.values()].sort((a, b) => a.start - b.start),
+    }))
+    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.spans[0].start - b.spans[0].start);
+}
