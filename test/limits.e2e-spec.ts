@@ -191,6 +191,13 @@ describe('connection timeouts', () => {
     expect(answer === '' || /^HTTP\/1\.1 (400|408|413) /u.test(answer)).toBe(true);
   });
 
+  it('should answer CONNECT with 405 in the error shape and close, not drop it silently', async () => {
+    const { answer, closedAfterMs } = await send('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/u);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 405 });
+    expect(closedAfterMs).toBeLessThan(2000);
+  });
+
   it('should close an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_MS', async () => {
     const { answer, closedAfterMs } = await send('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 200 /u);

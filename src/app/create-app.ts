@@ -20,6 +20,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { registerViewHelpers } from '../web/view-helpers';
 import { AllExceptionsFilter } from '../http/all-exceptions.filter';
 import { serverTimeoutOptions } from '../http/http.config';
+import { refuseConnectMethod } from '../http/connect-method';
 import { ErrorResponseDto, FieldErrorDto } from '../http/error-response';
 import { jsonBodyParser } from '../http/json-body-parser';
 import { ROOT_LOGGER } from '../http/logging';
@@ -57,6 +58,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     jsonBodyParser(fastify.getDefaultJsonParser('error', 'error')),
   );
   app.useGlobalFilters(new AllExceptionsFilter(app.get<Logger>(ROOT_LOGGER), { bodyLimitBytes: http.bodyLimitBytes }));
+  refuseConnectMethod(app.getHttpServer());
   await configureFastify(app);
   setUpApiDocs(app);
   await app.init();
