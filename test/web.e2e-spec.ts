@@ -9,6 +9,7 @@ import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { logTrainingRun } from '../src/mlflow/run-logger';
 import { FeedbackService } from '../src/feedback/feedback.service';
 import { FeedbackModule } from '../src/feedback/feedback.module';
+import { ModelPagePresenter } from '../src/web/model-page.presenter';
 import { RetrainingModule } from '../src/retraining/retraining.module';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
@@ -345,6 +346,33 @@ describe('web page', () => {
       { numRuns: 200, seed: 20261127 },
     );
     expect(seen.has(400)).toBe(true);
+  });
+
+  it('should answer a failure on a page route with an HTML 500 page, no internals', async () => {
+    const presenter = t.app.get(ModelPagePresenter, { strict: false });
+    const view = jest.spyOn(presenter, 'view').mockRejectedValueOnce(new Error('boom at /srv/secret/path'));
+    try {
+      const res = await t.app.inject({ url: '/model', headers: { 'x-request-id': 'page-500' } });
+      expect(res.statusCode).toBe(500);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).toContain('<h1>500 · Internal Server Error</h1>');
+      expect(res.body).toContain('<code id="request-id">page-500</code>');
+      expect(res.body).not.toContain('boom');
+      expect(res.body).not.toContain('/srv/secret');
+    } finally {
+      view.mockRestore();
+    }
+  });
+
+  it('should answer an unknown address with an HTML 404 for a browser and JSON for others', async () => {
+    const browser = await t.app.inject({ url: '/no-such-page', headers: { accept: 'text/html,*/*;q=0.8' } });
+    expect(browser.statusCode).toBe(404);
+    expect(browser.headers['content-type']).toContain('text/html');
+    expect(browser.body).toContain('<h1>404 · Not Found</h1>');
+    const client = await t.app.inject({ url: '/no-such-page' });
+    expect(client.json()).toMatchObject({ statusCode: 404 });
+    const api = await t.app.inject({ url: '/api/v1/nope', headers: { accept: 'text/html' } });
+    expect(api.headers['content-type']).toContain('application/json');
   });
 
   it('should answer with a 503 page, no stack trace, when the feedback store fails', async () => {

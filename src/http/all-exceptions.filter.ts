@@ -1,9 +1,11 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiError, type ErrorResponse } from './error-response';
 import { REQUEST_ID_HEADER } from './request-id';
+import { wantsHtmlError } from './html-error-page';
 
 type FastifyValidationItem = {
   instancePath?: string;
@@ -15,7 +17,8 @@ type FastifyValidationItem = {
 /**
  * Turns every error — the services' typed errors (`ApiError`: their own status), Nest HTTP exceptions, Fastify's own
  * (404, body parse, 413, 415, schema validation), class-validator failures and unexpected crashes — into `{statusCode, error, message, details?, request_id}`.
- * A 5xx never shows its internals to the caller; it is logged with its stack instead.
+ * A 5xx never shows its internals to the caller; it is logged with its stack instead. Page routes (and browsers
+ * asking for HTML outside the API) get the same status, message and request id as a page.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -34,9 +37,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (reply.sent) return;
     reply.header(REQUEST_ID_HEADER, body.request_id).header('cache-control', 'no-store');
-    reply.status(body.statusCode).send(body);
+    reply.status(body.statusCode);
+    // An error while rendering the error page comes back here: that one answers JSON.
+    if (wantsHtmlError(request) && typeof reply.view === 'function' && !renderingErrorPage.has(request)) {
+      renderingErrorPage.add(request);
+      void reply.view(ERROR_VIEW, { title: `${body.statusCode} ${body.error}`, ...body });
+      return;
+    }
+    reply.send(body);
   }
 }
+
+/** The page an error on a page route answers with (views/error.hbs, in the pages' layout). */
+const ERROR_VIEW = 'error.hbs';
+const renderingErrorPage = new WeakSet<object>();
 
 export function toErrorResponse(exception: unknown, requestId: string, bodyLimitBytes?: number): ErrorResponse {
   const base = (statusCode: number, message: string, details?: unknown): ErrorResponse => ({

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageThrottlerGuard } from '../http/client-throttler.guard';
+import { HtmlErrorPage } from '../http/html-error-page';
 import { ClassifyPagePresenter } from './classify-page.presenter';
 import { ModelPagePresenter } from './model-page.presenter';
 import { WebClassifyFormPipe, type ClassifyForm } from './web-classify.dto';
@@ -17,11 +18,13 @@ export class WebController {
   ) {}
 
   @Get()
+  @HtmlErrorPage()
   home(@Res() reply: FastifyReply): unknown {
     return reply.view('index.hbs', this.classifyPage.blank());
   }
 
   @Post()
+  @HtmlErrorPage()
   @HttpCode(200)
   @UseGuards(PageThrottlerGuard)
   async classify(
@@ -34,6 +37,7 @@ export class WebController {
   }
 
   @Get('model')
+  @HtmlErrorPage()
   async model(@Res() reply: FastifyReply): Promise<void> {
     await reply.view('model.hbs', await this.modelPage.view());
   }
