@@ -74,8 +74,8 @@ describe('models CLI', () => {
     out.length = 0;
     expect(await run('list')).toBe(0);
     expect(out[0]).toBe(`spam-classifier in mlflow ${double.url}: 2 version(s)`);
-    expect(out[1]).toMatch(/^v2 +- +f1=0\.8997 fp=9 .* rolled back to v1 at /);
-    expect(out[2]).toMatch(/^v1 +champion +f1=0\.9556 fp=3 /);
+    expect(out[1]).toMatch(/^v2 +- +test f1=0\.8997 fp=9 .* rolled back to v1 at /);
+    expect(out[2]).toMatch(/^v1 +champion +test f1=0\.9556 fp=3 /);
     out.length = 0;
     expect(await run('list', '--json')).toBe(0);
     expect(JSON.parse(out.join('\n'))).toHaveLength(2);

@@ -99,7 +99,7 @@ describe('one truth about what serves (local registry, running service)', () => 
     const list = await models('list');
     expect(list[0]).toBe(`spam-classifier in local ${env.MLFLOW_LOCAL_REGISTRY_DIR}: 1 version(s)`);
     expect(list[1]).toMatch(
-      /^v1 +champion +f1=0\.9690 fp=10 .* serving \(model \S+\) when the registry had no champion$/,
+      /^v1 +champion +sms f1=0\.9690 fp=10 .* serving \(model \S+\) when the registry had no champion$/,
     );
     expect(t.app.get(ChampionFollower).state()).toMatchObject({ version: '1', lastError: undefined });
     expect(t.app.get(ModelHolder).active()?.source).toBe('model.json');

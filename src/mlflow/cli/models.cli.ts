@@ -2,7 +2,7 @@ import '../../app/node-version';
 import { Command, CommanderError } from 'commander';
 import { SecretsService } from '../../config/secrets.service';
 import { mlflowConfigFrom } from '../config/mlflow.config';
-import { promoteIfBetter, promoteVersion, rollbackChampion, GATE_TAGS } from '../promotion';
+import { evaluationMetricKey, promoteIfBetter, promoteVersion, rollbackChampion, GATE_TAGS } from '../promotion';
 import { syncUnsyncedRuns } from '../run-logger';
 import type { TrackingStore } from '../tracking-store';
 import { createLocalTrackingStore, createTrackingStore } from '../tracking-store.factory';
@@ -47,7 +47,7 @@ export async function runModelsCli(argv: readonly string[], io: CliIo): Promise<
           [
             `v${v.version}`.padEnd(6),
             (v.aliases.join(',') || '-').padEnd(22),
-            `f1=${metrics?.f1_score?.toFixed(4) ?? '?'} fp=${metrics?.fp ?? '?'}`.padEnd(22),
+            evaluationFigures(metrics).padEnd(22),
             `${new Date(v.creationTimestamp).toISOString()}`,
             v.tags[GATE_TAGS.reason] ? ` ${v.tags[GATE_TAGS.reason]}` : '',
           ].join(' '),
@@ -119,6 +119,22 @@ export async function runModelsCli(argv: readonly string[], io: CliIo): Promise<
     code = 1;
   }
   return code;
+}
+
+/** `sms f1=0.9653 fp=0, email f1=0.9776 fp=9`: the figures the gate compares, per evaluation set. */
+function evaluationFigures(metrics: Record<string, number> | undefined): string {
+  if (!metrics) return 'f1=? fp=?';
+  const sets = Object.keys(metrics)
+    .map((key) => /^eval\/(.+)\/f1_score$/.exec(key)?.[1])
+    .filter((set): set is string => set !== undefined)
+    .sort();
+  if (sets.length === 0) return `f1=${metrics.f1_score?.toFixed(4) ?? '?'} fp=${metrics.fp ?? '?'}`;
+  return sets
+    .map((set) => {
+      const fp = metrics[evaluationMetricKey(set, 'fp')];
+      return `${set} f1=${metrics[evaluationMetricKey(set, 'f1_score')].toFixed(4)} fp=${fp ?? '?'}`;
+    })
+    .join(', ');
 }
 
 if (require.main === module) {
