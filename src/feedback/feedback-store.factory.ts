@@ -1,7 +1,6 @@
 import type { SecretsService } from '../config/secrets.service';
 import type { FeedbackConfig } from './config/feedback.config';
 import type { FeedbackStore } from './feedback.store';
-import { PostgresFeedbackStore } from './postgres-feedback.store';
 import { SqliteFeedbackStore } from './sqlite-feedback.store';
 
 /** Where the feedback lives: a PostgreSQL server, or the SQLite file every process of this service opens. */
@@ -20,7 +19,13 @@ export function createFeedbackStore(
   config: Pick<FeedbackConfig, 'dbPath'>,
   secrets: SecretsService,
 ): FeedbackStoreSelection {
-  if (secrets.get('DATABASE_URL')) return { store: new PostgresFeedbackStore(secrets), kind: 'postgresql' };
+  if (secrets.get('DATABASE_URL')) {
+    // The PostgreSQL driver is loaded only when DATABASE_URL is set.
+    type PostgresModule = typeof import('./postgres-feedback.store');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+    const { PostgresFeedbackStore } = require('./postgres-feedback.store') as PostgresModule;
+    return { store: new PostgresFeedbackStore(secrets), kind: 'postgresql' };
+  }
   return { store: new SqliteFeedbackStore(config.dbPath), kind: 'sqlite' };
 }
 

@@ -1,4 +1,15 @@
-import { BatchV1Api, CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { BatchV1Api, CoordinationV1Api, KubeConfig, V1MicroTime } from '@kubernetes/client-node';
+
+type ClientNode = typeof import('@kubernetes/client-node');
+
+/**
+ * @kubernetes/client-node (about 50 MB and 0.6 s to load) is loaded only when a Kubernetes API is used: with
+ * LEADER_ELECTION or TRAINING_MODE=job, in a pod.
+ */
+function clientNode(): ClientNode {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  return require('@kubernetes/client-node') as ClientNode;
+}
 
 /** The Kubernetes API clients the trainer needs, built from one KubeConfig. */
 export interface KubernetesClients {
@@ -8,14 +19,14 @@ export interface KubernetesClients {
 
 /** In a pod: the service account's token, CA and the API server address (`KubeConfig.loadFromCluster()`). */
 export function inClusterKubeConfig(): KubeConfig {
-  const config = new KubeConfig();
+  const config = new (clientNode().KubeConfig)();
   config.loadFromCluster();
   return config;
 }
 
 /** A KubeConfig for one API server URL and bearer token (tests point it at the Kubernetes API double). */
 export function kubeConfigFor(server: string, token: string): KubeConfig {
-  const config = new KubeConfig();
+  const config = new (clientNode().KubeConfig)();
   config.loadFromOptions({
     // client-node refuses plain http unless TLS verification is off; https keeps verification on.
     clusters: [{ name: 'cluster', server, skipTLSVerify: server.startsWith('http:') }],
@@ -27,7 +38,13 @@ export function kubeConfigFor(server: string, token: string): KubeConfig {
 }
 
 export function kubernetesClients(config: KubeConfig): KubernetesClients {
+  const { CoordinationV1Api, BatchV1Api } = clientNode();
   return { coordination: config.makeApiClient(CoordinationV1Api), batch: config.makeApiClient(BatchV1Api) };
+}
+
+/** A Lease time with the microseconds the API expects (`V1MicroTime`). */
+export function microTime(date: Date | number): V1MicroTime {
+  return new (clientNode().V1MicroTime)(date);
 }
 
 /** The HTTP status of a failed Kubernetes API call (ApiException.code), or undefined for a network error. */

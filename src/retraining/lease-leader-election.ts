@@ -1,5 +1,5 @@
-import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
-import { kubernetesErrorMessage, kubernetesStatusCode } from './kubernetes-client';
+import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import { kubernetesErrorMessage, kubernetesStatusCode, microTime } from './kubernetes-client';
 
 export interface LeadershipState {
   /** This replica's identity. */
@@ -175,8 +175,8 @@ export class LeaseLeaderElector extends Leadership {
       spec: {
         holderIdentity: identity,
         leaseDurationSeconds,
-        acquireTime: keepAcquire ? current.spec!.acquireTime : new V1MicroTime(now),
-        renewTime: new V1MicroTime(now),
+        acquireTime: keepAcquire ? current.spec!.acquireTime : microTime(now),
+        renewTime: microTime(now),
         leaseTransitions: transitions,
       },
     };
@@ -243,7 +243,7 @@ export class LeaseLeaderElector extends Leadership {
         namespace,
         body: {
           ...lease,
-          spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(this.now()) },
+          spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now()) },
         },
       });
       this.options.logger?.log(`${identity} released lease ${namespace}/${name}`);

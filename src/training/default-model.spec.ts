@@ -36,7 +36,12 @@ describe(trainDefaultModel.name, () => {
     expect(result.evaluation.sms.n).toBe(12);
     expect(result.cv).toBeNull();
     expect((await readArtifactFile(result.artifactPath)).checksum).toBe(result.artifact.checksum);
-    expect(result.params).toMatchObject({ max_chars: 1000, min_df: 2, 'model.calibrationFolds': 3 });
+    expect(result.params).toMatchObject({
+      max_chars: 1000,
+      min_df: 5,
+      max_features: 30_000,
+      'model.calibrationFolds': 3,
+    });
   });
 
   it('should train on the SMS data alone when the email corpus cannot be used, with extra rows', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import nodeVault from 'node-vault';
+import type nodeVault from 'node-vault';
 import type { VaultSettings } from './config/vault.config';
 
 /** What Vault answered about a token (login, renew-self or lookup-self), in seconds as Vault counts. */
@@ -67,7 +67,10 @@ export class VaultApi {
 
   constructor(private readonly settings: VaultSettings) {
     if (settings.address === undefined) throw new Error('VaultApi needs VAULT_ADDR');
-    this.client = nodeVault({
+    // node-vault (and its HTTP client) is loaded only when VAULT_ADDR is set.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+    const createClient = require('node-vault') as typeof nodeVault;
+    this.client = createClient({
       endpoint: settings.address,
       namespace: settings.namespace,
       token: settings.authMethod === 'token' ? settings.token : undefined,

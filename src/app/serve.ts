@@ -1,0 +1,28 @@
+import cluster from 'node:cluster';
+import { ENVIRONMENT_VALID, EXIT_CONFIG, type EnvironmentValidMessage } from './cluster-primary';
+import { InvalidEnvironmentError, loadEnvironment, type AppConfig } from './environment';
+
+/**
+ * One server process (the only one, or a node:cluster worker): validates the environment (one message listing
+ * every bad key, exit 78), tells the cluster primary where the model lives, then starts the server (server.ts).
+ */
+export async function serve(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+  if (cluster.isWorker) {
+    const { modelPath, modelDir } = config.classifier;
+    process.send?.({ type: ENVIRONMENT_VALID, modelPath, modelDir } satisfies EnvironmentValidMessage);
+  }
+  // The application is loaded after the primary was told, so the other workers start loading theirs meanwhile.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  const { startServer } = require('./server') as typeof import('./server');
+  await startServer(config);
+}

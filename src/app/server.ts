@@ -1,0 +1,47 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { EXIT_CONFIG } from './cluster-primary';
+import { createApp } from './create-app';
+import type { AppConfig } from './environment';
+import { productionAppOptions } from './production-wiring';
+import { ROOT_LOGGER } from '../http/logging';
+import { ReadinessRegistry } from '../health/readiness.registry';
+import { loadSecretsBeforeBootstrap } from '../vault/load-secrets';
+
+/**
+ * Loads Vault secrets (exit 78 when Vault is unusable), builds the application from the validated configuration and
+ * listens. SIGTERM: readiness turns false, the process waits SHUTDOWN_DRAIN_MS (Kubernetes' preStop window), then
+ * stops accepting and lets requests in flight finish before it exits. Without DATABASE_URL every worker opens the
+ * same SQLite feedback file itself.
+ */
+export async function startServer(config: AppConfig): Promise<void> {
+  const { http } = config;
+  try {
+    // Vault (or Vault Agent files) fill SecretsService before any module is built.
+    await loadSecretsBeforeBootstrap(process.env, { settings: config.vault });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const app = await createApp({ ...productionAppOptions(), config });
+  await app.listen({ port: http.port, host: http.host });
+  handleSignals(app, http.shutdownDrainMs);
+}
+
+function handleSignals(app: NestFastifyApplication, drainMs: number): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const log = app.get<Logger>(ROOT_LOGGER).child({ context: 'Shutdown' });
+    app.get(ReadinessRegistry).beginDrain();
+    log.info({ signal, drain_ms: drainMs }, 'not ready: draining before closing');
+    if (signal === 'SIGTERM' && drainMs > 0) await sleep(drainMs);
+    await app.close();
+    log.info('closed: requests in flight finished');
+    process.exit(0);
+  };
+  process.on('SIGTERM', (s) => void stop(s));
+  process.on('SIGINT', (s) => void stop(s));
+}
