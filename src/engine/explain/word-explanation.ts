@@ -1,5 +1,5 @@
 import { blockPrefixes } from '../features/tfidf-vectorizer';
-import { analyzeToStrings, createAnalyzer, type TextAnalyzer } from '../text/analyzers';
+import { analyzeToStrings, createAnalyzer } from '../text/analyzers';
 import { isPythonWhitespace, NGRAM_JOINER } from '../text/text-semantics';
 import type { AnalyzerConfig, ExplanationUnit, TextSpan, TrainedModel, Vectorizer, WordContribution } from '../types';
 
@@ -60,53 +60,63 @@ function chunkOf(text: string, start: number, end: number): Chunk {
   return { text: piece, start, end, key: wordKey(piece) };
 }
 
-/** A feature's occurrence: the chunks it was drawn from (one for a word's terms, several for a phrase). */
-interface Occurrence {
-  readonly from: number;
-  readonly to: number;
+/**
+ * Feature occurrences in groups: each group's columns (repeated as often as they occur in one place) occur at every
+ * one of its places, a place being a run of chunks [from, to] (one chunk for a word's terms, several for a phrase).
+ * A char_wb group is a distinct word with all its places, so a text's repeated words are handled once.
+ */
+class Occurrences {
+  readonly groups: Array<{ readonly columns: number[]; readonly places: number[] }> = [];
+  /** How many times each column occurs in the text. */
+  readonly count = new Map<number, number>();
+
+  add(columns: number[], places: number[]): void {
+    this.groups.push({ columns, places });
+    const times = places.length / 2;
+    for (const index of columns) this.count.set(index, (this.count.get(index) ?? 0) + times);
+  }
 }
 
 /**
  * Every occurrence of the wanted terms of one analyzer block, by chunk. char_wb terms never cross a chunk, so each
- * chunk is analyzed alone. Word and seed tokens never cross one either, so the chunks' tokens are concatenated and
- * their n-grams formed here as the analyzer forms them (joined by one space); an n-gram whose tokens come from
- * several chunks is a phrase spanning them (stop words removed between them included).
+ * distinct chunk is analyzed alone, once. Word and seed tokens never cross one either, so the chunks' tokens are
+ * concatenated and their n-grams formed here as the analyzer forms them (joined by one space); an n-gram whose
+ * tokens come from several chunks is a phrase spanning them (stop words removed between them included).
  */
 function blockOccurrences(
   config: AnalyzerConfig,
   chunks: readonly Chunk[],
   wanted: ReadonlyMap<string, number>,
-  found: Map<number, Occurrence[]>,
+  found: Occurrences,
 ): void {
-  const record = (index: number, occurrence: Occurrence): void => {
-    let list = found.get(index);
-    if (!list) found.set(index, (list = []));
-    list.push(occurrence);
-  };
-  const memo = new Map<string, string[]>();
-  const termsOf = (analyzer: TextAnalyzer, text: string): string[] => {
-    let terms = memo.get(text);
-    if (!terms) memo.set(text, (terms = analyzeToStrings(analyzer, text)));
-    return terms;
-  };
-
   if (config.kind === 'char_wb') {
-    const analyzer = createAnalyzer(config);
+    const placesOf = new Map<string, number[]>();
     chunks.forEach((chunk, c) => {
-      for (const term of termsOf(analyzer, chunk.text)) {
-        const index = wanted.get(term);
-        if (index !== undefined) record(index, { from: c, to: c });
-      }
+      const places = placesOf.get(chunk.text);
+      if (places) places.push(c, c);
+      else placesOf.set(chunk.text, [c, c]);
     });
+    const analyzer = createAnalyzer(config);
+    for (const [text, places] of placesOf) {
+      const columns: number[] = [];
+      for (const term of analyzeToStrings(analyzer, text)) {
+        const index = wanted.get(term);
+        if (index !== undefined) columns.push(index);
+      }
+      if (columns.length > 0) found.add(columns, places);
+    }
     return;
   }
 
   const [minN, maxN] = config.ngramRange;
   const unigrams = createAnalyzer({ ...config, ngramRange: [1, 1] });
+  const tokensOf = new Map<string, string[]>();
   const tokens: string[] = [];
   const tokenChunk: number[] = [];
   chunks.forEach((chunk, c) => {
-    for (const token of termsOf(unigrams, chunk.text)) {
+    let own = tokensOf.get(chunk.text);
+    if (!own) tokensOf.set(chunk.text, (own = analyzeToStrings(unigrams, chunk.text)));
+    for (const token of own) {
       tokens.push(token);
       tokenChunk.push(c);
     }
@@ -117,7 +127,7 @@ function blockOccurrences(
       term = n === 1 ? tokens[t] : term + NGRAM_JOINER + tokens[t + n - 1];
       if (n < minN) continue;
       const index = wanted.get(term);
-      if (index !== undefined) record(index, { from: tokenChunk[t], to: tokenChunk[t + n - 1] });
+      if (index !== undefined) found.add([index], [tokenChunk[t], tokenChunk[t + n - 1]]);
     }
   }
 }
@@ -150,29 +160,32 @@ export function explainByWord(
   }
 
   const chunks = splitChunks(text);
-  const found = new Map<number, Occurrence[]>();
+  const found = new Occurrences();
   analyzers.forEach((config, b) => {
     if (wantedByBlock[b].size > 0) blockOccurrences(config, chunks, wantedByBlock[b], found);
   });
 
-  const byWord = new Map<string, { weight: number; spans: Map<number, TextSpan> }>();
-  for (const [index, occurrences] of found) {
-    const share = weightOf.get(index)! / occurrences.length;
-    for (const { from, to } of occurrences) {
+  const byWord = new Map<string, { weight: number; spans: TextSpan[]; starts: Set<number> }>();
+  for (const { columns, places } of found.groups) {
+    let weight = 0;
+    for (const index of columns) weight += weightOf.get(index)! / found.count.get(index)!;
+    for (let k = 0; k < places.length; k += 2) {
+      const from = places[k];
+      const to = places[k + 1];
       let key = chunks[from].key;
       for (let c = from + 1; c <= to; c++) key += NGRAM_JOINER + chunks[c].key;
       let entry = byWord.get(key);
-      if (!entry) byWord.set(key, (entry = { weight: 0, spans: new Map() }));
-      entry.weight += share;
-      entry.spans.set(chunks[from].start, { start: chunks[from].start, end: chunks[to].end });
+      if (!entry) byWord.set(key, (entry = { weight: 0, spans: [], starts: new Set() }));
+      entry.weight += weight;
+      const start = chunks[from].start;
+      if (!entry.starts.has(start)) {
+        entry.starts.add(start);
+        entry.spans.push({ start, end: chunks[to].end });
+      }
     }
   }
 
   return [...byWord]
-    .map(([word, { weight, spans }]) => ({
-      word,
-      weight,
-      spans: [...spans.values()].sort((a, b) => a.start - b.start),
-    }))
+    .map(([word, { weight, spans }]) => ({ word, weight, spans: spans.sort((a, b) => a.start - b.start) }))
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.spans[0].start - b.spans[0].start);
 }
