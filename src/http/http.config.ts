@@ -70,7 +70,7 @@ export class HttpEnvironment {
   @Max(10_000)
   LOG_TEXT_PREVIEW_CHARS = 0;
 
-  /** Shown in logs and on the page; Kubernetes sets it from the pod's name. */
+  /** Shown in logs (never to clients); Kubernetes sets it from the pod's name. */
   @IsOptional()
   @IsString()
   @Matches(/^[\w.-]{1,253}$/)
