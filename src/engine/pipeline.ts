@@ -1,4 +1,4 @@
-import { contributionScale, explainByWord } from './explain';
+import { contributionScale, explainByWord, shareBaseline } from './explain';
 import type {
   Algorithm,
   Classification,
@@ -60,20 +60,23 @@ export class SpamPipeline implements SpamClassifier {
 
   /**
    * The words behind the decision, in log-odds of the calibrated probability (see `contributionScale`), with one
-   * sign for the list and the page's highlights: positive = towards spam. Spans are offsets in `read`.
+   * sign for the list and the page's highlights: positive = towards spam. The model's baseline is shared among the
+   * message's features (`shareBaseline`), so the words' weights add up to the total. Spans are offsets in `read`.
    */
   private explain(read: string, x: SparseVector, decision: number, top: number): Explanation {
     const limit = Number.isInteger(top) && top >= 0 ? top : DEFAULT_TOP_FEATURES;
     const scale = contributionScale(this.model);
     const contributions = this.model.contributions(x);
-    const words = explainByWord(read, this.vectorizer, contributions, scale);
-    const total = scale.factor * decision + scale.offset;
     let pushed = 0;
     for (const c of contributions) pushed += c.weight;
+    const baseline = scale.factor * (decision - pushed) + scale.offset;
+    // In decision units, offset included, so the words' weights (scaled by factor) add up to the total.
+    const shared = scale.factor === 0 ? 0 : baseline / scale.factor;
+    const words = explainByWord(read, this.vectorizer, shareBaseline(contributions, x, shared), scale);
     return {
       unit: scale.unit,
-      baseline: total - scale.factor * pushed,
-      total,
+      baseline,
+      total: scale.factor * decision + scale.offset,
       towardsSpam: words.filter((w) => w.weight > 0).slice(0, limit),
       towardsHam: words.filter((w) => w.weight < 0).slice(0, limit),
     };

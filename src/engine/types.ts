@@ -66,7 +66,8 @@ export interface TextSpan {
 
 /**
  * A word of the message (or a phrase of adjacent words, for word n-gram features) and its push on the decision:
- * the contributions of every feature drawn from it, summed over its occurrences. Positive = towards spam.
+ * the contributions of every feature drawn from it, summed over its occurrences, each feature carrying its share of
+ * the model's baseline (in proportion to its squared TF-IDF value). Positive = towards spam.
  */
 export interface WordContribution {
   /** Case-folded, without the punctuation around it ("winner" for "WINNER!!"); words of a phrase joined by a space. */
@@ -79,11 +80,14 @@ export interface WordContribution {
 
 export interface Explanation {
   readonly unit: ExplanationUnit;
-  /** Where the model stands before reading any word (its bias), in `unit`. */
+  /**
+   * Where the model stands before reading any word (its bias), in `unit`; shared among the words, so it is part of
+   * their weights, not added to them.
+   */
   readonly baseline: number;
   /**
-   * Where the message ends, in `unit`: the baseline plus every word's weight (plus, for a random forest, the credit
-   * of features absent from the message). Spam when ≥ 0 in log-odds (≥ 0.5 in probability).
+   * Where the message ends, in `unit`: the sum of every word's weight (a random forest also credits features absent
+   * from the message, which no word carries). Spam from 0 in log-odds (from 0.5 in probability).
    */
   readonly total: number;
   /** Strongest first. */

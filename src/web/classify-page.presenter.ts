@@ -116,17 +116,17 @@ function wordRow(w: WordContribution): { word: string; weight: number; weightTex
   return { word: w.word, weight: w.weight, weightText: signed(w.weight, 2), countText: count > 1 ? `${count}×` : '' };
 }
 
-/** One line saying what the weights are, with where the model starts and where this message ends. */
+/** One line saying what the weights are and how they make the verdict. */
 function unitNote(e: Explanation): string {
   if (e.unit === 'probability') {
     return (
-      `Weights are points of spam probability: the model starts at ${e.baseline.toFixed(2)} and each word adds ` +
-      `its weight; this message ends at ${e.total.toFixed(2)} (spam from 0.50).`
+      `Weights are points of spam probability and add up to this message's ${e.total.toFixed(2)} (spam from 0.50); ` +
+      `each includes its share of the model's starting point, ${e.baseline.toFixed(2)}.`
     );
   }
   return (
-    `Weights are log-odds of spam: each word adds its weight (+0.7 about doubles the odds of spam, −0.7 halves ` +
-    `them). The model starts at ${signed(e.baseline, 2)} before reading a word; with all the words this message ends ` +
-    `at ${signed(e.total, 2)} (spam from 0).`
+    `Weights are log-odds of spam and add up to this message's ${signed(e.total, 2)} (spam from 0; +0.7 about ` +
+    `doubles the odds, −0.7 halves them). Each includes its share of the model's starting point, ` +
+    `${signed(e.baseline, 2)}, so a word counts towards spam only when it outweighs that share.`
   );
 }

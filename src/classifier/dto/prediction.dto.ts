@@ -65,9 +65,9 @@ export class WordWeightDto {
   word: string;
 
   @ApiProperty({
-    example: 1.778,
+    example: 1.27,
     description:
-      "Its push on the decision in the explanation's unit, summed over its occurrences; positive = towards spam.",
+      "Its push on the decision in the explanation's unit, summed over its occurrences, its share of the baseline included; positive = towards spam.",
   })
   weight: number;
 }
@@ -81,13 +81,17 @@ export class ExplanationDto {
   })
   unit: 'log_odds' | 'probability';
 
-  @ApiProperty({ example: -5.573, description: 'Where the model stands before reading any word.' })
+  @ApiProperty({
+    example: -7.253,
+    description:
+      "Where the model stands before reading any word (its bias). It is shared among the message's words in proportion to their squared TF-IDF values, so it is already part of their weights.",
+  })
   baseline: number;
 
   @ApiProperty({
-    example: 6.929,
+    example: 7.825,
     description:
-      'Where the message ends: baseline plus the weights of all its words (not only those listed). Spam from 0 in log-odds (0.5 in probability).',
+      'Where the message ends: the sum of the weights of all its words (not only those listed). Spam from 0 in log-odds (0.5 in probability).',
   })
   total: number;
 

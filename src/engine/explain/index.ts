@@ -1,1 +1,1 @@
-export { contributionScale, type ContributionScale, explainByWord } from './word-explanation';
+export { contributionScale, type ContributionScale, explainByWord, shareBaseline } from './word-explanation';

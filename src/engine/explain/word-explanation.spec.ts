@@ -1,7 +1,7 @@
 import { fitTfidfVectorizer } from '../features/tfidf-vectorizer';
 import { fitTinyPipeline, HAM, SPAM } from '../tiny-corpus.fixture';
 import type { Vectorizer, VectorizerConfig } from '../types';
-import { contributionScale, explainByWord } from './word-explanation';
+import { contributionScale, explainByWord, shareBaseline } from './word-explanation';
 
 const UNIT = { unit: 'log_odds', factor: 1, offset: 0 } as const;
 
@@ -112,5 +112,26 @@ describe(contributionScale.name, () => {
       factor: 1,
       offset: 0,
     });
+  });
+});
+
+describe(shareBaseline.name, () => {
+  it('should spread the baseline over the features by their squared value, so everything adds up to the decision', () => {
+    const x = { indices: Int32Array.of(1, 4, 7), values: Float64Array.of(0.6, 0.8, 0) };
+    const shared = shareBaseline(
+      [
+        { index: 4, weight: 2 },
+        { index: 9, weight: 0.5 },
+      ],
+      x,
+      -10,
+    );
+    expect(Object.fromEntries(shared.map((c) => [c.index, c.weight]))).toEqual({
+      1: expect.closeTo(-3.6, 12),
+      4: expect.closeTo(2 - 6.4, 12),
+      7: 0,
+      9: 0.5,
+    });
+    expect(shareBaseline([], { indices: new Int32Array(0), values: new Float64Array(0) }, -3)).toEqual([]);
   });
 });

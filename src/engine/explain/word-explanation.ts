@@ -1,7 +1,15 @@
 import { blockPrefixes } from '../features/tfidf-vectorizer';
 import { analyzeToStrings, createAnalyzer } from '../text/analyzers';
 import { isPythonWhitespace, NGRAM_JOINER } from '../text/text-semantics';
-import type { AnalyzerConfig, ExplanationUnit, TextSpan, TrainedModel, Vectorizer, WordContribution } from '../types';
+import type {
+  AnalyzerConfig,
+  ExplanationUnit,
+  SparseVector,
+  TextSpan,
+  TrainedModel,
+  Vectorizer,
+  WordContribution,
+} from '../types';
 
 /** A model's decision in the explanation's unit: `factor`·decision + `offset`. */
 export interface ContributionScale {
@@ -18,6 +26,31 @@ export interface ContributionScale {
 export function contributionScale(model: Pick<TrainedModel, 'algorithm' | 'calibration'>): ContributionScale {
   if (model.calibration) return { unit: 'log_odds', factor: -model.calibration.a, offset: -model.calibration.b };
   return { unit: model.algorithm === 'random_forest' ? 'probability' : 'log_odds', factor: 1, offset: 0 };
+}
+
+/**
+ * Spreads the model's baseline (its bias: where it stands before reading a word, in decision units) over the
+ * features of the message in proportion to x_j², their share of the vector's squared norm (each analyzer's block
+ * has norm 1). Each feature's weight is then its evidence minus its share of the model's lean, and the weights of
+ * all features add up to the decision itself: a word shows as towards spam only when its evidence outweighs its
+ * share of a baseline that leans towards not spam, instead of every word that is merely less ham-like than nothing.
+ */
+export function shareBaseline(
+  contributions: ReadonlyArray<{ readonly index: number; readonly weight: number }>,
+  x: SparseVector,
+  baseline: number,
+): Array<{ index: number; weight: number }> {
+  const weights = new Map<number, number>();
+  for (const { index, weight } of contributions) weights.set(index, (weights.get(index) ?? 0) + weight);
+  let squares = 0;
+  for (let k = 0; k < x.values.length; k++) squares += x.values[k] * x.values[k];
+  if (squares > 0) {
+    for (let k = 0; k < x.indices.length; k++) {
+      const j = x.indices[k];
+      weights.set(j, (weights.get(j) ?? 0) + (baseline * x.values[k] * x.values[k]) / squares);
+    }
+  }
+  return Array.from(weights, ([index, weight]) => ({ index, weight }));
 }
 
 /** A whitespace-separated word of the text, as char_wb splits it (Python's `str.split()`), with its offsets. */
