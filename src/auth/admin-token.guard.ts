@@ -6,10 +6,10 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { SecretsService } from '../config/secrets.service';
+import { ADMIN_TOKEN_SECRET, sameSecret } from '../http/admin-credentials';
 
-export const ADMIN_TOKEN_SECRET = 'ADMIN_API_TOKEN';
+export { ADMIN_TOKEN_SECRET, sameSecret } from '../http/admin-credentials';
 
 /**
  * Admin routes need `Authorization: Bearer <ADMIN_API_TOKEN>`. The token is read per request (so a rotated secret
@@ -36,9 +36,3 @@ export class AdminTokenGuard implements CanActivate {
   }
 }
 
-/** Constant-time comparison of two strings of any length (digests have equal length). */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
