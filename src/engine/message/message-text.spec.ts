@@ -1,4 +1,4 @@
-import { looksLikeRawEmail, readMessage, type MessageText } from './message-text';
+import { looksLikeRawEmail, readMessage, readsAsRawEmail, type MessageText } from './message-text';
 
 const HEADERS = [
   'From: "Prize Desk" <win@lottery.example>',
@@ -69,5 +69,35 @@ describe(readMessage.name, () => {
   it('should read a message after an mbox From line on the email channel only', async () => {
     expectExtracted(await readMessage(MBOX, 'email'));
     expect(readMessage(MBOX, 'auto')).toEqual({ channel: 'sms', text: MBOX });
+  });
+});
+
+describe(readsAsRawEmail.name, () => {
+  it('should say which texts readMessage extracts, and hand them to the given extractor with the bound', async () => {
+    const cases = [
+      [HEADERS, 'auto', true],
+      [HEADERS, 'sms', false],
+      [MBOX, 'email', true],
+      [MBOX, 'auto', false],
+      ['WINNER!! claim your prize', 'email', false],
+    ] as const;
+    for (const [text, choice, extracted] of cases) {
+      const asked: Array<{ raw: string; options: object }> = [];
+      const read = await readMessage(text, choice, {
+        maxRawChars: 50,
+        extract: (raw, options) => {
+          asked.push({ raw, options });
+          return Promise.resolve('extracted');
+        },
+      });
+      expect(readsAsRawEmail(text, choice)).toBe(extracted);
+      expect(asked).toEqual(extracted ? [{ raw: text, options: { maxRawChars: 50 } }] : []);
+      expect(read.text).toBe(extracted ? 'extracted' : text);
+    }
+  });
+
+  it('should classify an email as it is when its extraction fails', async () => {
+    const read = await readMessage(HEADERS, 'email', { extract: () => Promise.reject(new Error('timed out')) });
+    expect(read).toEqual({ channel: 'email', text: HEADERS });
   });
 });
