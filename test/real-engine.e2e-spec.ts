@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { EngineArtifactCodec } from '../src/classifier/engine-adapters';
 import { trainSmallRealModel, type RealModel } from './fixtures/service/real-model';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
@@ -33,7 +34,8 @@ describe('the service on the real engine', () => {
       version: model.artifact.metadata.version,
       algorithm: 'svm',
       training_data_fingerprint: 'test-600',
-      source: model.path,
+      // Named relative to MODEL_DIR: the card never shows the server's paths.
+      source: basename(model.path),
     });
     expect(card.parameters.model).toBeDefined();
     expect(card.parameters.vectorizer.analyzers).toBeDefined();
