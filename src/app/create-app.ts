@@ -26,7 +26,7 @@ import { jsonBodyParser } from '../http/json-body-parser';
 import { ROOT_LOGGER } from '../http/logging';
 import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id';
 import { RATE_LIMITED, rateLimitHook } from '../http/route-rate-limit';
-import { API_SECURITY_HEADERS, helmetHeaders, isApiRoute } from '../http/security-headers';
+import { helmetHeaders, routeSecurityHeaders } from '../http/security-headers';
 
 /**
  * Builds the application (not listening yet): Fastify with strict Ajv (no type coercion, no silent key removal)
@@ -88,7 +88,7 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
   );
   fastify.addHook('onRoute', (route) => {
     const rateLimited = (route.config as Record<string, unknown> | undefined)?.[RATE_LIMITED] === true;
-    const headers = isApiRoute(route.url) ? API_SECURITY_HEADERS : pageHeaders;
+    const headers = routeSecurityHeaders(route.url, pageHeaders);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const predictionRoute = methods.every((m) => PREDICTION_ROUTES.has(`${m} ${route.url}`));
     const url = route.url;

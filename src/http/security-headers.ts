@@ -54,6 +54,31 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
 };
 
+/**
+ * Swagger UI at /api/docs styles itself inline (a `<style>` block and style attributes), which `style-src 'self'`
+ * blocks, leaving a blank band at the top: its routes allow inline styles. Scripts stay `'self'` only.
+ */
+export function apiDocsHeaders(pageHeaders: Readonly<Record<string, string>>): Record<string, string> {
+  const csp = pageHeaders['content-security-policy'] ?? '';
+  return {
+    ...pageHeaders,
+    'content-security-policy': csp.replace(/(^|;)\s*style-src ([^;]*)/, "$1style-src $2 'unsafe-inline'"),
+  };
+}
+
+export function isApiDocsRoute(url: string): boolean {
+  return /^\/api\/docs(\/|$)/.test(url);
+}
+
+/** The security headers of a route: the API's, the docs' or the pages'. */
+export function routeSecurityHeaders(
+  url: string,
+  pageHeaders: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  if (isApiRoute(url)) return API_SECURITY_HEADERS;
+  return isApiDocsRoute(url) ? apiDocsHeaders(pageHeaders) : pageHeaders;
+}
+
 /** Routes machines call: JSON (or text) APIs, probes and metrics, which get API_SECURITY_HEADERS. */
 export function isApiRoute(url: string): boolean {
   return /^\/(api\/v1\/|v2(\/|$)|predict$|health(\/|$)|ready$|info$|metrics$|api\/docs-json$|api\/docs-yaml$)/.test(
