@@ -23,7 +23,7 @@ describe(MessageReader.name, () => {
       channel: 'email',
       text: 'extracted',
     });
-    expect(pool.asked).toEqual([{ chars: 50_000 + HTML_HEAD.length, options: { maxRawChars: 8_000 } }]);
+    expect(pool.asked).toEqual([{ chars: 8_000, options: { maxRawChars: 8_000 } }]);
   });
 
   it(`should extract a request's emails on the event loop only up to ${INLINE_EMAIL_CHARS} characters`, async () => {

@@ -42,7 +42,10 @@ export interface MessageText {
 export type EmailExtractor = (raw: string, options: EmailTextOptions) => Promise<string>;
 
 export interface ReadMessageOptions {
-  /** Read only this many characters of a raw email (see `EmailTextOptions.maxRawChars`); unset: all of it. */
+  /**
+   * Read only this many characters of a raw email: the text is cut before it is handed to the extractor, which also
+   * converts at most that much HTML (`EmailTextOptions.maxRawChars`). Unset: all of it.
+   */
   readonly maxRawChars?: number;
   /** Default: `emailToText` on this thread. */
   readonly extract?: EmailExtractor;
@@ -76,8 +79,9 @@ export function readMessage(
 ): MessageText | Promise<MessageText> {
   if (!readsAsRawEmail(submitted, choice)) return { channel: choice === 'email' ? 'email' : 'sms', text: submitted };
   const extract = options.extract ?? emailToText;
-  const extractOptions = options.maxRawChars === undefined ? {} : { maxRawChars: options.maxRawChars };
-  return extract(submitted, extractOptions).then(
+  const limit = options.maxRawChars;
+  const raw = limit !== undefined && submitted.length > limit ? submitted.slice(0, limit) : submitted;
+  return extract(raw, limit === undefined ? {} : { maxRawChars: limit }).then(
     (text): MessageText => ({ channel: 'email', text }),
     (): MessageText => ({ channel: 'email', text: submitted }),
   );
