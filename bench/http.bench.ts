@@ -43,6 +43,12 @@ interface Options {
   dist: string;
 }
 
+/** What one wrk (or autocannon) run measures. */
+type Measured = Omit<
+  RunResult,
+  'rssMbPerWorker' | 'rssMbOtherChildren' | 'rssMbTree' | 'rssMbMaxProcess' | 'name' | 'cpuUsPerRequest'
+>;
+
 interface RunResult {
   name: string;
   url: string;
@@ -56,6 +62,10 @@ interface RunResult {
   rssMbPerWorker: number[];
   /** Children that are not workers (the service starts none: each worker opens the feedback store itself). */
   rssMbOtherChildren: number[];
+  /** The whole process tree: the process (a cluster primary, gunicorn's arbiter) and every child. */
+  rssMbTree: number;
+  /** The largest single process of the tree. */
+  rssMbMaxProcess: number;
   /** CPU time (user + system) of the serving processes per answered request, over the loaded rounds. */
   cpuUsPerRequest: number | null;
   startMs?: number;
@@ -143,7 +153,7 @@ async function load(
   script: string,
   bodies: string[],
   seconds: number,
-): Promise<Omit<RunResult, 'rssMbPerWorker' | 'rssMbOtherChildren' | 'name' | 'cpuUsPerRequest'>> {
+): Promise<Measured> {
   if (which('wrk')) {
     const out = spawnSync('wrk', ['-t2', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-s', script, url], {
       encoding: 'utf8',
@@ -203,7 +213,7 @@ async function load(
  * or gunicorn workers) when there are any, else the process itself. Other children (the service's embedded
  * database process) are not workers; their memory is reported apart (`rssMbOtherChildren`).
  */
-function rssMb(pid: number): { workers: number[]; others: number[] } {
+function rssMb(pid: number): { workers: number[]; others: number[]; tree: number; maxProcess: number } {
   const ps = (args: string[]) =>
     spawnSync('ps', ['-o', 'rss=,args=', ...args], { encoding: 'utf8' })
       .stdout.split('\n')
@@ -211,11 +221,16 @@ function rssMb(pid: number): { workers: number[]; others: number[] } {
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ mb: Math.round((Number(m[1]) / 1024) * 10) / 10, args: m[2] }));
   const [own] = ps(['-p', String(pid)]);
-  if (!own) return { workers: [], others: [] };
+  if (!own) return { workers: [], others: [], tree: 0, maxProcess: 0 };
   const children = ps(['--ppid', String(pid)]);
-  const workers = children.filter((c) => c.args === own.args).map((c) => c.mb);
-  const others = children.filter((c) => c.args !== own.args).map((c) => c.mb);
-  return { workers: workers.length > 0 ? workers : [own.mb], others };
+  // A cluster worker's command line may carry the V8 flags its primary adds (src/app/cluster-primary.ts).
+  const script = own.args.split(' ').pop();
+  const isWorker = (c: { args: string }) => c.args === own.args || c.args.split(' ').pop() === script;
+  const workers = children.filter(isWorker).map((c) => c.mb);
+  const others = children.filter((c) => !isWorker(c)).map((c) => c.mb);
+  const all = [own.mb, ...children.map((c) => c.mb)];
+  const tree = Math.round(all.reduce((sum, mb) => sum + mb, 0) * 10) / 10;
+  return { workers: workers.length > 0 ? workers : [own.mb], others, tree, maxProcess: Math.max(...all) };
 }
 
 /** The serving processes: the process and its children (cluster workers, gunicorn workers). */
@@ -277,7 +292,7 @@ interface Target {
   readonly startMs?: number;
 }
 
-type LoadResult = Omit<RunResult, 'rssMbPerWorker' | 'rssMbOtherChildren' | 'name' | 'cpuUsPerRequest'> & {
+type LoadResult = Measured & {
   cpuSeconds: number;
 };
 
@@ -320,6 +335,8 @@ async function loadInRounds(options: Options, targets: readonly Target[], bodies
       socketErrors: runs.reduce((sum, run) => sum + run.socketErrors, 0),
       rssMbPerWorker: rss.workers,
       rssMbOtherChildren: rss.others,
+      rssMbTree: rss.tree,
+      rssMbMaxProcess: rss.maxProcess,
       cpuUsPerRequest: Number.isFinite(cpu) && requests > 0 ? Math.round((cpu / requests) * 1e7) / 10 : null,
       startMs: t.startMs,
     };
@@ -525,6 +542,8 @@ function report(options: Options, results: RunResult[]): void {
     p99_le_25ms: service.p99Ms <= 25,
     zero_non_2xx: service.non2xx === 0 && service.socketErrors === 0,
     rss_le_250mb_per_worker: maxRss <= 250,
+    rss_tree_le_400mb: service.rssMbTree <= 400,
+    rss_le_160mb_per_process: service.rssMbMaxProcess <= 160,
   };
   const document = {
     workers: options.workers,
@@ -541,12 +560,12 @@ function report(options: Options, results: RunResult[]): void {
     say(options, '');
     say(
       options,
-      `${pad('target', 16)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}${pad('sock err', 10)}${pad('CPU µs/req', 12)}RSS MB per worker`,
+      `${pad('target', 16)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('non-2xx', 9)}${pad('sock err', 10)}${pad('CPU µs/req', 12)}${pad('RSS MB tree', 13)}RSS MB per worker`,
     );
     for (const r of results) {
       say(
         options,
-        `${pad(r.name, 16)}${pad(r.requestsPerSecond.toFixed(0), 10)}${pad(r.p50Ms.toFixed(2), 9)}${pad(r.p99Ms.toFixed(2), 9)}${pad(String(r.non2xx), 9)}${pad(String(r.socketErrors), 10)}${pad(r.cpuUsPerRequest?.toFixed(1) ?? 'n/a', 12)}${r.rssMbPerWorker.join(', ')}${r.rssMbOtherChildren.length ? ` (+ other processes: ${r.rssMbOtherChildren.join(', ')})` : ''}`,
+        `${pad(r.name, 16)}${pad(r.requestsPerSecond.toFixed(0), 10)}${pad(r.p50Ms.toFixed(2), 9)}${pad(r.p99Ms.toFixed(2), 9)}${pad(String(r.non2xx), 9)}${pad(String(r.socketErrors), 10)}${pad(r.cpuUsPerRequest?.toFixed(1) ?? 'n/a', 12)}${pad(r.rssMbTree.toFixed(1), 13)}${r.rssMbPerWorker.join(', ')}${r.rssMbOtherChildren.length ? ` (+ other processes: ${r.rssMbOtherChildren.join(', ')})` : ''}`,
       );
     }
     say(options, '');
@@ -564,6 +583,11 @@ function report(options: Options, results: RunResult[]): void {
     say(
       options,
       `service RSS per worker ${service.rssMbPerWorker.join(', ')} MB (target ≤ 250) ${mark(targets.rss_le_250mb_per_worker)}`,
+    );
+    say(
+      options,
+      `service RSS of the process tree ${service.rssMbTree} MB (target ≤ 400) ${mark(targets.rss_tree_le_400mb)}, ` +
+        `largest process ${service.rssMbMaxProcess} MB (target ≤ 160) ${mark(targets.rss_le_160mb_per_process)}`,
     );
   }
   if (options.strict && Object.values(targets).some((v) => v === false)) process.exitCode = 1;

@@ -1,6 +1,5 @@
 import './app/node-version';
 import cluster from 'node:cluster';
-import { enableCompileCache } from 'node:module';
 import { requestedWorkers, runPrimary } from './app/cluster-primary';
 
 /**
@@ -8,9 +7,6 @@ import { requestedWorkers, runPrimary } from './app/cluster-primary';
  * node:cluster workers sharing the port (src/app/cluster-primary.ts). The application is loaded only where it
  * serves (src/app/serve.ts), never in the primary.
  */
-// V8's compiled code of the application and its packages is kept on disk (the OS temp folder) after the first
-// start, which makes a later start's module loading about twice as fast; an unwritable folder just skips it.
-enableCompileCache();
 const workers = requestedWorkers(process.env);
 if (cluster.isPrimary && workers > 1) {
   runPrimary(workers);
