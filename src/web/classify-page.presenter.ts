@@ -4,6 +4,7 @@ import { ModelHolder } from '../classifier/model-holder.service';
 import { PredictionService } from '../classifier/prediction.service';
 import { FeedbackService } from '../feedback/feedback.service';
 import { FieldValidationError } from '../http/error-response';
+import { httpConfig, type HttpConfig } from '../http/http.config';
 import { EXAMPLE_MESSAGES } from './examples';
 import type { Explanation, WordContribution } from '../engine';
 import { highlightPreview } from './highlight';
@@ -14,6 +15,16 @@ import type { ClassifyForm } from './web-classify.dto';
 const PREVIEW_CHARS = 2000;
 /** Words listed per side. */
 const LISTED_WORDS = 8;
+/** Characters of the submitted source shown behind the page's disclosure. */
+const SOURCE_CHARS = 20_000;
+/**
+ * The most bytes one textarea character can take in a url-encoded form: a UTF-16 code unit of a non-Latin script is
+ * 3 bytes of UTF-8, each sent as `%XX`. The textarea's limit is what always fits the body limit, so a long Cyrillic
+ * text is stopped in the browser instead of ending on a 413.
+ */
+const FORM_BYTES_PER_CHAR = 9;
+/** Room for the other fields and the names. */
+const FORM_OVERHEAD_BYTES = 1024;
 
 /** A rendered page: its status and the view model of its template. */
 export interface PageView {
@@ -32,6 +43,7 @@ export class ClassifyPagePresenter {
     private readonly holder: ModelHolder,
     private readonly pageFacts: PageFacts,
     @Inject(classifierConfig.KEY) private readonly classifier: ClassifierConfig,
+    @Inject(httpConfig.KEY) private readonly http: HttpConfig,
     @Optional() private readonly feedback?: FeedbackService,
   ) {}
 
@@ -63,6 +75,7 @@ export class ClassifyPagePresenter {
             confidencePercent: Math.round(result.confidence * 1000) / 10,
             spamPercent: Math.round(result.spam_probability * 1000) / 10,
             preview: highlightPreview(classifiedText, explanation, PREVIEW_CHARS),
+            source: classifiedText === form.text ? undefined : sourceOf(form.text),
             truncated: classifiedText.length > PREVIEW_CHARS,
             towardsSpam: explanation?.towardsSpam.map(wordRow) ?? [],
             towardsHam: explanation?.towardsHam.map(wordRow) ?? [],
@@ -78,6 +91,12 @@ export class ClassifyPagePresenter {
     }
   }
 
+  /** The textarea's limit: MAX_TEXT_CHARS, or fewer when the body limit could not carry that many in any script. */
+  formChars(): number {
+    const fits = Math.floor((this.http.bodyLimitBytes - FORM_OVERHEAD_BYTES) / FORM_BYTES_PER_CHAR / 1000) * 1000;
+    return Math.max(1000, Math.min(this.classifier.maxTextChars, fits));
+  }
+
   private problem(status: number, text: string, channel: string | undefined, errors: string[]): PageView {
     return { status, view: this.page({ text, channel: channel ?? 'auto', errors }) };
   }
@@ -87,7 +106,7 @@ export class ClassifyPagePresenter {
       title: 'Classify a message',
       facts: this.pageFacts.facts(),
       examples: EXAMPLE_MESSAGES,
-      maxTextChars: this.classifier.maxTextChars,
+      maxTextChars: this.formChars(),
       form: {
         ...form,
         sms: form.channel === 'sms',
@@ -129,4 +148,13 @@ function unitNote(e: Explanation): string {
     `doubles the odds, −0.7 halves them). Each includes its share of the model's starting point, ` +
     `${signed(e.baseline, 2)}, so a word counts towards spam only when it outweighs that share.`
   );
+}
+
+/** The message as it was submitted (headers, HTML), for the disclosure under the text the model read. */
+function sourceOf(text: string): { text: string; cut: boolean; chars: string } {
+  return {
+    text: text.slice(0, SOURCE_CHARS),
+    cut: text.length > SOURCE_CHARS,
+    chars: text.length.toLocaleString('en'),
+  };
 }

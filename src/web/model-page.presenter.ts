@@ -6,7 +6,7 @@ import { ModelLoader } from '../classifier/model-loader.service';
 import { mlflowConfig, type MlflowConfig } from '../mlflow/config/mlflow.config';
 import { DEFAULT_RUN_LOGGER_OPTIONS } from '../mlflow/run-logger';
 import { TrackingStore } from '../mlflow/tracking-store';
-import { metricSetChart, metricSets } from './model-metrics';
+import { formatMetric, metricSetChart, metricSets, metricTable, type MetricSet } from './model-metrics';
 import { PageFacts } from './page-facts.service';
 import { withoutInternals } from './public-text';
 import { registryStatus } from './registry-status';
@@ -38,19 +38,31 @@ export class ModelPagePresenter {
     const card = active ? cardOf(active) : undefined;
     const sets = active ? metricSets(active.artifact.metadata.metrics) : [];
     const follower = this.follower?.state();
+    const reportHasRoc = charts.some((file) => /roc/i.test(file));
+    // Each evaluation set already draws its confusion matrix from the model's own figures.
+    const drawnPerSet = sets.length > 0 && sets.every((s) => s.confusion !== undefined);
+    const reportFiles = charts.filter((file) => !(drawnPerSet && /^confusion/i.test(file)));
     return {
       title: 'Model',
       facts: this.pageFacts.facts(),
       card,
       cardJson: card ? JSON.stringify({ parameters: card.parameters, training: card.training }, null, 2) : undefined,
-      sets: sets.map((s, index) => ({
-        ...s,
-        index,
-        hasConfusion: s.confusion !== undefined,
-        hasRoc: (s.roc?.length ?? 0) > 0,
-      })),
+      sets: sets.map((s, index) => {
+        const table = metricTable(s);
+        return {
+          name: s.name,
+          index,
+          rows: table.rows,
+          aucNote: table.aucNote,
+          confusion: s.confusion && confusionInWords(s.confusion),
+          hasRoc: table.showRoc,
+          rocElsewhere: !table.showRoc && !table.aucNote && reportHasRoc,
+        };
+      }),
       tracking: tracking && {
         ...tracking,
+        runs: tracking.runs.map((run) => ({ ...run, statusText: inWords(run.status) })),
+        versions: tracking.versions.map((v) => ({ ...v, decisionText: v.decision && inWords(v.decision) })),
         store: { kind: tracking.store.kind },
         error: tracking.error === undefined ? undefined : withoutInternals(tracking.error),
       },
@@ -61,10 +73,7 @@ export class ModelPagePresenter {
         lastError: follower.lastError === undefined ? undefined : withoutInternals(follower.lastError),
       },
       artifacts,
-      reportCharts: charts.map((file) => ({
-        file,
-        title: file.replace(/\.svg$/, '').replace(/_/g, ' '),
-      })),
+      reportCharts: reportFiles.map((file) => ({ file, title: chartTitle(file) })),
     };
   }
 
@@ -91,15 +100,14 @@ export class ModelPagePresenter {
   private async folderArtifacts(): Promise<Array<Record<string, unknown>>> {
     const active = this.holder.active();
     return (await this.loader.listArtifacts()).map((entry) => {
-      const first = metricSets(entry.artifact?.metadata.metrics)[0]?.values ?? [];
-      const pick = (name: string) => first.find((v) => v.name === name)?.value;
+      const sets = metricSets(entry.artifact?.metadata.metrics);
       return {
         file: entry.file,
         version: entry.artifact?.metadata.version,
         algorithm: entry.artifact?.metadata.algorithm,
         createdAt: entry.artifact?.metadata.createdAt,
-        f1: pick('f1'),
-        accuracy: pick('accuracy'),
+        f1: perSet(sets, 'f1'),
+        accuracy: perSet(sets, 'accuracy'),
         active: active !== undefined && entry.file === active.source,
         error: entry.error,
       };
@@ -114,4 +122,42 @@ export class ModelPagePresenter {
       servingVersion,
     });
   }
+}
+
+/** One metric on each evaluation set, named: `[{set: 'email', text: '0.9776'}, {set: 'sms', …}]`. */
+function perSet(sets: MetricSet[], metric: string): Array<{ set: string; text: string }> {
+  return sets.flatMap((s) => {
+    const value = s.values.find((v) => v.name === metric)?.value;
+    return value === undefined ? [] : [{ set: s.name, text: formatMetric(metric, value) }];
+  });
+}
+
+/** The confusion counts in the words the page uses elsewhere (spam / not spam). */
+function confusionInWords(c: { tp: number; fp: number; tn: number; fn: number }): Record<string, number> {
+  return {
+    spamCaught: c.tp,
+    spamMissed: c.fn,
+    notSpamKept: c.tn,
+    notSpamFlagged: c.fp,
+    spam: c.tp + c.fn,
+    notSpam: c.tn + c.fp,
+  };
+}
+
+const CHART_TITLES: Readonly<Record<string, string>> = {
+  roc_curve: 'ROC curve',
+  precision_recall_curve: 'Precision–recall curve',
+};
+
+/** `roc_curve.svg` → `ROC curve`, `confusion_matrix_sms.svg` → `Confusion matrix sms`. */
+function chartTitle(file: string): string {
+  const base = file.replace(/\.svg$/, '');
+  if (CHART_TITLES[base]) return CHART_TITLES[base];
+  const words = base.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A registry word as a person writes it: `rolled_back` → `rolled back`, `FINISHED` → `finished`. */
+function inWords(value: string): string {
+  return value.replace(/_/g, ' ').toLowerCase();
 }

@@ -15,7 +15,7 @@ const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b
 
 const fmt = (value: number) => Number(value.toFixed(2)).toString();
 
-/** A 2×2 confusion matrix: rows = true ham/spam, columns = predicted ham/spam, cells shaded by their row share. */
+/** A 2×2 confusion matrix: rows = true not spam/spam, columns = predicted not spam/spam (the page's words), cells shaded by their row share. */
 export function confusionMatrixSvg(
   metrics: Pick<EvaluationMetrics, 'confusionMatrix'>,
   title = 'Confusion matrix',
@@ -23,7 +23,7 @@ export function confusionMatrixSvg(
   const size = 120;
   const left = 110;
   const top = 80;
-  const names = ['ham', 'spam'];
+  const names = ['not spam', 'spam'];
   const cells: string[] = [];
   metrics.confusionMatrix.forEach((row, r) => {
     const total = row[0] + row[1];
