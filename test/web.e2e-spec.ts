@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { ChampionFollowerModule } from '../src/classifier/champion-follower.module';
 import { MlflowModule } from '../src/mlflow/mlflow.module';
-import { promoteIfBetter } from '../src/mlflow/promotion';
+import { promoteIfBetter, rollbackChampion } from '../src/mlflow/promotion';
 import { LocalTrackingStore } from '../src/mlflow/local-tracking-store';
 import { logTrainingRun } from '../src/mlflow/run-logger';
 import { FeedbackService } from '../src/feedback/feedback.service';
@@ -150,9 +150,21 @@ describe('web page', () => {
     expect(missing.json()).toMatchObject({ statusCode: 404, request_id: expect.any(String) });
   });
 
+  it('should write metric names in words, counts as integers and each F1 with its evaluation set', async () => {
+    const res = await t.app.inject({ url: '/model' });
+    expect(res.body).toContain('<tr data-metric="rocAuc"><th scope="row">ROC AUC</th><td>0.9900</td></tr>');
+    expect(res.body).toContain('<th scope="row">Matthews correlation (MCC)</th>');
+    expect(res.body).not.toMatch(/>rocAuc</);
+    expect(res.body).toContain('of 149 spam messages 134 caught and 15 missed');
+    expect(res.body).not.toContain('No ROC');
+    const [artifact] = tableRows(res.body, 'artifacts');
+    expect(artifact).toContain('<span class="per-set">sms 0.9300</span>');
+    expect(artifact).toContain('<span class="per-set">sms 0.9800</span>');
+  });
+
   it("should show the training report's charts when they belong to the serving model", async () => {
     const page = await t.app.inject({ url: '/model' });
-    expect(page.body).toContain('<img src="/model/report/roc_curve.svg" alt="roc curve"');
+    expect(page.body).toContain('<img src="/model/report/roc_curve.svg" alt="ROC curve"');
     const svg = await t.app.inject({ url: '/model/report/roc_curve.svg' });
     expect(svg.statusCode).toBe(200);
     expect(svg.body).toContain('<title>roc</title>');
@@ -369,6 +381,7 @@ describe('web page', () => {
     expect(browser.statusCode).toBe(404);
     expect(browser.headers['content-type']).toContain('text/html');
     expect(browser.body).toContain('<h1>404 · Not Found</h1>');
+    expect(browser.body).toContain('There is no page at this address.');
     const client = await t.app.inject({ url: '/no-such-page' });
     expect(client.json()).toMatchObject({ statusCode: 404 });
     const api = await t.app.inject({ url: '/api/v1/nope', headers: { accept: 'text/html' } });
@@ -451,6 +464,48 @@ describe('web page', () => {
     expect(top).toContain('<td>v3</td>');
     expect(top).toContain('alias-champion');
     expect(tableRows(again.body, 'versions')[2]).not.toContain('alias-champion');
+    expect(again.body).toMatch(/<td>finished · registered v3/);
+
+    await rollbackChampion(registry, { modelName: 'spam-classifier' });
+    const rolledBack = tableRows((await t.app.inject({ url: '/model' })).body, 'versions')[0];
+    expect(rolledBack).toContain('<td>rolled back: rolled back to v1 at ');
+    expect(rolledBack).not.toContain('rolled_back');
+  });
+
+  it('should limit the textarea to what the body limit carries in any script, and explain a 413 as a page', async () => {
+    const home = await t.app.inject({ url: '/' });
+    // (1 MiB − 1 KiB) / 9 bytes (a non-Latin character, url-encoded), to the thousand below.
+    expect(home.body).toContain('maxlength="116000"');
+    expect(home.body).toContain('up to 116000 characters');
+    const tooLarge = await t.app.inject(form({ text: 'Привет '.repeat(40_000), channel: 'auto' }));
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.headers['content-type']).toContain('text/html');
+    expect(tooLarge.body).toContain('<h1>413 · Payload Too Large</h1>');
+    expect(tooLarge.body).toContain('Your text is still in the form:');
+  });
+
+  it('should show the source of a raw email behind a disclosure, under the text the model read', async () => {
+    const email =
+      'From: Prize Desk <prize@example.com>\nTo: you@example.org\nSubject: WINNER <b>now</b>\n' +
+      'Content-Type: text/html\n\n<html><body><p>Claim your <font color=red>prize</font> now</p></body></html>';
+    const res = await t.app.inject(form({ text: email, channel: 'email' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<details class="raw-source" id="raw-source">\s*<summary>Source as submitted/);
+    expect(res.body).toContain('&lt;font color&#x3D;red&gt;prize&lt;/font&gt;');
+    const preview = /<p class="preview" id="preview">([\s\S]*?)<\/p>/.exec(res.body)?.[1] ?? '';
+    expect(preview).not.toContain('&lt;font');
+    const sms = await t.app.inject(form({ text: 'WINNER! Claim your prize now', channel: 'sms' }));
+    expect(sms.body).not.toContain('raw-source');
+  });
+
+  it('should let Swagger UI style itself inline on the docs routes only, scripts still from the origin', async () => {
+    const docs = await t.app.inject({ url: '/api/docs' });
+    const csp = String(docs.headers['content-security-policy']);
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(String((await t.app.inject({ url: '/' })).headers['content-security-policy'])).toMatch(
+      /style-src 'self'(;|$)/,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { metricSetChart, metricSets } from './model-metrics';
+import { metricSetChart, metricSets, metricTable, MIN_MESSAGES_FOR_AUC } from './model-metrics';
 
 describe(metricSets.name, () => {
   it('should read flat metrics with counts', () => {
@@ -57,5 +57,33 @@ describe(metricSetChart.name, () => {
     expect(roc).toContain('points="64,404 100,80 424,44"');
     expect(metricSetChart({ name: 'x', values: [] }, 'roc.svg')).toBeUndefined();
     expect(metricSetChart(set, 'other.svg')).toBeUndefined();
+  });
+});
+
+describe(metricTable.name, () => {
+  it('should name metrics in words, in a fixed order, with counts as integers', () => {
+    const [set] = metricSets({
+      email: { rocAuc: 0.9988, n: 1210, f1: 0.9776, mcc: 0.9674, tp: 371, fp: 9, tn: 822, fn: 8 },
+    });
+    expect(metricTable(set).rows).toEqual([
+      { name: 'n', label: 'Messages', text: '1210' },
+      { name: 'f1', label: 'F1', text: '0.9776' },
+      { name: 'mcc', label: 'Matthews correlation (MCC)', text: '0.9674' },
+      { name: 'rocAuc', label: 'ROC AUC', text: '0.9988' },
+    ]);
+    expect(metricTable(set).aucNote).toBeUndefined();
+  });
+
+  it('should hold back the AUC and the ROC curve of a hold-out too small to rank, and say why', () => {
+    const [set] = metricSets({
+      feedback: { n: 2, accuracy: 0.5, rocAuc: 0, tp: 1, fp: 1, tn: 0, fn: 0, roc: [[0, 0]] },
+    });
+    const table = metricTable(set);
+    expect(table.rows.map((r) => r.label)).toEqual(['Messages', 'Accuracy']);
+    expect(table.aucNote).toBe(
+      `No ROC AUC for feedback: 2 messages (1 spam, 1 not spam) are too few to rank; it needs at least ${MIN_MESSAGES_FOR_AUC} with both kinds.`,
+    );
+    expect(table.showRoc).toBe(false);
+    expect(metricSetChart(set, 'roc.svg')).toBeUndefined();
   });
 });
