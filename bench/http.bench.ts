@@ -413,7 +413,8 @@ async function main(): Promise<void> {
           const url = `http://127.0.0.1:${port}`;
           const startMs = await waitFor(`${url}/health/ready`, 180_000, child);
           const card = (await (await fetch(`${url}/api/v1/model`)).json()) as { source: string; version: string };
-          modelPath = card.source;
+          // The card names an artifact of MODEL_DIR relative to it (never by its absolute path).
+          modelPath = options.model ?? resolve(modelDir, card.source);
           say(
             options,
             `· service ready in ${startMs} ms (first start, trains the default model into an empty MODEL_DIR): model ${card.version}`,

@@ -1,0 +1,15 @@
+/**
+ * Entry of the one-off process EngineDefaultModelTrainer starts: trains the default model into `process.argv[2]` and
+ * prints `{"artifactPath": …}` on stdout, or the failure's message on stderr with exit code 1. Training in its own
+ * process leaves nothing of its data sets and matrices in the memory of the process that then serves the model.
+ */
+import { trainDefaultModel } from '../training/default-model';
+
+const outDir = process.argv[2];
+trainDefaultModel({ outDir }).then(
+  (result) => process.stdout.write(`${JSON.stringify({ artifactPath: result.artifactPath })}\n`),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
