@@ -57,9 +57,9 @@ describe(FeedbackController.name, () => {
   });
 
   it.each([
-    ['an unknown label', { text: 'x', label: 'ham' }, 'label', 'label must be one of: spam, not_spam'],
+    ['an unknown label', { text: 'x', label: 'ham' }, 'label', 'label must be one of spam, not_spam'],
     ['a missing text', { label: 'spam' }, 'text', 'text'],
-    ['an empty text', { text: '', label: 'spam' }, 'text', 'text should not be empty'],
+    ['an empty text', { text: '', label: 'spam' }, 'text', 'text must not be empty'],
     ['a white-space text', { text: '   \n ', label: 'spam' }, 'text', 'text must not be empty or only white space'],
     [
       'an oversized text',
@@ -72,14 +72,14 @@ describe(FeedbackController.name, () => {
       'an unknown channel',
       { text: 'x', label: 'spam', channel: 'fax' },
       'channel',
-      'channel must be one of: sms, email, auto',
+      'channel must be one of sms, email, auto',
     ],
     ['an unknown key', { text: 'x', label: 'spam', extra: 1 }, 'extra', 'extra'],
   ])('should refuse %s with 400 naming the field', async (_case, payload, field, message) => {
     const response = await post(payload);
     expect(response.statusCode).toBe(400);
     const body = response.json();
-    expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(body).toMatchObject({ status_code: 400, error: 'Bad Request' });
     expect(body.message).toContain(message);
     expect(JSON.stringify(body.details)).toContain(field);
     expect(body.request_id).toEqual(expect.any(String));
@@ -98,7 +98,7 @@ describe(FeedbackController.name, () => {
     });
     expect(response.statusCode).toBe(415);
     expect(response.json()).toMatchObject({
-      statusCode: 415,
+      status_code: 415,
       error: 'Unsupported Media Type',
       details: { accepted: ['application/json'] },
     });
@@ -187,7 +187,7 @@ describe(FeedbackController.name, () => {
     expect((await del()).statusCode).toBe(204);
     const gone = await del();
     expect(gone.statusCode).toBe(404);
-    expect(gone.json()).toMatchObject({ statusCode: 404, message: `feedback ${feedback.id} not found` });
+    expect(gone.json()).toMatchObject({ status_code: 404, message: `feedback ${feedback.id} not found` });
     const malformed = await app.inject({ method: 'DELETE', url: '/api/v1/feedback/42', headers: harness.admin });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().message).toContain('id must be a UUID');
@@ -215,7 +215,7 @@ describe(FeedbackController.name, () => {
     it('should refuse a non-boolean force and answer 404 for an unknown run', async () => {
       const bad = await runs('POST', undefined, { force: 'yes' });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json().message).toContain('force must be a boolean value');
+      expect(bad.json().message).toContain('force must be true or false');
       const unknown = await runs('GET', '/api/v1/training/runs/20261127T000000Z-000000');
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json().message).toBe('training run 20261127T000000Z-000000 not found');

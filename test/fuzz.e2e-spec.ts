@@ -207,7 +207,7 @@ describe('fuzzing the HTTP surface', () => {
         );
       else if (res.statusCode >= 400 && res.headers['content-type']?.toString().includes('json')) {
         const json = res.json();
-        if (typeof json.request_id !== 'string' || json.statusCode !== res.statusCode)
+        if (typeof json.request_id !== 'string' || json.status_code !== res.statusCode)
           failures.push(`error shape: ${res.body.slice(0, 200)}`);
       }
     }

@@ -35,7 +35,7 @@ describe('rate limit', () => {
     const limited = await post('/api/v1/predictions', { text: 'hello' });
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({
-      statusCode: 429,
+      status_code: 429,
       error: 'Too Many Requests',
       request_id: expect.any(String),
     });
@@ -194,7 +194,7 @@ describe('connection timeouts', () => {
   it('should answer CONNECT with 405 in the error shape and close, not drop it silently', async () => {
     const { answer, closedAfterMs } = await send('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/u);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 405 });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status_code: 405 });
     expect(closedAfterMs).toBeLessThan(2000);
   });
 

@@ -59,7 +59,7 @@ describe('model routes', () => {
   it('should refuse reloads without a token (401), with a wrong one (403)', async () => {
     const none = await reload({});
     expect(none.statusCode).toBe(401);
-    expect(none.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized', request_id: expect.any(String) });
+    expect(none.json()).toMatchObject({ status_code: 401, error: 'Unauthorized', request_id: expect.any(String) });
     const wrong = await reload({}, 'Bearer not-the-token');
     expect(wrong.statusCode).toBe(403);
     expect(wrong.json().error).toBe('Forbidden');

@@ -75,7 +75,7 @@ describe('health, KServe v2 and metrics', () => {
     const required = await t.app.inject({ url: '/health/ready', headers: ADMIN });
     expect(required.statusCode).toBe(503);
     expect(required.json()).toMatchObject({
-      statusCode: 503,
+      status_code: 503,
       message: 'not ready: database',
       request_id: expect.any(String),
     });
@@ -226,7 +226,7 @@ describe('start-up without a model', () => {
       });
       expect(predict.statusCode).toBe(503);
       expect(predict.json()).toMatchObject({
-        statusCode: 503,
+        status_code: 503,
         error: 'Service Unavailable',
         message: expect.stringContaining('no model is loaded yet'),
       });

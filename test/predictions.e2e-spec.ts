@@ -97,7 +97,7 @@ describe('POST /api/v1/predictions', () => {
     const res = await post(body);
     expect(res.statusCode).toBe(400);
     const json = res.json();
-    expect(json).toMatchObject({ statusCode: 400, error: 'Bad Request', request_id: expect.any(String) });
+    expect(json).toMatchObject({ status_code: 400, error: 'Bad Request', request_id: expect.any(String) });
     expect(json.details.map((d: { field: string }) => d.field)).toContain(field);
     expect(json.message).toContain(field);
   });
@@ -110,7 +110,7 @@ describe('POST /api/v1/predictions', () => {
   it('should answer 400 in the error shape for JSON that does not parse', async () => {
     const res = await post('{"text": "unterminated');
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', request_id: expect.any(String) });
+    expect(res.json()).toMatchObject({ status_code: 400, error: 'Bad Request', request_id: expect.any(String) });
     expect(res.json().message).toMatch(/JSON/);
   });
 
@@ -118,7 +118,7 @@ describe('POST /api/v1/predictions', () => {
     const res = await post({ text: 'a'.repeat(70_000) });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({
-      statusCode: 413,
+      status_code: 413,
       error: 'Payload Too Large',
       message: expect.stringContaining('BODY_LIMIT_BYTES'),
     });
@@ -132,14 +132,14 @@ describe('POST /api/v1/predictions', () => {
       headers: { 'content-type': 'application/xml' },
     });
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toMatchObject({ statusCode: 415, request_id: expect.any(String) });
+    expect(res.json()).toMatchObject({ status_code: 415, request_id: expect.any(String) });
   });
 
   it('should answer 404 in the error shape for an unknown route', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: { 'x-request-id': 'nf-1' } });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({
-      statusCode: 404,
+      status_code: 404,
       error: 'Not Found',
       message: expect.any(String),
       request_id: 'nf-1',

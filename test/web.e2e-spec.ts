@@ -147,7 +147,7 @@ describe('web page', () => {
     expect(roc.body).toContain('AUC 0.9900');
     const missing = await t.app.inject({ url: '/model/charts/7/roc.svg' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toMatchObject({ statusCode: 404, request_id: expect.any(String) });
+    expect(missing.json()).toMatchObject({ status_code: 404, request_id: expect.any(String) });
   });
 
   it('should write metric names in words, counts as integers and each F1 with its evaluation set', async () => {
@@ -279,9 +279,9 @@ describe('web page', () => {
   });
 
   it.each([
-    ['an unknown label', { text: 'hello', label: 'ham' }, 'label', 'must be one of: spam, not_spam'],
-    ['a missing label', { text: 'hello' }, 'label', 'must be one of: spam, not_spam'],
-    ['an empty text', { text: '', label: 'spam' }, 'text', 'should not be empty'],
+    ['an unknown label', { text: 'hello', label: 'ham' }, 'label', 'must be one of spam, not_spam'],
+    ['a missing label', { text: 'hello' }, 'label', 'must be one of spam, not_spam'],
+    ['an empty text', { text: '', label: 'spam' }, 'text', 'must not be empty'],
     ['a white-space text', { text: '  \n ', label: 'spam' }, 'text', 'must not be empty or only white space'],
     [
       'an oversized text',
@@ -293,7 +293,7 @@ describe('web page', () => {
       'an unknown channel',
       { text: 'hello', label: 'spam', channel: 'fax' },
       'channel',
-      'must be one of: sms, email, auto',
+      'must be one of sms, email, auto',
     ],
     ['a bad source', { text: 'hello', label: 'spam', source: 'we b!' }, 'source', 'may only hold letters, digits'],
     ['an overlong request id', { text: 'hello', label: 'spam', request_id: 'r'.repeat(129) }, 'request_id', '128'],
@@ -383,7 +383,7 @@ describe('web page', () => {
     expect(browser.body).toContain('<h1>404 · Not Found</h1>');
     expect(browser.body).toContain('There is no page at this address.');
     const client = await t.app.inject({ url: '/no-such-page' });
-    expect(client.json()).toMatchObject({ statusCode: 404 });
+    expect(client.json()).toMatchObject({ status_code: 404 });
     const api = await t.app.inject({ url: '/api/v1/nope', headers: { accept: 'text/html' } });
     expect(api.headers['content-type']).toContain('application/json');
   });
@@ -426,7 +426,7 @@ describe('web page', () => {
   it('should refuse a confirmation page with bad parameters with 400 naming each', async () => {
     const res = await t.app.inject({ url: '/feedback/saved?outcome=deleted&label=spam&id=<x>' });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('<strong>outcome</strong> must be one of: created, relabelled, unchanged');
+    expect(res.body).toContain('<strong>outcome</strong> must be one of created, relabelled, unchanged');
     expect(res.body).toContain('<strong>id</strong> must be a UUID');
     expect(res.body).not.toContain('<strong>label</strong>');
     expect(res.body).not.toContain('<x>');

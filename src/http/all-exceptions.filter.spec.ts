@@ -6,7 +6,7 @@ describe(toErrorResponse.name, () => {
   it('should hide the internals of an unexpected error', () => {
     const body = toErrorResponse(new TypeError('secret internals at /app/src/x.ts:12'), 'r1');
     expect(body).toEqual({
-      statusCode: 500,
+      status_code: 500,
       error: 'Internal Server Error',
       message: 'Internal server error',
       request_id: 'r1',
@@ -15,13 +15,13 @@ describe(toErrorResponse.name, () => {
 
   it('should keep a Nest HTTP exception message and status', () => {
     expect(toErrorResponse(new NotFoundException('no such thing'), 'r2')).toEqual({
-      statusCode: 404,
+      status_code: 404,
       error: 'Not Found',
       message: 'no such thing',
       request_id: 'r2',
     });
     expect(toErrorResponse(new HttpException('plain', 409), 'r3')).toMatchObject({
-      statusCode: 409,
+      status_code: 409,
       error: 'Conflict',
       message: 'plain',
     });
@@ -35,7 +35,7 @@ describe(toErrorResponse.name, () => {
       readonly httpStatus = 410;
     }
     expect(toErrorResponse(new ThingGoneError('the thing is gone'), 'r9')).toEqual({
-      statusCode: 410,
+      status_code: 410,
       error: 'Gone',
       message: 'the thing is gone',
       request_id: 'r9',
@@ -48,7 +48,7 @@ describe(toErrorResponse.name, () => {
       'r5',
     );
     expect(body).toEqual({
-      statusCode: 400,
+      status_code: 400,
       error: 'Bad Request',
       message: 'text too long',
       details: [{ field: 'text', message: 'too long' }],
@@ -58,10 +58,10 @@ describe(toErrorResponse.name, () => {
 
   it("should map Fastify's schema validation errors to named fields", () => {
     const error = Object.assign(new Error('body/text must be string'), {
-      statusCode: 400,
+      status_code: 400,
       validationContext: 'body',
       validation: [
-        { instancePath: '/messages/2/text', message: 'must be string', keyword: 'type', params: {} },
+        { instancePath: '/messages/2/text', message: 'must be string', keyword: 'type', params: { type: 'string' } },
         {
           instancePath: '',
           message: "must have required property 'text'",
@@ -76,11 +76,32 @@ describe(toErrorResponse.name, () => {
         },
       ],
     });
-    expect(toErrorResponse(error, 'r6').details).toEqual([
-      { field: 'messages.2.text', message: 'must be string' },
-      { field: 'text', message: "must have required property 'text'" },
-      { field: 'messages.0.x', message: 'must NOT have additional properties' },
+    const body = toErrorResponse(error, 'r6');
+    expect(body.details).toEqual([
+      { field: 'messages.2.text', message: 'must be a string' },
+      { field: 'text', message: 'is required' },
+      { field: 'messages.0.x', message: 'is not allowed' },
     ]);
+    expect(body.message).toBe('messages.2.text must be a string; text is required; messages.0.x is not allowed');
+  });
+
+  it('should say what would be valid, in the words the DTO validation uses', () => {
+    const fault = (keyword: string, params: Record<string, unknown>, instancePath = '/channel') =>
+      toErrorResponse(
+        Object.assign(new Error('x'), {
+          statusCode: 400,
+          validationContext: 'body',
+          validation: [{ instancePath, keyword, params, message: 'raw' }],
+        }),
+        'r8',
+      ).message;
+    expect(fault('enum', { allowedValues: ['sms', 'email', 'auto'] })).toBe('channel must be one of sms, email, auto');
+    expect(fault('type', { type: 'string' }, '/text')).toBe('text must be a string');
+    expect(fault('type', { type: 'object' }, '')).toBe('body must be an object');
+    expect(fault('minLength', { limit: 1 }, '/text')).toBe('text must not be empty');
+    expect(fault('minItems', { limit: 1 }, '/messages')).toBe('messages must hold at least 1 item');
+    expect(fault('maxLength', { limit: 200 }, '/messages/0/id')).toBe('messages.0.id must be at most 200 characters');
+    expect(fault('const', { allowedValue: 'BYTES' }, '/inputs/0/datatype')).toBe('inputs.0.datatype must be "BYTES"');
   });
 
   it('should name the body limit on 413', () => {

@@ -3,7 +3,7 @@ import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiError, type ErrorResponse } from './error-response';
+import { ApiError, describeFieldErrors, type ErrorResponse, type FieldError } from './error-response';
 import { REQUEST_ID_HEADER } from './request-id';
 import { wantsHtmlError } from './html-error-page';
 
@@ -16,7 +16,9 @@ type FastifyValidationItem = {
 
 /**
  * Turns every error — the services' typed errors (`ApiError`: their own status), Nest HTTP exceptions, Fastify's own
- * (404, body parse, 413, 415, schema validation), class-validator failures and unexpected crashes — into `{statusCode, error, message, details?, request_id}`.
+ * (404, body parse, 413, 415, schema validation), class-validator failures and unexpected crashes — into
+ * `{status_code, error, message, details?, request_id}`. Schema validation (Ajv) and DTO validation (class-validator)
+ * answer the same fault in the same words, saying what would be valid.
  * A 5xx never shows its internals to the caller; it is logged with its stack instead. Page routes (and browsers
  * asking for HTML outside the API) get the same status, message and request id as a page.
  */
@@ -32,16 +34,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const body = toErrorResponse(exception, String(request?.id ?? ''), this.limits.bodyLimitBytes);
-    if (body.statusCode >= 500 && body.statusCode !== 503) {
+    if (body.status_code >= 500 && body.status_code !== 503) {
       this.logger?.error({ err: exception, request_id: body.request_id, url: request?.url }, 'request failed');
     }
     if (reply.sent) return;
     reply.header(REQUEST_ID_HEADER, body.request_id).header('cache-control', 'no-store');
-    reply.status(body.statusCode);
+    reply.status(body.status_code);
     // An error while rendering the error page comes back here: that one answers JSON.
     if (wantsHtmlError(request) && typeof reply.view === 'function' && !renderingErrorPage.has(request)) {
       renderingErrorPage.add(request);
-      void reply.view(ERROR_VIEW, { title: `${body.statusCode} ${body.error}`, ...body });
+      void reply.view(ERROR_VIEW, {
+        title: `${body.status_code} ${body.error}`,
+        statusCode: body.status_code,
+        ...body,
+      });
       return;
     }
     reply.send(body);
@@ -53,9 +59,9 @@ const ERROR_VIEW = 'error.hbs';
 const renderingErrorPage = new WeakSet<object>();
 
 export function toErrorResponse(exception: unknown, requestId: string, bodyLimitBytes?: number): ErrorResponse {
-  const base = (statusCode: number, message: string, details?: unknown): ErrorResponse => ({
-    statusCode,
-    error: STATUS_CODES[statusCode] ?? 'Error',
+  const base = (status: number, message: string, details?: unknown): ErrorResponse => ({
+    status_code: status,
+    error: STATUS_CODES[status] ?? 'Error',
     message,
     ...(details === undefined ? {} : { details }),
     request_id: requestId,
@@ -85,7 +91,7 @@ export function toErrorResponse(exception: unknown, requestId: string, bodyLimit
     if (Array.isArray(r.message)) {
       // class-validator messages from ValidationPipe: "field message" strings, or our structured items.
       const details = (r.message as unknown[]).map(toFieldError);
-      return base(status, details.map((d) => (d.field ? `${d.field}: ${d.message}` : d.message)).join('; '), details);
+      return base(status, describeFieldErrors(details), details);
     }
     if (r.status === 'error' && (r.error || r.details)) {
       // Terminus: keep its per-indicator JSON as details.
@@ -109,9 +115,9 @@ export function toErrorResponse(exception: unknown, requestId: string, bodyLimit
     message?: string;
   };
   if (e && Array.isArray(e.validation)) {
-    const details = e.validation.map((v) => ({ field: fieldOf(v), message: v.message ?? 'is invalid' }));
-    const where = e.validationContext ?? 'body';
-    return base(400, details.map((d) => `${d.field || where} ${d.message}`).join('; '), details);
+    const where = e.validationContext === 'querystring' ? 'query' : (e.validationContext ?? 'body');
+    const details = e.validation.map((v) => ({ field: fieldOf(v), message: validationMessage(v) }));
+    return base(400, describeFieldErrors(details, where), details);
   }
   if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return base(e.statusCode, fastifyMessage(e.code, e.message, e.statusCode));
@@ -127,9 +133,59 @@ function fieldOf(v: FastifyValidationItem): string {
   return leaf ? (path ? `${path}.${leaf}` : leaf) : path;
 }
 
-function toFieldError(item: unknown): { field: string; message: string } {
-  if (item && typeof item === 'object' && 'field' in item && 'message' in item)
-    return item as { field: string; message: string };
+const ARTICLE_TYPES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Ajv's message for one schema fault, in the words class-validator's DTO pipe uses for the same fault
+ * (`dto-validation.pipe.ts`), saying what would be valid: `must be one of sms, email, auto`, `is required`.
+ */
+export function validationMessage(v: FastifyValidationItem): string {
+  const p = v.params ?? {};
+  switch (v.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+      return 'is not allowed';
+    case 'enum':
+      if (!Array.isArray(p.allowedValues)) break;
+      return `must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'type': {
+      if (typeof p.type !== 'string') break;
+      const types = String(p.type).split(',');
+      return `must be ${types.map((t) => ARTICLE_TYPES[t] ?? t).join(' or ')}`;
+    }
+    case 'minLength':
+      return p.limit === 1 ? 'must not be empty' : `must be at least ${plural(Number(p.limit), 'character')}`;
+    case 'maxLength':
+      return `must be at most ${plural(Number(p.limit), 'character')}`;
+    case 'minItems':
+      return `must hold at least ${plural(Number(p.limit), 'item')}`;
+    case 'maxItems':
+      return `must hold at most ${plural(Number(p.limit), 'item')}`;
+    case 'minimum':
+      return `must be at least ${String(p.limit)}`;
+    case 'maximum':
+      return `must be at most ${String(p.limit)}`;
+    default:
+      break;
+  }
+  return v.message ?? 'is invalid';
+}
+
+function toFieldError(item: unknown): FieldError {
+  if (item && typeof item === 'object' && 'field' in item && 'message' in item) return item as FieldError;
   const text = String(item);
   const space = text.indexOf(' ');
   return space > 0 ? { field: text.slice(0, space), message: text.slice(space + 1) } : { field: '', message: text };

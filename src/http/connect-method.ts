@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 export function refuseConnectMethod(server: Pick<Server, 'on'>): void {
   server.on('connect', (_request: unknown, socket: Duplex) => {
     const body = JSON.stringify({
-      statusCode: 405,
+      status_code: 405,
       error: STATUS_CODES[405],
       message: 'CONNECT is not supported: this service is not a proxy',
       request_id: '',

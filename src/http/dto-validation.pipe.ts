@@ -1,22 +1,26 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { FieldValidationError } from './error-response';
+import { describeFieldErrors, FieldValidationError, type FieldError } from './error-response';
+
+/**
+ * class-validator's stock wordings rewritten into the ones the schema-validated routes answer with
+ * (`validationMessage` in all-exceptions.filter.ts), so one fault reads the same on every route.
+ */
+const WORDING: Record<string, (message: string) => string> = {
+  whitelistValidation: () => 'is not allowed',
+  isString: () => 'must be a string',
+  isNotEmpty: () => 'must not be empty',
+  isBoolean: () => 'must be true or false',
+  isIn: (message) => message.replace('must be one of the following values: ', 'must be one of '),
+};
 
 /** Flattens class-validator's error tree into `{field: 'messages.3.text', message}` items. */
-export function fieldErrors(
-  errors: readonly ValidationError[],
-  parent = '',
-): Array<{ field: string; message: string }> {
+export function fieldErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([kind, message]) => ({
-      field,
-      message:
-        kind === 'whitelistValidation'
-          ? 'is not allowed'
-          : message.startsWith(`${error.property} `)
-            ? message.slice(error.property.length + 1)
-            : message,
-    }));
+    const own = Object.entries(error.constraints ?? {}).map(([kind, raw]) => {
+      const message = raw.startsWith(`${error.property} `) ? raw.slice(error.property.length + 1) : raw;
+      return { field, message: WORDING[kind]?.(message) ?? message };
+    });
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }
@@ -28,6 +32,6 @@ export const DTO_VALIDATION = new ValidationPipe({
   transform: true,
   exceptionFactory: (errors) => {
     const details = fieldErrors(errors);
-    return new FieldValidationError(details.map((d) => `${d.field} ${d.message}`).join('; '), details);
+    return new FieldValidationError(describeFieldErrors(details), details);
   },
 });

@@ -2,11 +2,25 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** The one error shape every route answers with, 404 and body parse errors included. */
 export interface ErrorResponse {
-  statusCode: number;
+  status_code: number;
   error: string;
   message: string;
   details?: unknown;
   request_id: string;
+}
+
+/** One problem with one field of a request: `field` a dotted path, empty for the whole body. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * The one message for field problems on every route, whichever validator found them: `channel must be one of sms,
+ * email, auto; text is required`. A problem with the whole body or query is named by `where`.
+ */
+export function describeFieldErrors(details: readonly FieldError[], where = 'body'): string {
+  return details.map((d) => `${d.field || where} ${d.message}`).join('; ');
 }
 
 /** One problem with one field of a request. */
@@ -17,13 +31,13 @@ export class FieldErrorDto {
   })
   field: string;
 
-  @ApiProperty({ example: 'must be string' })
+  @ApiProperty({ example: 'must be one of sms, email, auto' })
   message: string;
 }
 
 export class ErrorResponseDto implements ErrorResponse {
   @ApiProperty({ example: 400, description: 'The HTTP status code, repeated.' })
-  statusCode: number;
+  status_code: number;
 
   @ApiProperty({ example: 'Bad Request', description: 'The HTTP reason phrase.' })
   error: string;
@@ -60,7 +74,7 @@ export class FieldValidationError extends ApiError {
 
   constructor(
     message: string,
-    override readonly details: ReadonlyArray<{ field: string; message: string }>,
+    override readonly details: readonly FieldError[],
   ) {
     super(message);
     this.name = 'FieldValidationError';

@@ -75,9 +75,9 @@ export function savedFeedbackFromQuery(query: unknown): { saved?: SavedFeedback;
   const q = isRecord(query) ? query : {};
   const problems: FieldProblem[] = [];
   if (!OUTCOMES.includes(q.outcome as FeedbackOutcome))
-    problems.push({ field: 'outcome', message: `must be one of: ${OUTCOMES.join(', ')}` });
+    problems.push({ field: 'outcome', message: `must be one of ${OUTCOMES.join(', ')}` });
   if (!FEEDBACK_LABELS.includes(q.label as FeedbackLabel))
-    problems.push({ field: 'label', message: `must be one of: ${FEEDBACK_LABELS.join(', ')}` });
+    problems.push({ field: 'label', message: `must be one of ${FEEDBACK_LABELS.join(', ')}` });
   if (typeof q.id !== 'string' || !UUID.test(q.id)) problems.push({ field: 'id', message: 'must be a UUID' });
   if (problems.length > 0) return { problems };
   return {

@@ -33,7 +33,7 @@ export class CreateFeedbackDto {
   text: string;
 
   @ApiProperty({ enum: FEEDBACK_LABELS, example: 'spam', description: 'What the message really is.' })
-  @IsIn(FEEDBACK_LABELS, { message: `label must be one of: ${FEEDBACK_LABELS.join(', ')}` })
+  @IsIn(FEEDBACK_LABELS)
   label: FeedbackLabel;
 
   @ApiPropertyOptional({
@@ -48,7 +48,7 @@ export class CreateFeedbackDto {
 
   @ApiPropertyOptional({ enum: FEEDBACK_CHANNELS, example: 'sms' })
   @IsOptional()
-  @IsIn(FEEDBACK_CHANNELS, { message: `channel must be one of: ${FEEDBACK_CHANNELS.join(', ')}` })
+  @IsIn(FEEDBACK_CHANNELS)
   channel?: ChannelChoice;
 
   @ApiPropertyOptional({ example: 'web', description: 'Who gives the label (web page, mail client plug-in, ...).' })
@@ -73,7 +73,7 @@ function IsIntegerInRange(min: number, max: number): PropertyDecorator {
 export class ListFeedbackQueryDto {
   @ApiPropertyOptional({ enum: FEEDBACK_LABELS })
   @IsOptional()
-  @IsIn(FEEDBACK_LABELS, { message: `label must be one of: ${FEEDBACK_LABELS.join(', ')}` })
+  @IsIn(FEEDBACK_LABELS)
   label?: FeedbackLabel;
 
   @ApiPropertyOptional({
