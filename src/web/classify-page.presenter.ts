@@ -132,7 +132,18 @@ function signed(x: number, digits: number): string {
 
 function wordRow(w: WordContribution): { word: string; weight: number; weightText: string; countText: string } {
   const count = w.spans.length;
-  return { word: w.word, weight: w.weight, weightText: signed(w.weight, 2), countText: count > 1 ? `${count}×` : '' };
+  return {
+    word: shownWord(w.word),
+    weight: w.weight,
+    weightText: signed(w.weight, 2),
+    countText: count > 1 ? `${count}×` : '',
+  };
+}
+
+/** A run of one repeated character (a `______` rule line) is written as the character and its length. */
+function shownWord(word: string): string {
+  const chars = [...word];
+  return chars.length > 8 && chars.every((c) => c === chars[0]) ? `${chars[0]} × ${chars.length}` : word;
 }
 
 /** One line saying what the weights are and how they make the verdict. */
