@@ -19,11 +19,28 @@ describe(MessageReader.name, () => {
     const pool = new RecordingPool();
     const reader = new MessageReader(2_000, pool);
     expect(reader.maxEmailChars).toBe(8_000);
-    expect(await reader.read({ text: email(50_000), channel: 'email' })).toEqual({
-      channel: 'email',
-      text: 'extracted',
-    });
+    const read = await reader.read({ text: email(50_000), channel: 'email' });
+    expect(read).toEqual({ channel: 'email', text: 'extracted', sourceReadChars: 8_000 });
     expect(pool.asked).toEqual([{ chars: 8_000, options: { maxRawChars: 8_000 } }]);
+    expect(reader.truncation(read, email(50_000))).toEqual({
+      read_chars: 9,
+      total_chars: 9,
+      source_read_chars: 8_000,
+      source_total_chars: 50_000 + HTML_HEAD.length,
+    });
+  });
+
+  it('should say what the model will not read of a message: past CLASSIFY_MAX_CHARS of the text it classifies', () => {
+    const reader = new MessageReader(2_000, new RecordingPool());
+    expect(reader.truncation({ channel: 'sms', text: 'x'.repeat(2_000) }, 'x'.repeat(2_000))).toBeUndefined();
+    expect(reader.truncation({ channel: 'sms', text: 'x'.repeat(2_001) }, 'x'.repeat(2_001))).toEqual({
+      read_chars: 2_000,
+      total_chars: 2_001,
+    });
+    expect(reader.truncation({ channel: 'email', text: 'y'.repeat(3_000) }, email(5_000))).toEqual({
+      read_chars: 2_000,
+      total_chars: 3_000,
+    });
   });
 
   it(`should extract a request's emails on the event loop only up to ${INLINE_EMAIL_CHARS} characters`, async () => {

@@ -28,6 +28,18 @@ export const REQUEST_EMAIL_BUDGET_FACTOR = 64;
 /** Worst case on the event loop for this much hostile HTML: about 5 ms, what classifying CLASSIFY_MAX_CHARS costs. */
 export const INLINE_EMAIL_CHARS = 4_096;
 
+/**
+ * What of a message the model did not read, as a prediction reports it (snake_case, like the API): it read the first
+ * `read_chars` of the `total_chars` characters of the text it classifies (the text extracted from a raw email). A raw
+ * email longer than 4 × CLASSIFY_MAX_CHARS is parsed from a prefix: `source_read_chars` of `source_total_chars`.
+ */
+export interface Truncation {
+  readonly read_chars: number;
+  readonly total_chars: number;
+  readonly source_read_chars?: number;
+  readonly source_total_chars?: number;
+}
+
 /** A message as submitted: its text and the channel asked for. */
 export interface SubmittedMessage {
   readonly text: string;
@@ -76,6 +88,18 @@ export class MessageReader {
       ...(emailChars > INLINE_EMAIL_CHARS ? { extract: this.pool.extract.bind(this.pool) } : {}),
     };
     return messages.map((m) => readMessage(m.text, m.channel, options));
+  }
+
+  /** What the model will not read of `message` (read from `submitted`), or undefined when it reads all of it. */
+  truncation(message: MessageText, submitted: string): Truncation | undefined {
+    const total = message.text.length;
+    const source = message.sourceReadChars;
+    if (total <= this.classifyMaxChars && source === undefined) return undefined;
+    return {
+      read_chars: Math.min(total, this.classifyMaxChars),
+      total_chars: total,
+      ...(source === undefined ? {} : { source_read_chars: source, source_total_chars: submitted.length }),
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Channel, Classification, Explanation, ExplanationUnit } from '../engine';
+import type { Truncation } from './message-reader';
 
 /** The model a response names. */
 export interface ModelSummary {
@@ -13,6 +14,8 @@ export interface PredictionResult {
   channel: Channel;
   request_id: string;
   model: { version: string; algorithm: string };
+  /** Present only when the model read part of the message (CLASSIFY_MAX_CHARS). */
+  truncated?: Truncation;
   explanation?: ExplanationResponse;
 }
 
@@ -37,6 +40,7 @@ export interface BatchResult {
     spam_probability: number;
     confidence: number;
     channel: Channel;
+    truncated?: Truncation;
     explanation?: ExplanationResponse;
   }>;
   request_id: string;
@@ -52,6 +56,7 @@ export function predictionResponse(
   channel: Channel,
   requestId: string,
   model: ModelSummary,
+  truncated?: Truncation,
 ): PredictionResult {
   const spam = c.label === 1;
   const result: PredictionResult = {
@@ -62,6 +67,7 @@ export function predictionResponse(
     request_id: requestId,
     model: { version: model.version, algorithm: model.algorithm },
   };
+  if (truncated) result.truncated = truncated;
   if (c.explanation) result.explanation = explanationResponse(c.explanation);
   return result;
 }

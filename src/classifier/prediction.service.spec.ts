@@ -105,6 +105,41 @@ describe(PredictionService.name, () => {
     expect(seen[1]).toContain('You won a prize');
   });
 
+  it('should read an email that starts with an mbox From line as an email on auto, and say so', async () => {
+    const mbox = `From win@lottery.example  Thu Aug 22 12:36:23 2002\nReturn-Path: <win@lottery.example>\n${RAW}`;
+    expect(await service.predict(mbox, 'auto', 'm1')).toMatchObject({ channel: 'email', prediction: 'spam' });
+    expect(seen[0]).toContain('Claim your prize');
+    expect(seen[0]).not.toContain('Return-Path');
+    expect(logged).toEqual([expect.objectContaining({ channel: 'email' })]);
+  });
+
+  it('should say when only the first CLASSIFY_MAX_CHARS characters were read, and only then', async () => {
+    expect(service.predict('a'.repeat(1000), 'sms', 't1')).not.toHaveProperty('truncated');
+    expect(service.predict('a'.repeat(1500), 'sms', 't2')).toMatchObject({
+      truncated: { read_chars: 1000, total_chars: 1500 },
+    });
+    const page = await service.classifyForPage('b'.repeat(1200), 'auto', 't3');
+    expect(page.result.truncated).toEqual({ read_chars: 1000, total_chars: 1200 });
+    const batch = await service.predictBatch([{ text: 'short' }, { id: 'long', text: 'c'.repeat(3000) }], 't4');
+    expect(batch.results[0]).not.toHaveProperty('truncated');
+    expect(batch.results[1]).toMatchObject({ id: 'long', truncated: { read_chars: 1000, total_chars: 3000 } });
+  });
+
+  it("should count an email's characters in the text read from it, and say when its source was cut", async () => {
+    const long = `${RAW}${'<p>more prize text</p>'.repeat(60)}`;
+    const read = await service.predict(long, 'email', 'e1');
+    const text = seen[0];
+    expect(read.truncated).toEqual({ read_chars: 1000, total_chars: text.length });
+    const huge = `${RAW}${' '.repeat(4_050 - RAW.length)}`;
+    const cut = await service.predict(huge, 'email', 'e2');
+    expect(cut.truncated).toEqual({
+      read_chars: seen[1].length,
+      total_chars: seen[1].length,
+      source_read_chars: 4000,
+      source_total_chars: 4050,
+    });
+  });
+
   describe('prediction log sampling (PREDICTION_LOG_SAMPLE_RATE)', () => {
     const run = (rate: number, n: number): number => {
       const s = serviceLogging(rate);

@@ -77,7 +77,8 @@ export class PredictionService implements OnApplicationShutdown {
     started: number,
   ): PredictionResult {
     const c = model.classifier.classify(message.text, explain ? { explain: true, topFeatures: 10 } : undefined);
-    const result = predictionResponse(c, message.channel, requestId, summaryOf(model));
+    const truncated = this.reader.truncation(message, submitted);
+    const result = predictionResponse(c, message.channel, requestId, summaryOf(model), truncated);
     this.record(result.prediction, result.spam_probability, message.channel, requestId, submitted, model, started);
     return result;
   }
@@ -93,7 +94,8 @@ export class PredictionService implements OnApplicationShutdown {
     this.checkText(text, 'text');
     const message = await this.reader.read({ text, channel });
     const classification = model.classifier.classify(message.text, { explain: true, topFeatures: 12 });
-    const result = predictionResponse(classification, message.channel, requestId, summaryOf(model));
+    const truncated = this.reader.truncation(message, text);
+    const result = predictionResponse(classification, message.channel, requestId, summaryOf(model), truncated);
     this.record(result.prediction, result.spam_probability, message.channel, requestId, text, model, started);
     return { result, classification, classifiedText: message.text };
   }
@@ -153,7 +155,7 @@ export class PredictionService implements OnApplicationShutdown {
     const results = classifications.map((c, i) => {
       const m = messages[i];
       const { channel } = read[i];
-      const r = predictionResponse(c, channel, requestId, summary);
+      const r = predictionResponse(c, channel, requestId, summary, this.reader.truncation(read[i], m.text));
       this.record(r.prediction, r.spam_probability, channel, requestId, m.text, model, started, m.id ?? String(i));
       return {
         ...(m.id === undefined ? {} : { id: m.id }),
@@ -161,6 +163,7 @@ export class PredictionService implements OnApplicationShutdown {
         spam_probability: r.spam_probability,
         confidence: r.confidence,
         channel,
+        ...(r.truncated === undefined ? {} : { truncated: r.truncated }),
         ...(r.explanation === undefined ? {} : { explanation: r.explanation }),
       };
     });

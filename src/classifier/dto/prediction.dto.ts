@@ -102,12 +102,39 @@ export class ExplanationDto {
   towards_not_spam: WordWeightDto[];
 }
 
+const TRUNCATED =
+  'Present only when the model did not read the whole message: it read the first read_chars of total_chars characters (CLASSIFY_MAX_CHARS); the rest did not count.';
+
 export class ModelRefDto {
   @ApiProperty({ example: '20261127T140512Z-3f9a1c2b' })
   version: string;
 
   @ApiProperty({ example: 'svm', enum: ['naive_bayes', 'svm', 'logistic_regression', 'random_forest'] })
   algorithm: string;
+}
+
+export class TruncationDto {
+  @ApiProperty({
+    example: 20000,
+    description: 'Characters the model read, from the start: at most CLASSIFY_MAX_CHARS (default 20000).',
+  })
+  read_chars: number;
+
+  @ApiProperty({
+    example: 33112,
+    description: 'Characters of the text it classifies: the text submitted, or for a raw email the text read from it.',
+  })
+  total_chars: number;
+
+  @ApiPropertyOptional({
+    example: 80000,
+    description:
+      'Only for a raw email longer than 4 × CLASSIFY_MAX_CHARS: it was parsed from this many of its first characters.',
+  })
+  source_read_chars?: number;
+
+  @ApiPropertyOptional({ example: 120000, description: "With source_read_chars: the raw email's length." })
+  source_total_chars?: number;
 }
 
 export class PredictionResponseDto {
@@ -128,6 +155,9 @@ export class PredictionResponseDto {
 
   @ApiProperty({ type: ModelRefDto })
   model: ModelRefDto;
+
+  @ApiPropertyOptional({ type: TruncationDto, description: TRUNCATED })
+  truncated?: TruncationDto;
 
   @ApiPropertyOptional({
     type: ExplanationDto,
@@ -161,6 +191,15 @@ export const predictionResponseSchema = {
     channel: { type: 'string' },
     request_id: { type: 'string' },
     model: { type: 'object', properties: { version: { type: 'string' }, algorithm: { type: 'string' } } },
+    truncated: {
+      type: 'object',
+      properties: {
+        read_chars: { type: 'integer' },
+        total_chars: { type: 'integer' },
+        source_read_chars: { type: 'integer' },
+        source_total_chars: { type: 'integer' },
+      },
+    },
     explanation: explanationSchema,
   },
 } as const;
@@ -234,6 +273,9 @@ export class BatchResultDto {
 
   @ApiProperty({ enum: CHANNELS })
   channel: Channel;
+
+  @ApiPropertyOptional({ type: TruncationDto, description: TRUNCATED })
+  truncated?: TruncationDto;
 
   @ApiPropertyOptional({
     type: ExplanationDto,

@@ -107,6 +107,7 @@ describe(readsAsRawEmail.name, () => {
       expect(readsAsRawEmail(text, choice)).toBe(extracted);
       expect(asked).toEqual(extracted ? [{ raw: text.slice(0, 50), options: { maxRawChars: 50 } }] : []);
       expect(read.text).toBe(extracted ? 'extracted' : text);
+      expect(read.sourceReadChars).toBe(extracted && text.length > 50 ? 50 : undefined);
     }
   });
 

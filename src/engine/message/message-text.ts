@@ -37,6 +37,8 @@ export function looksLikeRawEmail(text: string): boolean {
 export interface MessageText {
   readonly channel: Channel;
   readonly text: string;
+  /** Set when a raw email was longer than `maxRawChars`: how many of its characters were parsed. */
+  readonly sourceReadChars?: number;
 }
 
 /** How a raw email is turned into text: `emailToText` here, or the same in a worker thread (`EmailTextPool`). */
@@ -77,9 +79,10 @@ export function readMessage(
   if (!readsAsRawEmail(submitted, choice)) return { channel: choice === 'email' ? 'email' : 'sms', text: submitted };
   const extract = options.extract ?? emailToText;
   const limit = options.maxRawChars;
-  const raw = limit !== undefined && submitted.length > limit ? submitted.slice(0, limit) : submitted;
+  const cut = limit !== undefined && submitted.length > limit;
+  const raw = cut ? submitted.slice(0, limit) : submitted;
   return extract(raw, limit === undefined ? {} : { maxRawChars: limit }).then(
-    (text): MessageText => ({ channel: 'email', text }),
+    (text): MessageText => (cut ? { channel: 'email', text, sourceReadChars: raw.length } : { channel: 'email', text }),
     (): MessageText => ({ channel: 'email', text: submitted }),
   );
 }
