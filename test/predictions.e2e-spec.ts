@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listCorpusFiles, packageCorpusDir } from '../src/training/datasets/spam-assassin';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
 
@@ -10,7 +13,7 @@ describe('POST /api/v1/predictions', () => {
   beforeAll(async () => {
     t = await startTestApp({
       codec: new KeywordArtifactCodec(),
-      env: { MAX_TEXT_CHARS: '5000', MAX_BATCH_SIZE: '5', BODY_LIMIT_BYTES: '65536' },
+      env: { MAX_TEXT_CHARS: '5000', MAX_BATCH_SIZE: '5', BODY_LIMIT_BYTES: '65536', CLASSIFY_MAX_CHARS: '1000' },
       prepare: (dir) => {
         writeKeywordArtifact(dir, 'v1.json', keywordArtifact('20261101T000000Z-aaaa0001', '2026-11-01T00:00:00.000Z'));
       },
@@ -52,6 +55,41 @@ describe('POST /api/v1/predictions', () => {
     expect(words).toEqual(expect.arrayContaining(['winner', 'prize', 'claim']));
     expect(Object.keys(explanation.towards_spam[0]).sort()).toEqual(['weight', 'word']);
     expect(1 / (1 + Math.exp(-explanation.total))).toBeCloseTo(spam_probability, 5);
+  });
+
+  it('should say when only the first CLASSIFY_MAX_CHARS characters were read', async () => {
+    const long = `${HAM} `.repeat(20).slice(0, 1200) + SPAM;
+    const res = await post({ text: long });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      prediction: 'not_spam',
+      truncated: { read_chars: 1000, total_chars: long.length },
+    });
+    expect(Object.keys(res.json().truncated).sort()).toEqual(['read_chars', 'total_chars']);
+    expect((await post({ text: long.slice(0, 1000) })).json().truncated).toBeUndefined();
+    const batch = await post(
+      { messages: [{ text: HAM }, { id: 'long', text: long }] },
+      {},
+      '/api/v1/predictions/batch',
+    );
+    expect(batch.json().results[0].truncated).toBeUndefined();
+    expect(batch.json().results[1]).toMatchObject({
+      id: 'long',
+      truncated: { read_chars: 1000, total_chars: long.length },
+    });
+  });
+
+  it('should detect a SpamAssassin email that starts with an mbox From line as an email on auto', async () => {
+    const corpus = packageCorpusDir();
+    let file: string | undefined;
+    for (const name of listCorpusFiles(corpus)) {
+      file = readFileSync(join(corpus, name), 'utf8');
+      if (file.startsWith('From ') && file.length < 4000) break;
+    }
+    expect(file).toBeDefined();
+    for (const channel of ['auto', undefined])
+      expect((await post({ text: file, channel })).json()).toMatchObject({ channel: 'email' });
+    expect((await post({ text: file, channel: 'sms' })).json()).toMatchObject({ channel: 'sms' });
   });
 
   it('should honour and echo X-Request-Id, and make one when absent', async () => {

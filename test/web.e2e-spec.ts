@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { FeedbackService } from '../src/feedback/feedback.service';
 import { FeedbackModule } from '../src/feedback/feedback.module';
 import { ModelPagePresenter } from '../src/web/model-page.presenter';
 import { RetrainingModule } from '../src/retraining/retraining.module';
+import { listCorpusFiles, packageCorpusDir } from '../src/training/datasets/spam-assassin';
 import { MlflowServerDouble } from './doubles/mlflow-server';
 import { keywordArtifact, KeywordArtifactCodec, writeKeywordArtifact } from './fixtures/service/keyword-classifier';
 import { startTestApp, type TestApp } from './fixtures/service/test-app';
@@ -496,6 +497,29 @@ describe('web page', () => {
     expect(preview).not.toContain('&lt;font');
     const sms = await t.app.inject(form({ text: 'WINNER! Claim your prize now', channel: 'sms' }));
     expect(sms.body).not.toContain('raw-source');
+  });
+
+  it('should detect a SpamAssassin mbox email on auto and carry that channel into the feedback form', async () => {
+    const corpus = packageCorpusDir();
+    const name = listCorpusFiles(corpus).find((n) => n.startsWith('spam-2/'))!;
+    const email = readFileSync(join(corpus, name), 'utf8');
+    expect(email.startsWith('From ')).toBe(true);
+    const res = await t.app.inject(form({ text: email, channel: 'auto' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<dt>Channel</dt><dd>email</dd>');
+    expect(res.body).toContain('<input type="hidden" name="channel" value="email">');
+    expect(res.body).toContain('id="raw-source"');
+  });
+
+  it('should say when only the first CLASSIFY_MAX_CHARS characters were read', async () => {
+    const long = 'see you at home tonight '.repeat(1_100).slice(0, 25_000);
+    const res = await t.app.inject(form({ text: long, channel: 'auto' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(
+      '<p class="truncation-note" id="truncation-note">Only the first 20,000 of 25,000 characters were read (CLASSIFY_MAX_CHARS).</p>',
+    );
+    const short = await t.app.inject(form({ text: long.slice(0, 20_000), channel: 'auto' }));
+    expect(short.body).not.toContain('truncation-note');
   });
 
   it('should let Swagger UI style itself inline on the docs routes only, scripts still from the origin', async () => {

@@ -10,6 +10,8 @@ import type { Explanation, WordContribution } from '../engine';
 import { highlightPreview } from './highlight';
 import { PageFacts } from './page-facts.service';
 import type { ClassifyForm } from './web-classify.dto';
+import { EMAIL_PREFIX_FACTOR } from '../classifier/message-reader';
+import type { PredictionResult } from '../classifier/prediction.service';
 
 /** Characters of the text the model read shown back on the page. */
 const PREVIEW_CHARS = 2000;
@@ -76,7 +78,8 @@ export class ClassifyPagePresenter {
             spamPercent: Math.round(result.spam_probability * 1000) / 10,
             preview: highlightPreview(classifiedText, explanation, PREVIEW_CHARS),
             source: classifiedText === form.text ? undefined : sourceOf(form.text),
-            truncated: classifiedText.length > PREVIEW_CHARS,
+            previewCut: classifiedText.length > PREVIEW_CHARS,
+            truncationNote: truncationNote(result),
             towardsSpam: explanation?.towardsSpam.map(wordRow) ?? [],
             towardsHam: explanation?.towardsHam.map(wordRow) ?? [],
             unitNote: explanation ? unitNote(explanation) : undefined,
@@ -159,6 +162,24 @@ function unitNote(e: Explanation): string {
     `doubles the odds, −0.7 halves them). Each includes its share of the model's starting point, ` +
     `${signed(e.baseline, 2)}, so a word counts towards spam only when it outweighs that share.`
   );
+}
+
+/** What the model did not read, in words (the API's `truncated`). */
+function truncationNote({ truncated, channel }: PredictionResult): string | undefined {
+  if (!truncated) return undefined;
+  const n = (x: number): string => x.toLocaleString('en');
+  const notes: string[] = [];
+  if (truncated.read_chars < truncated.total_chars) {
+    const of = channel === 'email' ? " characters of the email's text" : ' characters';
+    notes.push(
+      `Only the first ${n(truncated.read_chars)} of ${n(truncated.total_chars)}${of} were read (CLASSIFY_MAX_CHARS).`,
+    );
+  }
+  if (truncated.source_read_chars !== undefined && truncated.source_total_chars !== undefined)
+    notes.push(
+      `The email was read from its first ${n(truncated.source_read_chars)} of ${n(truncated.source_total_chars)} characters (${EMAIL_PREFIX_FACTOR} × CLASSIFY_MAX_CHARS).`,
+    );
+  return notes.join(' ');
 }
 
 /** The message as it was submitted (headers, HTML), for the disclosure under the text the model read. */
