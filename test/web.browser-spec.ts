@@ -156,7 +156,7 @@ describe('web page in Chromium', () => {
     });
     const widths: Record<string, number> = {};
     const measure = async (name: string): Promise<void> => {
-      widths[name] = await page.evaluate(() => document.documentElement.scrollWidth);
+      widths[name] = await page.locator('html').evaluate((html) => html.scrollWidth);
       await page.screenshot({ path: join(ARTIFACTS, `web-390-${name}.png`), fullPage: true });
     };
     try {
@@ -192,10 +192,10 @@ describe('web page in Chromium', () => {
       const limit = Number(await page.getByLabel('Message').getAttribute('maxlength'));
       expect((await page.getByLabel('Message').inputValue()).length).toBe(limit);
       // ... and past it (the limit lifted by hand) the answer is a page that says so; Back keeps the text.
-      await page.evaluate((text) => {
-        const box = document.querySelector('#text') as unknown as { value: string; removeAttribute(n: string): void };
-        box.removeAttribute('maxlength');
-        box.value = text;
+      await page.getByLabel('Message').evaluate((box, text) => {
+        const textarea = box as unknown as { value: string; removeAttribute(name: string): void };
+        textarea.removeAttribute('maxlength');
+        textarea.value = text;
       }, cyrillic);
       await page.getByRole('button', { name: 'Classify', exact: true }).click();
       await page.waitForSelector('#too-large');
