@@ -204,12 +204,15 @@ describe(FeedbackController.name, () => {
       ).toBe(403);
     });
 
-    it('should skip a run without a body when too few labels are new, naming both numbers', async () => {
+    it('should answer 200 without an id when too few labels are new, naming both numbers and how to force', async () => {
       const response = await runs('POST');
-      expect(response.statusCode).toBe(202);
+      expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body).toMatchObject({ state: 'skipped', needed: 1000 });
-      expect(body.skipped).toBe(`skipped: ${body.new_labels} new labels, 1000 needed`);
+      expect(body.id).toBeUndefined();
+      expect(body.reason).toBe(
+        `${body.new_labels} new labels since the last run, 1000 needed (RETRAIN_MIN_NEW_FEEDBACK); send {"force": true} to train anyway`,
+      );
     });
 
     it('should refuse a non-boolean force and answer 404 for an unknown run', async () => {
@@ -219,7 +222,10 @@ describe(FeedbackController.name, () => {
       const unknown = await runs('GET', '/api/v1/training/runs/20261127T000000Z-000000');
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json().message).toBe('training run 20261127T000000Z-000000 not found');
-      expect((await runs('GET')).json()).toEqual([]);
+      expect((await runs('GET')).json()).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
+      const badPage = await runs('GET', '/api/v1/training/runs?limit=0');
+      expect(badPage.statusCode).toBe(400);
+      expect(badPage.json().message).toBe('limit must be an integer from 1 to 500');
     });
   });
 
@@ -238,7 +244,8 @@ describe(FeedbackController.name, () => {
     ]);
     const schemas = doc.components?.schemas as Record<string, { properties: Record<string, { example?: unknown }> }>;
     expect(schemas.CreateFeedbackDto.properties.label.example).toBe('spam');
-    expect(schemas.TrainingRunAcceptedDto.properties.skipped.example).toBe('skipped: 3 new labels, 50 needed');
+    expect(schemas.TrainingRunSkippedDto.properties.reason.example).toContain('50 needed (RETRAIN_MIN_NEW_FEEDBACK)');
+    expect(Object.keys(schemas.TrainingRunPageDto.properties).sort()).toEqual(['items', 'limit', 'offset', 'total']);
   });
 
   describe('with FEEDBACK_API_AUTH=admin-token', () => {

@@ -241,6 +241,8 @@ describe.each([
     expect(await fresh.getRun('nope')).toBeUndefined();
     expect(await fresh.updateRun('nope', { state: 'failed' })).toBeUndefined();
     expect((await fresh.listRuns(10)).map((r) => r.id)).toEqual(['run-2', 'run-1']);
+    expect((await fresh.listRuns(1, 1)).map((r) => r.id)).toEqual(['run-1']);
+    expect(await fresh.countRuns()).toBe(2);
     await fresh.close();
   });
 

@@ -52,6 +52,9 @@ describe('model routes', () => {
       metrics: { sms: expect.objectContaining({ f1: 0.93 }) },
       source: 'v1.json',
     });
+    expect(res.json().metrics.sms).toMatchObject({ roc_auc: 0.99 });
+    expect(res.json().training).toMatchObject({ rows: 4457, spam: 598, not_spam: 3859 });
+    expect(res.body).not.toMatch(/rocAuc|"ham"/);
     expect(res.body).not.toContain(t.dir);
     expect(res.json().checksum).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -126,10 +126,11 @@ describe(`${RetrainingService.name} end to end`, () => {
 
   it('should skip without enough new labels, train when forced, answer 409 while running, then serve the promoted model', async () => {
     const skipped = await startRun(app, harness.admin, {});
-    expect(skipped.statusCode).toBe(202);
+    expect(skipped.statusCode).toBe(200);
     expect(skipped.json()).toEqual({
       state: 'skipped',
-      skipped: 'skipped: 0 new labels, 3 needed',
+      reason:
+        '0 new labels since the last run, 3 needed (RETRAIN_MIN_NEW_FEEDBACK); send {"force": true} to train anyway',
       new_labels: 0,
       needed: 3,
     });
@@ -148,9 +149,9 @@ describe(`${RetrainingService.name} end to end`, () => {
       promoted: true,
       decision: 'champion',
       reason: 'no champion yet',
-      registeredVersion: '1',
+      registered_version: '1',
     });
-    expect(app.get(ModelHolder).active()?.artifact.metadata.version).toBe(run.result!.artifactVersion);
+    expect(app.get(ModelHolder).active()?.artifact.metadata.version).toBe(run.result!.artifact_version);
     // no MLflow: the promoted model is also put where the model loader looks after a restart
     expect(await readdir(join(harness.dir, 'models'))).toEqual(['retrained-v1.json']);
     expect(
@@ -218,7 +219,7 @@ describe(`${RetrainingService.name} end to end`, () => {
       `serving during retrain ${id}: idle p99 ${idle.p99} ms (${idle.requests} requests); during training p99 ${p99During} ms ` +
         `over ${sum('requests')} requests in ${during.length} windows, ${sum('errors')} errors, ${sum('non2xx')} non-2xx; ` +
         `model ${versionBefore} → ${app.get(ModelHolder).active()!.artifact.metadata.version}; ` +
-        `p99 per 2 s window: ${during.map((f) => f.p99).join(', ')} ms; event-loop delay p99 ${loopDelayP99} ms, max ${loopDelayMax} ms; main-thread steps ${JSON.stringify(run.result?.timingsMs)} ms`,
+        `p99 per 2 s window: ${during.map((f) => f.p99).join(', ')} ms; event-loop delay p99 ${loopDelayP99} ms, max ${loopDelayMax} ms; main-thread steps ${JSON.stringify(run.result?.timings_ms)} ms`,
     );
     expect(run.state).toBe('succeeded');
     expect(run.result).toMatchObject({ promoted: true });

@@ -1,16 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiThrottlerGuard } from '../http/client-throttler.guard';
-import { ErrorResponseDto } from '../http/error-response';
+import { ApiErrorResponse, ERROR_EXAMPLES } from '../http/error-response';
 import { HealthService } from '../health/health.service';
 import { InferRequestDto, inferRequestSchema, InferResponseDto } from './dto/kserve.dto';
 import { inferMessages, inferResponse, KSERVE_MODEL_NAME, type InferRequest } from './kserve.mapper';
@@ -20,7 +13,7 @@ import { PredictionService } from './prediction.service';
 /** KServe Open Inference Protocol (v2) routes, so the service can sit behind inference gateways. */
 @ApiTags('kserve v2')
 @Controller('v2')
-@ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+@ApiErrorResponse(503, 'No model loaded yet, or the server is not ready.', ERROR_EXAMPLES.noModel)
 export class KServeController {
   constructor(
     private readonly health: HealthService,
@@ -87,7 +80,17 @@ export class KServeController {
   })
   @ApiBody({ type: InferRequestDto })
   @ApiOkResponse({ type: InferResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(
+    400,
+    'Invalid body; `details` names each field and what would be valid.',
+    'inputs.0.datatype must be "BYTES"',
+    [{ field: 'inputs.0.datatype', message: 'must be "BYTES"' }],
+  )
+  @ApiErrorResponse(
+    429,
+    'Only when API_RATE_LIMIT is set (off by default); Retry-After says when to retry.',
+    ERROR_EXAMPLES.apiTooManyRequests,
+  )
   async infer(@Body() body: InferRequest, @Req() req: FastifyRequest): Promise<InferResponseDto> {
     return inferResponse(body, await this.predictions.predictBatch(inferMessages(body), req.id), req.id);
   }

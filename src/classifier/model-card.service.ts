@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { snakeCaseKeys } from '../http/snake-case';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
 
 export interface ModelCard {
@@ -14,17 +15,25 @@ export interface ModelCard {
   loaded_at: string;
 }
 
-/** The active model's card, mapped from the artifact's metadata (the artifact's layout never leaks as is). */
+/**
+ * The active model's card, mapped from the artifact's metadata (the artifact's layout never leaks as is): keys in
+ * snake_case all the way down (`roc_auc`, `confusion_matrix`, `ngram_range`), and the training counts in the API's
+ * words (`not_spam`, never the corpora's `ham`).
+ */
 @Injectable()
 export class ModelCardService {
   constructor(private readonly holder: ModelHolder) {}
 
   card(): ModelCard {
     const active = this.holder.active();
-    if (!active) throw new HttpException('no model is loaded yet', HttpStatus.SERVICE_UNAVAILABLE);
+    if (!active) throw new HttpException(NO_MODEL_YET, HttpStatus.SERVICE_UNAVAILABLE);
     return cardOf(active);
   }
 }
+
+/** The same words as every other route that needs a model (PredictionService.requireModel). */
+const NO_MODEL_YET = 'no model is loaded yet; retry when /health/ready answers 200';
+const API_WORDS = { ham: 'not_spam' } as const;
 
 export function cardOf(active: ActiveModel): ModelCard {
   const m = active.artifact.metadata;
@@ -32,9 +41,9 @@ export function cardOf(active: ActiveModel): ModelCard {
   return {
     version: m.version,
     algorithm: m.algorithm,
-    parameters: parametersOf(active.artifact),
-    metrics: m.metrics ?? null,
-    training,
+    parameters: snakeCaseKeys(parametersOf(active.artifact)),
+    metrics: snakeCaseKeys(m.metrics ?? null, API_WORDS),
+    training: snakeCaseKeys(training, API_WORDS),
     training_data_fingerprint: typeof training?.fingerprint === 'string' ? training.fingerprint : null,
     trained_at: m.createdAt,
     checksum: active.artifact.checksum,

@@ -1,19 +1,9 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiQuery,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimited } from '../http/route-rate-limit';
-import { ErrorResponseDto } from '../http/error-response';
+import { ApiErrorResponse, ERROR_EXAMPLES } from '../http/error-response';
 import {
   BatchRequestDto,
   BatchResponseDto,
@@ -44,17 +34,19 @@ const EXPLAIN_QUERY = {
  */
 @ApiTags('predictions')
 @Controller('api/v1/predictions')
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body; `details` names each field.' })
-@ApiPayloadTooLargeResponse({
-  type: ErrorResponseDto,
-  description: 'Body larger than BODY_LIMIT_BYTES (default 1 MB).',
-})
-@ApiTooManyRequestsResponse({
-  type: ErrorResponseDto,
-  description:
-    'Only when API_RATE_LIMIT is set (off by default): that many requests per THROTTLE_TTL_MS per client; Retry-After says when to retry.',
-})
-@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'No model loaded yet.' })
+@ApiErrorResponse(
+  400,
+  'Invalid body or query; `details` names each field and what would be valid.',
+  'channel must be one of sms, email, auto',
+  [{ field: 'channel', message: 'must be one of sms, email, auto' }],
+)
+@ApiErrorResponse(413, 'Body larger than BODY_LIMIT_BYTES (default 1 MB).', ERROR_EXAMPLES.bodyTooLarge)
+@ApiErrorResponse(
+  429,
+  'Only when API_RATE_LIMIT is set (off by default): that many requests per THROTTLE_TTL_MS per client; Retry-After says when to retry.',
+  ERROR_EXAMPLES.apiTooManyRequests,
+)
+@ApiErrorResponse(503, 'No model loaded yet (the first start trains one).', ERROR_EXAMPLES.noModel)
 export class PredictionsController {
   constructor(private readonly predictions: PredictionService) {}
 

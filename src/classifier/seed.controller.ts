@@ -1,22 +1,16 @@
 import { Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiThrottlerGuard } from '../http/client-throttler.guard';
-import { ErrorResponseDto } from '../http/error-response';
+import { ApiErrorResponse, ERROR_EXAMPLES } from '../http/error-response';
 import {
   SeedPredictRequestDto,
   seedPredictRequestSchema,
   SeedPredictResponseDto,
   seedPredictResponseSchema,
 } from './dto/prediction.dto';
+import { ModelCardDto } from './dto/model.dto';
 import { ModelCardService, type ModelCard } from './model-card.service';
 import { ModelHolder } from './model-holder.service';
 import { PredictionService } from './prediction.service';
@@ -38,8 +32,15 @@ export class SeedController {
   @ApiOperation({ summary: "The seed's prediction route: labels are spam/ham." })
   @ApiBody({ type: SeedPredictRequestDto })
   @ApiOkResponse({ type: SeedPredictResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(400, 'Invalid body; `details` names each field.', 'text must be a string', [
+    { field: 'text', message: 'must be a string' },
+  ])
+  @ApiErrorResponse(
+    429,
+    'Only when API_RATE_LIMIT is set (off by default); Retry-After says when to retry.',
+    ERROR_EXAMPLES.apiTooManyRequests,
+  )
+  @ApiErrorResponse(503, 'No model loaded yet.', ERROR_EXAMPLES.noModel)
   async predict(@Req() req: FastifyRequest<{ Body: { text: string } }>): Promise<SeedPredictResponseDto> {
     const r = await this.predictions.predict(req.body.text, undefined, req.id);
     return {
@@ -67,7 +68,8 @@ export class SeedController {
 
   @Get('info')
   @ApiOperation({ summary: "The seed's model information route: the active model's card." })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({ type: ModelCardDto })
+  @ApiErrorResponse(503, 'No model loaded yet.', ERROR_EXAMPLES.noModel)
   info(): ModelCard {
     return this.cards.card();
   }

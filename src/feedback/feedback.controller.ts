@@ -1,24 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
+  ApiParam,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { PageThrottlerGuard } from '../http/client-throttler.guard';
 import { DTO_VALIDATION } from '../http/dto-validation.pipe';
-import { ErrorResponseDto } from '../http/error-response';
+import { ApiErrorResponse, ERROR_EXAMPLES } from '../http/error-response';
 import { JsonOnlyGuard } from '../http/json-only.guard';
 import { CreateFeedbackDto, FeedbackPageDto, FeedbackReceiptDto, ListFeedbackQueryDto } from './dto/feedback.dto';
 import { FeedbackApiAuthGuard } from './feedback-api-auth.guard';
@@ -27,15 +21,17 @@ import { FeedbackService } from './feedback.service';
 @ApiTags('feedback')
 @Controller('api/v1/feedback')
 @UsePipes(DTO_VALIDATION)
-@ApiBadRequestResponse({
-  type: ErrorResponseDto,
-  description: 'Invalid body or query; `details` names each field and limit.',
-})
-@ApiServiceUnavailableResponse({
-  type: ErrorResponseDto,
-  description:
-    'The feedback store cannot be reached (PostgreSQL down, or the SQLite file busy past its timeout); retry.',
-})
+@ApiErrorResponse(
+  400,
+  'Invalid body, query or id; `details` names each field and what would be valid.',
+  'label must be one of spam, not_spam',
+  [{ field: 'label', message: 'must be one of spam, not_spam' }],
+)
+@ApiErrorResponse(
+  503,
+  'The feedback store cannot be reached (PostgreSQL down, or the SQLite file busy past its timeout); retry.',
+  'the feedback store is unavailable right now; try again shortly',
+)
 export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}
 
@@ -49,13 +45,15 @@ export class FeedbackController {
   })
   @ApiCreatedResponse({ type: FeedbackReceiptDto, description: 'A new text was stored (outcome "created").' })
   @ApiOkResponse({ type: FeedbackReceiptDto, description: 'The text was known: outcome "relabelled" or "unchanged".' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  @ApiUnsupportedMediaTypeResponse({
-    type: ErrorResponseDto,
-    description: 'The body is not `application/json` (a form post cannot label).',
-  })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'FEEDBACK_API_AUTH=admin-token and no token.' })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'FEEDBACK_API_AUTH=admin-token and a wrong token.' })
+  @ApiErrorResponse(429, 'THROTTLE_LIMIT per client; Retry-After says when to retry.', ERROR_EXAMPLES.tooManyRequests)
+  @ApiErrorResponse(
+    415,
+    'The body is not `application/json` (a form post cannot label).',
+    'unsupported Content-Type; send application/json',
+    { accepted: ['application/json'] },
+  )
+  @ApiErrorResponse(401, 'FEEDBACK_API_AUTH=admin-token and no token.', ERROR_EXAMPLES.noToken)
+  @ApiErrorResponse(403, 'FEEDBACK_API_AUTH=admin-token and a wrong token.', ERROR_EXAMPLES.wrongToken)
   async submit(
     @Body() body: CreateFeedbackDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -70,8 +68,8 @@ export class FeedbackController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'List feedback, newest label first (admin).' })
   @ApiOkResponse({ type: FeedbackPageDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
-  @ApiForbiddenResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(401, 'No bearer token.', ERROR_EXAMPLES.noToken)
+  @ApiErrorResponse(403, 'Wrong token, or admin routes disabled (no ADMIN_API_TOKEN).', ERROR_EXAMPLES.wrongToken)
   list(@Query() query: ListFeedbackQueryDto): Promise<FeedbackPageDto> {
     return this.feedback.list(query);
   }
@@ -81,10 +79,11 @@ export class FeedbackController {
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete one feedback item (unlearn: the next training run no longer uses it) (admin).' })
+  @ApiParam({ name: 'id', format: 'uuid', example: '0b8e8f8a-52d5-4c4b-9b55-7f3c3f0d9c11' })
   @ApiNoContentResponse({ description: 'Deleted.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No feedback has this id.' })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
-  @ApiForbiddenResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(404, 'No feedback has this id.', 'feedback 0b8e8f8a-52d5-4c4b-9b55-7f3c3f0d9c11 not found')
+  @ApiErrorResponse(401, 'No bearer token.', ERROR_EXAMPLES.noToken)
+  @ApiErrorResponse(403, 'Wrong token, or admin routes disabled (no ADMIN_API_TOKEN).', ERROR_EXAMPLES.wrongToken)
   remove(@Param('id') id: string): Promise<void> {
     return this.feedback.remove(id);
   }

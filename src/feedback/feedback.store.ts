@@ -33,5 +33,7 @@ export abstract class FeedbackStore {
   abstract createRun(run: Pick<TrainingRunRecord, 'id' | 'trigger' | 'forced' | 'mode'>): Promise<TrainingRunRecord>;
   abstract updateRun(id: string, update: TrainingRunUpdate): Promise<TrainingRunRecord | undefined>;
   abstract getRun(id: string): Promise<TrainingRunRecord | undefined>;
-  abstract listRuns(limit: number): Promise<readonly TrainingRunRecord[]>;
+  /** Newest first, `limit` runs after the first `offset`. */
+  abstract listRuns(limit: number, offset?: number): Promise<readonly TrainingRunRecord[]>;
+  abstract countRuns(): Promise<number>;
 }

@@ -258,11 +258,17 @@ export class PostgresFeedbackStore extends FeedbackStore {
     return rows.length > 0 ? toRun(rows[0]) : undefined;
   }
 
-  async listRuns(limit: number): Promise<readonly TrainingRunRecord[]> {
-    const rows = await this.sql.query<RunRow>('SELECT * FROM training_runs ORDER BY requested_at DESC LIMIT $1', [
-      limit,
-    ]);
+  async listRuns(limit: number, offset = 0): Promise<readonly TrainingRunRecord[]> {
+    const rows = await this.sql.query<RunRow>(
+      'SELECT * FROM training_runs ORDER BY requested_at DESC LIMIT $1 OFFSET $2',
+      [limit, offset],
+    );
     return rows.map(toRun);
+  }
+
+  async countRuns(): Promise<number> {
+    const rows = await this.sql.query<{ n: string }>('SELECT COUNT(*) AS n FROM training_runs');
+    return Number(rows[0].n);
   }
 
   private createPool(): Pool {

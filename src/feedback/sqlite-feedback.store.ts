@@ -212,11 +212,17 @@ export class SqliteFeedbackStore extends FeedbackStore {
     return row ? toRun(row) : undefined;
   }
 
-  async listRuns(limit: number): Promise<readonly TrainingRunRecord[]> {
+  async listRuns(limit: number, offset = 0): Promise<readonly TrainingRunRecord[]> {
     // rowid orders runs requested within the same millisecond.
-    return this.rows<RunRow>('SELECT * FROM training_runs ORDER BY requested_at DESC, rowid DESC LIMIT ?', limit).map(
-      toRun,
-    );
+    return this.rows<RunRow>(
+      'SELECT * FROM training_runs ORDER BY requested_at DESC, rowid DESC LIMIT ? OFFSET ?',
+      limit,
+      offset,
+    ).map(toRun);
+  }
+
+  async countRuns(): Promise<number> {
+    return Number(this.rows<{ n: number }>('SELECT COUNT(*) AS n FROM training_runs')[0].n);
   }
 
   private database(): DatabaseSync {

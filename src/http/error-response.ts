@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { STATUS_CODES } from 'node:http';
 
 /** The one error shape every route answers with, 404 and body parse errors included. */
 export interface ErrorResponse {
@@ -46,8 +47,21 @@ export class ErrorResponseDto implements ErrorResponse {
   message: string;
 
   @ApiPropertyOptional({
-    description: 'Field-level problems for validation errors; health details for 503 from readiness.',
-    example: [{ field: 'text', message: 'must be at most 262144 characters (MAX_TEXT_CHARS)' }],
+    description:
+      'For validation errors, one item per field at fault; otherwise an object (the accepted media types for 415, ' +
+      "each indicator's state for 503 from readiness).",
+    oneOf: [
+      {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['field', 'message'],
+          properties: { field: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+      { type: 'object', additionalProperties: true },
+    ],
+    example: [{ field: 'text', message: 'must be at most 262144 characters (MAX_TEXT_CHARS), got 300000' }],
   })
   details?: unknown;
 
@@ -57,6 +71,40 @@ export class ErrorResponseDto implements ErrorResponse {
   })
   request_id: string;
 }
+
+const EXAMPLE_REQUEST_ID = '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73';
+
+/**
+ * A documented error answer with its own example body (not the 400 the DTO's property examples would show):
+ * `@ApiErrorResponse(413, 'Body larger than BODY_LIMIT_BYTES.', 'request body is larger than …')`.
+ */
+export function ApiErrorResponse(
+  status: number,
+  description: string,
+  message: string,
+  details?: unknown,
+): MethodDecorator & ClassDecorator {
+  const example: ErrorResponse = {
+    status_code: status,
+    error: STATUS_CODES[status] ?? 'Error',
+    message,
+    ...(details === undefined ? {} : { details }),
+    request_id: EXAMPLE_REQUEST_ID,
+  };
+  return ApiResponse({ status, description, type: ErrorResponseDto, example });
+}
+
+/** The examples every route shares. */
+export const ERROR_EXAMPLES = {
+  bodyTooLarge: 'request body is larger than the limit of 1048576 bytes (BODY_LIMIT_BYTES)',
+  noModel: 'no model is loaded yet; retry when /health/ready answers 200',
+  noToken: 'admin route: send Authorization: Bearer <ADMIN_API_TOKEN>',
+  wrongToken: 'admin token is not valid',
+  tooManyRequests:
+    'too many requests from this client: at most 600 per 60 s (THROTTLE_LIMIT per THROTTLE_TTL_MS); retry after 42 s',
+  apiTooManyRequests:
+    'too many requests from this client: at most 100 per 60 s (API_RATE_LIMIT per THROTTLE_TTL_MS); retry after 42 s',
+} as const;
 
 /**
  * An error a service throws for a failure the caller should hear about with a given status (a model that does not

@@ -119,8 +119,17 @@ export class RetrainingService implements OnApplicationBootstrap, BeforeApplicat
     return run;
   }
 
-  listRuns(limit: number): Promise<readonly TrainingRunRecord[]> {
-    return this.store.listRuns(limit);
+  listRuns(limit: number, offset = 0): Promise<readonly TrainingRunRecord[]> {
+    return this.store.listRuns(limit, offset);
+  }
+
+  /** One page of runs, newest first, with the number of runs in all. */
+  async pageOfRuns(
+    limit: number,
+    offset: number,
+  ): Promise<{ items: readonly TrainingRunRecord[]; total: number; limit: number; offset: number }> {
+    const [items, total] = await Promise.all([this.store.listRuns(limit, offset), this.store.countRuns()]);
+    return { items, total, limit, offset };
   }
 
   /** The id of the run going on in this replica, if any. */

@@ -15,6 +15,12 @@ export class InferTensorDto {
   data: string[];
 }
 
+/** A requested output, named as in the model's metadata. */
+export class InferRequestedOutputDto {
+  @ApiProperty({ enum: ['label', 'spam_probability'], example: 'label' })
+  name: 'label' | 'spam_probability';
+}
+
 export class InferRequestDto {
   @ApiPropertyOptional({ example: 'req-1' })
   id?: string;
@@ -22,8 +28,11 @@ export class InferRequestDto {
   @ApiProperty({ type: [InferTensorDto] })
   inputs: InferTensorDto[];
 
-  @ApiPropertyOptional({ description: 'Requested outputs by name (label, spam_probability); all when omitted.' })
-  outputs?: Array<{ name: string }>;
+  @ApiPropertyOptional({
+    type: [InferRequestedOutputDto],
+    description: 'Requested outputs by name (label, spam_probability); all when omitted.',
+  })
+  outputs?: InferRequestedOutputDto[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   parameters?: Record<string, unknown>;

@@ -21,7 +21,11 @@ export class ModelCardDto {
   algorithm: string;
 
   @ApiProperty({
-    description: 'Hyperparameters of the vectorizer and the model.',
+    description: 'Hyperparameters of the vectorizer and the model, keys in snake_case.',
+    example: {
+      model: { C: 1, calibration: 'sigmoid', calibration_folds: 3, class_weight: 'balanced', max_iter: 1000 },
+      vectorizer: { analyzers: [{ kind: 'char_wb', lowercase: true, ngram_range: [2, 5] }], max_features: 30000 },
+    },
     type: 'object',
     additionalProperties: true,
     nullable: true,
@@ -29,7 +33,13 @@ export class ModelCardDto {
   parameters: unknown;
 
   @ApiProperty({
-    description: 'Evaluation metrics recorded at training time.',
+    description:
+      'Evaluation metrics recorded at training time, per evaluation set. `confusion_matrix` is [[tn, fp], [fn, tp]]: rows are the true class (not_spam, spam), columns the predicted one.',
+    example: {
+      evaluation: {
+        sms: { n: 1115, accuracy: 0.991, precision: 1, recall: 0.933, f1: 0.965, roc_auc: 0.991, tp: 139, fp: 0 },
+      },
+    },
     type: 'object',
     additionalProperties: true,
     nullable: true,
@@ -37,14 +47,15 @@ export class ModelCardDto {
   metrics: unknown;
 
   @ApiProperty({
-    description: 'Training data: fingerprint, rows, spam, ham, sources.',
+    description: 'Training data: fingerprint, rows, spam, not_spam, sources.',
+    example: { fingerprint: 'b3cea727…', rows: 9293, spam: 2115, not_spam: 7178, sources: ['email', 'sms'] },
     type: 'object',
     additionalProperties: true,
     nullable: true,
   })
   training: unknown;
 
-  @ApiProperty({ example: 'sha256:9c1e…', nullable: true })
+  @ApiProperty({ example: 'b3cea72768f3f917…', nullable: true, type: String })
   training_data_fingerprint: string | null;
 
   @ApiProperty({ example: '2026-11-27T14:05:12.000Z' })
@@ -53,7 +64,10 @@ export class ModelCardDto {
   @ApiProperty({ example: '3f9a1c2b…' })
   checksum: string;
 
-  @ApiProperty({ example: '/app/var/models/20261127T140512Z-3f9a1c2b.json' })
+  @ApiProperty({
+    example: '20261127T140512Z-3f9a1c2b.json',
+    description: 'The artifact, by its path inside MODEL_DIR.',
+  })
   source: string;
 
   @ApiProperty({ example: '2026-11-27T14:06:00.000Z' })

@@ -1,14 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { CHANNEL_CHOICES, type ChannelChoice } from '../../engine';
+import { PageDto, PageQueryDto } from '../../http/page.dto';
 import { FEEDBACK_LABELS, type FeedbackLabel, type FeedbackOutcome } from '../feedback.types';
 
 /** The channels a label may name: those a prediction may be asked for. */
 export const FEEDBACK_CHANNELS = CHANNEL_CHOICES;
-export const MAX_FEEDBACK_PAGE_SIZE = 500;
-/** The largest `offset` (a 32-bit integer, what every store binds as an integer). */
-export const MAX_FEEDBACK_OFFSET = 2_147_483_647;
 
 /** PostgreSQL text cannot hold U+0000, so no store is given one: a 400 names the field instead. */
 function HasNoNul(): PropertyDecorator {
@@ -59,18 +56,7 @@ export class CreateFeedbackDto {
   source?: string;
 }
 
-/** One check and one message naming the range (for query values: `1e20`, `abc` and `-1` get the same answer). */
-function IsIntegerInRange(min: number, max: number): PropertyDecorator {
-  return ValidateBy({
-    name: 'isIntegerInRange',
-    validator: {
-      validate: (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
-      defaultMessage: (args) => `${args?.property ?? 'value'} must be an integer from ${min} to ${max}`,
-    },
-  });
-}
-
-export class ListFeedbackQueryDto {
+export class ListFeedbackQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: FEEDBACK_LABELS })
   @IsOptional()
   @IsIn(FEEDBACK_LABELS)
@@ -88,18 +74,6 @@ export class ListFeedbackQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
   to?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MAX_FEEDBACK_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsIntegerInRange(1, MAX_FEEDBACK_PAGE_SIZE)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_FEEDBACK_OFFSET })
-  @IsOptional()
-  @Type(() => Number)
-  @IsIntegerInRange(0, MAX_FEEDBACK_OFFSET)
-  offset: number = 0;
 }
 
 export class FeedbackItemDto {
@@ -147,16 +121,7 @@ export class FeedbackReceiptDto {
   feedback: FeedbackItemDto;
 }
 
-export class FeedbackPageDto {
+export class FeedbackPageDto extends PageDto {
   @ApiProperty({ type: [FeedbackItemDto] })
   items: FeedbackItemDto[];
-
-  @ApiProperty({ example: 132 })
-  total: number;
-
-  @ApiProperty({ example: 50 })
-  limit: number;
-
-  @ApiProperty({ example: 0 })
-  offset: number;
 }

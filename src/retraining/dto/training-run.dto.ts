@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import type { TrainingRunRecord } from '../../feedback/feedback.types';
+import { PageDto, PageQueryDto } from '../../http/page.dto';
+import { snakeCaseKeys } from '../../http/snake-case';
 
 export class StartTrainingRunDto {
   @ApiPropertyOptional({
@@ -13,21 +15,34 @@ export class StartTrainingRunDto {
   force?: boolean;
 }
 
+/** 202: a run was queued; follow it at `GET /api/v1/training/runs/{id}`. */
 export class TrainingRunAcceptedDto {
-  @ApiPropertyOptional({ example: '20261127T140512Z-3f9a1c', description: 'Absent when skipped.' })
-  id?: string;
+  @ApiProperty({ example: '20261127T140512Z-3f9a1c' })
+  id: string;
 
-  @ApiProperty({ enum: ['queued', 'skipped'], example: 'queued' })
-  state: 'queued' | 'skipped';
+  @ApiProperty({ enum: ['queued'], example: 'queued' })
+  state: 'queued';
+}
 
-  @ApiPropertyOptional({ example: 'skipped: 3 new labels, 50 needed' })
-  skipped?: string;
+/**
+ * 200: nothing was started, so there is no run to follow (no id): too few new labels since the last run. The
+ * answer says how many there are, how many are needed, and how to train anyway.
+ */
+export class TrainingRunSkippedDto {
+  @ApiProperty({ enum: ['skipped'], example: 'skipped' })
+  state: 'skipped';
 
-  @ApiPropertyOptional({ example: 3 })
-  new_labels?: number;
+  @ApiProperty({
+    example:
+      '3 new labels since the last run, 50 needed (RETRAIN_MIN_NEW_FEEDBACK); send {"force": true} to train anyway',
+  })
+  reason: string;
 
-  @ApiPropertyOptional({ example: 50 })
-  needed?: number;
+  @ApiProperty({ example: 3 })
+  new_labels: number;
+
+  @ApiProperty({ example: 50 })
+  needed: number;
 }
 
 export class TrainingRunDto {
@@ -70,7 +85,7 @@ export class TrainingRunDto {
     example: {
       promoted: true,
       decision: 'champion',
-      registeredVersion: '4',
+      registered_version: '4',
       reason: 'v4 beats the champion on sms: F1 0.93 vs 0.91 …',
     },
     description:
@@ -80,6 +95,22 @@ export class TrainingRunDto {
 
   @ApiProperty({ nullable: true, type: String, example: null, description: 'Why the run failed.' })
   reason: string | null;
+}
+
+export function toTrainingRunSkippedDto(newLabels: number, needed: number): TrainingRunSkippedDto {
+  return {
+    state: 'skipped',
+    reason: `${newLabels} new labels since the last run, ${needed} needed (RETRAIN_MIN_NEW_FEEDBACK); send {"force": true} to train anyway`,
+    new_labels: newLabels,
+    needed,
+  };
+}
+
+export class ListTrainingRunsQueryDto extends PageQueryDto {}
+
+export class TrainingRunPageDto extends PageDto {
+  @ApiProperty({ type: [TrainingRunDto], description: 'Newest first.' })
+  items: TrainingRunDto[];
 }
 
 export function toTrainingRunDto(run: TrainingRunRecord): TrainingRunDto {
@@ -95,7 +126,7 @@ export function toTrainingRunDto(run: TrainingRunRecord): TrainingRunDto {
     started_at: run.startedAt?.toISOString() ?? null,
     finished_at: run.finishedAt?.toISOString() ?? null,
     feedback_rows: run.feedbackRows,
-    result: run.result,
+    result: run.result === null ? null : (snakeCaseKeys(run.result) as Record<string, unknown>),
     reason: run.reason,
   };
 }
