@@ -13,8 +13,6 @@ import type { ClassifyForm } from './web-classify.dto';
 import { EMAIL_PREFIX_FACTOR } from '../classifier/message-reader';
 import type { PredictionResult } from '../classifier/prediction.service';
 
-/** Characters of the text the model read shown back on the page. */
-const PREVIEW_CHARS = 2000;
 /** Words listed per side. */
 const LISTED_WORDS = 8;
 /** Characters of the submitted source shown behind the page's disclosure. */
@@ -76,9 +74,10 @@ export class ClassifyPagePresenter {
             verdict: result.prediction === 'spam' ? 'Spam' : 'Not spam',
             confidencePercent: Math.round(result.confidence * 1000) / 10,
             spamPercent: Math.round(result.spam_probability * 1000) / 10,
-            preview: highlightPreview(classifiedText, explanation, PREVIEW_CHARS),
+            // All the model read (CLASSIFY_MAX_CHARS), in a box that scrolls.
+            preview: highlightPreview(classifiedText, explanation, this.classifier.classifyMaxChars),
             source: classifiedText === form.text ? undefined : sourceOf(form.text),
-            previewCut: classifiedText.length > PREVIEW_CHARS,
+            previewCut: classifiedText.length > this.classifier.classifyMaxChars,
             truncationNote: truncationNote(result),
             towardsSpam: explanation?.towardsSpam.map(wordRow) ?? [],
             towardsHam: explanation?.towardsHam.map(wordRow) ?? [],
