@@ -5,7 +5,16 @@ import type { FastifyRequest } from 'fastify';
 import { ApiThrottlerGuard } from '../http/client-throttler.guard';
 import { ApiErrorResponse, ERROR_EXAMPLES } from '../http/error-response';
 import { HealthService } from '../health/health.service';
-import { InferRequestDto, inferRequestSchema, InferResponseDto } from './dto/kserve.dto';
+import {
+  InferRequestDto,
+  inferRequestSchema,
+  InferResponseDto,
+  ModelMetadataDto,
+  ModelReadyDto,
+  ServerLiveDto,
+  ServerMetadataDto,
+  ServerReadyDto,
+} from './dto/kserve.dto';
 import { inferMessages, inferResponse, KSERVE_MODEL_NAME, type InferRequest } from './kserve.mapper';
 import { ModelHolder } from './model-holder.service';
 import { PredictionService } from './prediction.service';
@@ -23,19 +32,22 @@ export class KServeController {
 
   @Get()
   @ApiOperation({ summary: 'Server metadata.' })
-  server(): { name: string; version: string; extensions: string[] } {
+  @ApiOkResponse({ type: ServerMetadataDto })
+  server(): ServerMetadataDto {
     return { name: 'spam-classifier', version: '2', extensions: [] };
   }
 
   @Get('health/live')
   @ApiOperation({ summary: 'Server liveness.' })
-  live(): { live: boolean } {
+  @ApiOkResponse({ type: ServerLiveDto })
+  live(): ServerLiveDto {
     return { live: true };
   }
 
   @Get('health/ready')
   @ApiOperation({ summary: 'Server readiness (503 when not ready).' })
-  ready(): { ready: boolean } {
+  @ApiOkResponse({ type: ServerReadyDto })
+  ready(): ServerReadyDto {
     if (!this.health.isReady())
       throw new HttpException(
         { message: 'server is not ready', details: { ready: false } },
@@ -46,7 +58,8 @@ export class KServeController {
 
   @Get(`models/${KSERVE_MODEL_NAME}`)
   @ApiOperation({ summary: 'Model metadata: versions, input and output tensors.' })
-  metadata(): Record<string, unknown> {
+  @ApiOkResponse({ type: ModelMetadataDto })
+  metadata(): ModelMetadataDto {
     const active = this.predictions.requireModel();
     return {
       name: KSERVE_MODEL_NAME,
@@ -62,7 +75,8 @@ export class KServeController {
 
   @Get(`models/${KSERVE_MODEL_NAME}/ready`)
   @ApiOperation({ summary: 'Model readiness (503 when no model is loaded).' })
-  modelReady(): { name: string; ready: boolean } {
+  @ApiOkResponse({ type: ModelReadyDto })
+  modelReady(): ModelReadyDto {
     if (!this.holder.active())
       throw new HttpException(
         { message: 'model is not loaded yet', details: { name: KSERVE_MODEL_NAME, ready: false } },

@@ -66,6 +66,69 @@ export class InferResponseDto {
   outputs: InferOutputDto[];
 }
 
+export class ServerMetadataDto {
+  @ApiProperty({ example: 'spam-classifier' })
+  name: string;
+
+  @ApiProperty({ example: '2', description: 'The Open Inference Protocol version.' })
+  version: string;
+
+  @ApiProperty({ type: [String], example: [] })
+  extensions: string[];
+}
+
+export class ServerLiveDto {
+  @ApiProperty({ example: true })
+  live: boolean;
+}
+
+export class ServerReadyDto {
+  @ApiProperty({ example: true })
+  ready: boolean;
+}
+
+export class TensorMetadataDto {
+  @ApiProperty({ example: 'text' })
+  name: string;
+
+  @ApiProperty({ enum: ['BYTES', 'FP64'], example: 'BYTES' })
+  datatype: string;
+
+  @ApiProperty({ type: [Number], example: [-1] })
+  shape: number[];
+}
+
+export class ModelMetadataDto {
+  @ApiProperty({ example: 'spam-classifier' })
+  name: string;
+
+  @ApiProperty({ type: [String], example: ['20261127T140512Z-3f9a1c2b'] })
+  versions: string[];
+
+  @ApiProperty({ example: 'nodejs-svm' })
+  platform: string;
+
+  @ApiProperty({ type: [TensorMetadataDto], example: [{ name: 'text', datatype: 'BYTES', shape: [-1] }] })
+  inputs: TensorMetadataDto[];
+
+  @ApiProperty({
+    type: [TensorMetadataDto],
+    example: [
+      { name: 'label', datatype: 'BYTES', shape: [-1] },
+      { name: 'spam_probability', datatype: 'FP64', shape: [-1] },
+    ],
+  })
+  outputs: TensorMetadataDto[];
+}
+
+export class ModelReadyDto {
+  @ApiProperty({ example: 'spam-classifier' })
+  name: string;
+
+  @ApiProperty({ example: true })
+  ready: boolean;
+}
+
 export const inferRequestSchema = {
   type: 'object',
   required: ['inputs'],

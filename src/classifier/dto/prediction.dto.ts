@@ -310,13 +310,17 @@ export const seedPredictRequestSchema = {
 } as const;
 
 export class SeedPredictResponseDto {
-  @ApiProperty({ enum: ['spam', 'ham'] })
+  @ApiProperty({
+    enum: ['spam', 'ham'],
+    example: 'spam',
+    description: "The seed's words (spam/ham), kept for its clients.",
+  })
   prediction: 'spam' | 'ham';
 
   @ApiProperty({ example: 0.97 })
   confidence: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: '6f1c2a9e-3b7d-4c51-9a0e-2d8f4b6c1e73' })
   request_id: string;
 
   @ApiProperty({ example: '20261127T140512Z-3f9a1c2b' })

@@ -58,22 +58,22 @@ export class TrainingRunDto {
   @ApiProperty({ nullable: true, type: String, example: 'training' })
   stage: string | null;
 
-  @ApiProperty({ enum: ['api', 'cron'] })
+  @ApiProperty({ enum: ['api', 'cron'], example: 'api' })
   trigger: 'api' | 'cron';
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   forced: boolean;
 
-  @ApiProperty({ enum: ['worker', 'job'] })
+  @ApiProperty({ enum: ['worker', 'job'], example: 'worker' })
   mode: 'worker' | 'job';
 
   @ApiProperty({ example: '2026-11-27T14:05:12.000Z' })
   requested_at: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-27T14:05:12.040Z' })
   started_at: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: null })
   finished_at: string | null;
 
   @ApiProperty({ nullable: true, type: Number, example: 120, description: 'Feedback rows the run read.' })
