@@ -143,7 +143,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const config = new DocumentBuilder()
     .setTitle('spam-classifier')
     .setDescription(
-      'Email/SMS spam classification. Every error answers `{statusCode, error, message, details?, request_id}`; ' +
+      'Email/SMS spam classification. Every error answers `{status_code, error, message, details?, request_id}`; ' +
         'X-Request-Id is honoured and echoed. Limits: body BODY_LIMIT_BYTES (1 MB → 413), text MAX_TEXT_CHARS ' +
         '(262144 → 400), batch MAX_BATCH_SIZE (1000 → 400), per client and THROTTLE_TTL_MS: API_RATE_LIMIT requests on the classification API (0 = not limited, the default) and THROTTLE_LIMIT on the page and feedback routes (→ 429 with Retry-After).',
     )
