@@ -141,6 +141,8 @@ describe('OpenAPI examples against the server', () => {
         const { url, headers, payload } = exampleRequest(path, operation, doc);
         const res = await t.app.inject({ method: method.toUpperCase() as 'GET', url, headers, payload });
         const documented = operation.responses[String(res.statusCode)];
+        const camel = res.headers['content-type']?.toString().includes('json') ? camelCaseKeys(res.json()) : [];
+        if (camel.length > 0) problems.push(`${name} → keys not in snake_case: ${camel.join(', ')}`);
         const schema = documented?.content?.['application/json']?.schema;
         let verdict: string;
         if (!documented) {
@@ -253,6 +255,17 @@ describe('OpenAPI examples against the server', () => {
     expect(await post('/api/v1/predictions', {})).toBe('text is required');
   });
 });
+
+/** Keys with a camelCase hump anywhere in a JSON value (the API speaks snake_case). */
+function camelCaseKeys(value: unknown, found = new Set<string>()): string[] {
+  if (Array.isArray(value)) for (const item of value) camelCaseKeys(item, found);
+  else if (value && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) {
+      if (/[a-z0-9][A-Z]/.test(key)) found.add(key);
+      camelCaseKeys(item, found);
+    }
+  return [...found];
+}
 
 function schemaName(schema: Schema): string {
   if (typeof schema.$ref === 'string') return schema.$ref.replace('#/components/schemas/', '');
