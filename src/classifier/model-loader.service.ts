@@ -231,18 +231,3 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
-
-/**
- * Before node:cluster forks workers: makes sure a model artifact exists (MODEL_PATH, or any artifact file in
- * MODEL_DIR), training the default model once in the primary, so workers never train in parallel.
- */
-export async function ensureModelArtifact(
-  config: ClassifierConfig,
-  trainer: DefaultModelTrainer | undefined,
-): Promise<void> {
-  if (config.modelPath) return;
-  const files = await readdir(config.modelDir).catch(() => [] as string[]);
-  if (files.some((file) => ARTIFACT_FILE.test(file)) || !trainer) return;
-  await mkdir(config.modelDir, { recursive: true });
-  await trainer.train(config.modelDir);
-}
