@@ -23,7 +23,7 @@ import { serverTimeoutOptions } from '../http/http.config';
 import { refuseConnectMethod } from '../http/connect-method';
 import { ErrorResponseDto, FieldErrorDto } from '../http/error-response';
 import { jsonBodyParser } from '../http/json-body-parser';
-import { ROOT_LOGGER } from '../http/logging';
+import { QuietStartupLogger, ROOT_LOGGER } from '../http/logging';
 import { REQUEST_ID_HEADER, requestIdFor } from '../http/request-id';
 import { RATE_LIMITED, rateLimitHook } from '../http/route-rate-limit';
 import { helmetHeaders, routeSecurityHeaders } from '../http/security-headers';
@@ -50,7 +50,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(new QuietStartupLogger(app.get(PinoNestLogger)));
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser(
     'application/json',

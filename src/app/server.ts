@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
@@ -26,6 +27,15 @@ export async function startServer(config: AppConfig): Promise<void> {
   }
   const app = await createApp({ ...productionAppOptions(), config });
   await app.listen({ port: http.port, host: http.host });
+  // One line says where to go (the first worker's, in a cluster); Nest's route list is at debug level.
+  if (!cluster.isWorker || cluster.worker?.id === 1) {
+    const host = http.host === '0.0.0.0' || http.host === '::' ? 'localhost' : http.host;
+    const url = `http://${host}:${http.port}/`;
+    app
+      .get<Logger>(ROOT_LOGGER)
+      .child({ context: 'Start' })
+      .info({ url }, `listening: open ${url} for the page, ${url}api/docs for the API`);
+  }
   handleSignals(app, http.shutdownDrainMs);
 }
 

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
@@ -31,4 +32,44 @@ export function rootLoggerOptions(level: string, podName: string): LoggerOptions
 /** The application's one pino instance; nestjs-pino and the prediction log line both write through it. */
 export function createRootLogger(level: string, podName: string, stream?: DestinationStream): Logger {
   return stream ? pino(rootLoggerOptions(level, podName), stream) : pino(rootLoggerOptions(level, podName));
+}
+
+/** Nest's own start-up chatter (one line per module and per route, ~60 lines): logged at debug level. */
+const START_UP_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader']);
+
+/**
+ * Nest's logger (nestjs-pino) with the route-mapping and module-loading lines moved to debug, so the lines an
+ * operator needs at start (the URL to open, the model, the stores) are not buried.
+ */
+export class QuietStartupLogger implements LoggerService {
+  constructor(private readonly inner: LoggerService) {}
+
+  log(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams[optionalParams.length - 1];
+    if (typeof context === 'string' && START_UP_CONTEXTS.has(context)) {
+      this.inner.debug?.(message, ...optionalParams);
+      return;
+    }
+    this.inner.log(message, ...optionalParams);
+  }
+
+  error(message: unknown, ...optionalParams: unknown[]): void {
+    this.inner.error(message, ...optionalParams);
+  }
+
+  warn(message: unknown, ...optionalParams: unknown[]): void {
+    this.inner.warn(message, ...optionalParams);
+  }
+
+  debug(message: unknown, ...optionalParams: unknown[]): void {
+    this.inner.debug?.(message, ...optionalParams);
+  }
+
+  verbose(message: unknown, ...optionalParams: unknown[]): void {
+    this.inner.verbose?.(message, ...optionalParams);
+  }
+
+  fatal(message: unknown, ...optionalParams: unknown[]): void {
+    this.inner.fatal?.(message, ...optionalParams);
+  }
 }
