@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { readdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ClusterReadinessBook, isWorkerModelMessage } from './cluster-readiness';
 
 /**
  * The primary of a `node:cluster` only supervises: it loads neither the application, nor its configuration's
@@ -51,6 +52,9 @@ function isEnvironmentValid(message: unknown): message is EnvironmentValidMessag
   return (message as { type?: unknown } | null)?.type === ENVIRONMENT_VALID;
 }
 
+/** A worker that exits between the check and the send: its exit is handled by the 'exit' event. */
+const ignoreClosedChannel = (): void => undefined;
+
 function logLine(level: 'info' | 'error', msg: string): void {
   process.stderr.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, context: 'Cluster', msg })}\n`);
 }
@@ -58,12 +62,19 @@ function logLine(level: 'info' | 'error', msg: string): void {
 /**
  * Forks one worker first. Once it reports a valid environment, the others follow at once when a model artifact
  * exists, else once the first worker has trained the default model into MODEL_DIR (so only one process trains).
- * A worker that dies is replaced; one refused for its configuration (exit 78) stops the whole service with 78, so
+ * Readiness is the cluster's: the primary counts the workers whose model is loaded and tells every worker the count
+ * (src/app/cluster-readiness.ts). A worker that dies is replaced; one refused for its configuration (exit 78) stops the whole service with 78, so
  * a bad environment is reported once and not retried forever. SIGTERM/SIGINT are passed on to every worker.
  */
 export function runPrimary(workers: number): void {
   let stopping = false;
   let othersForked = false;
+  const readiness = new ClusterReadinessBook(workers);
+  const tellWorkers = (): void => {
+    const message = readiness.message();
+    for (const worker of Object.values(cluster.workers ?? {}))
+      if (worker?.isConnected()) worker.send(message, undefined, ignoreClosedChannel);
+  };
   const forkOthers = async (message: EnvironmentValidMessage): Promise<void> => {
     othersForked = true;
     if (!(await modelArtifactPresent(message))) {
@@ -72,10 +83,12 @@ export function runPrimary(workers: number): void {
     }
     for (let i = 1; i < workers && !stopping; i++) cluster.fork();
   };
-  cluster.on('message', (_worker: Worker, message: unknown) => {
+  cluster.on('message', (worker: Worker, message: unknown) => {
     if (!othersForked && isEnvironmentValid(message)) void forkOthers(message);
+    if (isWorkerModelMessage(message) && readiness.report(worker.id, message)) tellWorkers();
   });
   cluster.on('exit', (worker, code, signal) => {
+    if (readiness.exited(worker.id) && !stopping) tellWorkers();
     const left = Object.keys(cluster.workers ?? {}).length;
     if (stopping) {
       if (left === 0) process.exit(process.exitCode ?? 0);

@@ -8,6 +8,8 @@ import type { AppConfig } from './environment';
 import { productionAppOptions } from './production-wiring';
 import { ROOT_LOGGER } from '../http/logging';
 import { ReadinessRegistry } from '../health/readiness.registry';
+import { ModelHolder } from '../classifier/model-holder.service';
+import { registerClusterReadiness } from './cluster-readiness';
 import { loadSecretsBeforeBootstrap } from '../vault/load-secrets';
 
 /**
@@ -26,6 +28,8 @@ export async function startServer(config: AppConfig): Promise<void> {
     process.exit(EXIT_CONFIG);
   }
   const app = await createApp({ ...productionAppOptions(), config });
+  // A worker is ready only when every worker of the cluster can serve (the port is shared).
+  if (cluster.isWorker) registerClusterReadiness(app.get(ReadinessRegistry), app.get(ModelHolder), process);
   await app.listen({ port: http.port, host: http.host });
   // One line says where to go (the first worker's, in a cluster); Nest's route list is at debug level.
   if (!cluster.isWorker || cluster.worker?.id === 1) {
