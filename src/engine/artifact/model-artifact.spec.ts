@@ -169,7 +169,7 @@ describe('model artifact', () => {
 
     it('should refuse a well-signed artifact with a bad field, naming it', () => {
       const cases: Array<[(a: Record<string, unknown>) => void, RegExp]> = [
-        [(a) => (a.extra = 1), /unknown field\(s\) extra/],
+        [(a) => (a.extra = 1), /1 unknown top-level field\(s\)/],
         [(a) => ((a.metadata as Record<string, unknown>).version = 'v1'), /metadata.version/],
         [(a) => ((a.metadata as Record<string, unknown>).algorithm = 'svm'), /does not match model.algorithm/],
         [(a) => ((a.metadata as Record<string, unknown>).nFeatures = 3), /features but metadata.nFeatures is 3/],
@@ -183,6 +183,64 @@ describe('model artifact', () => {
       for (const [edit, message] of cases) {
         expect(() => parseArtifact(resigned(edit))).toThrow(ArtifactError);
         expect(() => parseArtifact(resigned(edit))).toThrow(message);
+      }
+    });
+
+    it('should give edited weights with a recomputed checksum another identity, or refuse them', () => {
+      const original = JSON.parse(good) as ModelArtifact;
+      const editWeights = (a: Record<string, unknown>): void => {
+        (a.model as { bias: number }).bias += 1;
+      };
+      expect(() => parseArtifact(resigned(editWeights), 'edited.json')).toThrow(
+        'edited.json: metadata.contentHash does not match the vectorizer, model and training it describes',
+      );
+      // Recomputing the content hash as well is possible, but the version then names other content.
+      const rehashed = resigned((a) => {
+        editWeights(a);
+        const metadata = a.metadata as Record<string, unknown>;
+        const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+        const contentHash = createHash('sha256')
+          .update(canonicalJson({ vectorizer: a.vectorizer, model: a.model, training: metadata.training }))
+          .digest('hex');
+        metadata.contentHash = contentHash;
+        metadata.version = `${String(metadata.version).slice(0, 16)}-${contentHash.slice(0, 8)}`;
+      });
+      expect(parseArtifact(rehashed).metadata.version).not.toBe(original.metadata.version);
+      expect(() =>
+        parseArtifact(
+          resigned((a) => {
+            editWeights(a);
+            const metadata = a.metadata as Record<string, unknown>;
+            metadata.contentHash = JSON.parse(rehashed).metadata.contentHash;
+          }),
+        ),
+      ).toThrow('metadata.version does not end with the start of the content hash');
+    });
+
+    it('should never quote the content of a refused file', () => {
+      const secret = 'root:x:0:0:root:/root:/bin/bash';
+      const messages = [
+        secret,
+        JSON.stringify({ format: secret }),
+        JSON.stringify({ format: ARTIFACT_FORMAT, formatVersion: secret }),
+        JSON.stringify({ format: ARTIFACT_FORMAT, formatVersion: 1, [secret]: 1 }),
+        JSON.stringify({ format: ARTIFACT_FORMAT, formatVersion: 1, checksum: secret }),
+        resigned((a) => ((a.metadata as Record<string, unknown>).algorithm = secret)),
+        resigned((a) => ((a.vectorizer as { vocabulary: string[] }).vocabulary[1] = secret)),
+        resigned((a) => ((a.vectorizer as { vocabulary: string[] }).vocabulary[0] = secret.repeat(2))),
+        resigned((a) => ((a.model as Record<string, unknown>).algorithm = secret)),
+        resigned((a) => ((a.vectorizer as { idf: unknown[] }).idf[0] = secret)),
+      ].map((bytes) => {
+        try {
+          parseArtifact(bytes, 'passwd');
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'parsed';
+      });
+      for (const message of messages) {
+        expect(message).toMatch(/^passwd: /);
+        expect(message).not.toContain('root');
       }
     });
 

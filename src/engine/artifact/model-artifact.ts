@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { tfidfVectorizerFromState, type TfidfVectorizerState } from '../features/tfidf-vectorizer';
-import { describeValue } from '../features/vectorizer-config';
 import { modelFromState } from '../models';
 import { SpamPipeline, type SpamPipelineOptions } from '../pipeline';
 import {
@@ -73,6 +72,35 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** `metadata.contentHash`: what the model computes with (vectorizer, model) and what it learned from (training). */
+function contentHashOf(vectorizer: unknown, model: unknown, training: unknown): string {
+  return sha256(canonicalJson({ vectorizer, model, training }));
+}
+
+/**
+ * What a refused value was, without the value: artifact errors reach logs and the public model page, and a file that
+ * is not an artifact (or one made to look like one) must not have its content shown through them.
+ */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a number';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * The engine's state checks (vectorizer, model) end their messages with the value they refused ("…, got 'x'",
+ * "… (got x)", "duplicate term 'x'"); the artifact reader keeps the field and the rule and drops the value.
+ */
+function withoutValue(message: string): string {
+  return message
+    .replace(/ \(got [\s\S]*\)$/, '')
+    .replace(/,? got [\s\S]*$/, '')
+    .replace(/(duplicate term) [\s\S]*$/, '$1');
+}
+
 function compactTimestamp(date: Date): string {
   return date
     .toISOString()
@@ -91,7 +119,7 @@ export function createArtifact(input: CreateArtifactInput): ModelArtifact {
   }
   const training = checkTraining(JSON.parse(canonicalJson(input.training, 'training')));
   const metrics = JSON.parse(canonicalJson(jsonSafeFigures(input.metrics), 'metrics')) as ArtifactMetrics;
-  const contentHash = sha256(canonicalJson({ vectorizer, model, training }));
+  const contentHash = contentHashOf(vectorizer, model, training);
   const metadata: ArtifactMetadata = {
     version: `${compactTimestamp(createdAt)}-${contentHash.slice(0, 8)}`,
     algorithm: input.model.algorithm,
@@ -150,20 +178,25 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    fail(`not valid JSON, the file is truncated or corrupted (${(error as Error).message})`);
+    // JSON.parse quotes the text around the fault; only its position is kept.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    fail(
+      `not valid JSON, the file is truncated or corrupted, or not an artifact${position ? ` (at byte ${position})` : ''}`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('expected a JSON object');
   const a = parsed as Record<string, unknown>;
-  if (a.format !== ARTIFACT_FORMAT) fail(`format: expected '${ARTIFACT_FORMAT}', got ${describeValue(a.format)}`);
+  if (a.format !== ARTIFACT_FORMAT) fail(`format: expected '${ARTIFACT_FORMAT}', got ${kindOf(a.format)}`);
   if (a.formatVersion !== ARTIFACT_FORMAT_VERSION) {
     fail(
-      `unsupported formatVersion ${describeValue(a.formatVersion)}: this build reads formatVersion ${ARTIFACT_FORMAT_VERSION} only`,
+      `unsupported formatVersion ${Number.isSafeInteger(a.formatVersion) ? String(a.formatVersion) : `(${kindOf(a.formatVersion)})`}: this build reads formatVersion ${ARTIFACT_FORMAT_VERSION} only`,
     );
   }
   const unknown = Object.keys(a).filter((key) => !TOP_LEVEL_KEYS.includes(key));
-  if (unknown.length > 0) fail(`unknown field(s) ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    fail(`${unknown.length} unknown top-level field(s); expected only ${TOP_LEVEL_KEYS.join(', ')}`);
   if (typeof a.checksum !== 'string' || !/^[0-9a-f]{64}$/.test(a.checksum)) {
-    fail(`checksum: expected 64 lowercase hex digits (sha256), got ${describeValue(a.checksum)}`);
+    fail(`checksum: expected 64 lowercase hex digits (sha256), got ${kindOf(a.checksum)}`);
   }
   const { checksum, ...payload } = a;
   let computed = canonicalPayloadChecksum(bytes, checksum as string);
@@ -175,7 +208,7 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
     }
   }
   if (computed !== checksum) {
-    fail(`checksum mismatch: the content was modified or corrupted (stored ${String(checksum)}, computed ${computed})`);
+    fail('checksum mismatch: the content was modified or corrupted since the checksum was written');
   }
   try {
     const metadata = checkMetadata(a.metadata);
@@ -187,15 +220,26 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
     const modelFeatures = (a.model as Record<string, unknown>).nFeatures;
     if (modelFeatures !== vectorizer.nFeatures || metadata.nFeatures !== vectorizer.nFeatures) {
       fail(
-        `the vectorizer has ${vectorizer.nFeatures} features but metadata.nFeatures is ${metadata.nFeatures} and model.nFeatures is ${describeValue(modelFeatures)}`,
+        `the vectorizer has ${vectorizer.nFeatures} features but metadata.nFeatures is ${metadata.nFeatures} and model.nFeatures is ${Number.isSafeInteger(modelFeatures) ? String(modelFeatures) : kindOf(modelFeatures)}`,
       );
+    }
+    // The checksum proves the bytes are whole, not who made them: anyone can recompute it. The version carries the
+    // start of the content hash, so edited weights either fail here or come out under another version.
+    const contentHash = contentHashOf(a.vectorizer, a.model, metadata.training);
+    if (contentHash !== metadata.contentHash) {
+      fail(
+        'metadata.contentHash does not match the vectorizer, model and training it describes: the content was edited',
+      );
+    }
+    if (!metadata.version.endsWith(`-${contentHash.slice(0, 8)}`)) {
+      fail('metadata.version does not end with the start of the content hash: the version was edited');
     }
     const artifact = parsed as ModelArtifact;
     built.set(artifact, { vectorizer, model });
     return artifact;
   } catch (error) {
     if (error instanceof ArtifactError && error.message.startsWith(`${source}: `)) throw error;
-    return fail((error as Error).message);
+    return fail(withoutValue((error as Error).message));
   }
 }
 
@@ -237,7 +281,7 @@ function rebuildModel(state: unknown): TrainedModel {
 
 function count(value: unknown, field: string): number {
   if (!Number.isInteger(value) || (value as number) < 0) {
-    throw new ArtifactError(`${field}: expected a whole number ≥ 0, got ${describeValue(value)}`);
+    throw new ArtifactError(`${field}: expected a whole number ≥ 0, got ${kindOf(value)}`);
   }
   return value as number;
 }
@@ -245,17 +289,17 @@ function count(value: unknown, field: string): number {
 function text(value: unknown, field: string, pattern?: RegExp): string {
   if (typeof value !== 'string' || value.length === 0 || (pattern && !pattern.test(value))) {
     throw new ArtifactError(
-      `${field}: expected ${pattern ? `a string matching ${pattern}` : 'a non-empty string'}, got ${describeValue(value)}`,
+      `${field}: expected ${pattern ? `a string matching ${pattern}` : 'a non-empty string'}, got ${kindOf(value)}`,
     );
   }
   return value;
 }
 
 function checkTraining(value: unknown, field = 'training'): TrainingProvenance {
-  if (!isRecord(value)) throw new ArtifactError(`${field}: expected an object, got ${describeValue(value)}`);
+  if (!isRecord(value)) throw new ArtifactError(`${field}: expected an object, got ${kindOf(value)}`);
   const sources = value.sources;
   if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string')) {
-    throw new ArtifactError(`${field}.sources: expected an array of strings, got ${describeValue(sources)}`);
+    throw new ArtifactError(`${field}.sources: expected an array of strings, got ${kindOf(sources)}`);
   }
   const training = {
     fingerprint: text(value.fingerprint, `${field}.fingerprint`),
@@ -273,22 +317,22 @@ function checkTraining(value: unknown, field = 'training'): TrainingProvenance {
 }
 
 function checkMetadata(value: unknown): ArtifactMetadata {
-  if (!isRecord(value)) throw new ArtifactError(`metadata: expected an object, got ${describeValue(value)}`);
+  if (!isRecord(value)) throw new ArtifactError(`metadata: expected an object, got ${kindOf(value)}`);
   text(value.version, 'metadata.version', /^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
   if (typeof value.algorithm !== 'string' || !ALGORITHMS.includes(value.algorithm as Algorithm)) {
     throw new ArtifactError(
-      `metadata.algorithm: expected one of ${ALGORITHMS.join(', ')}, got ${describeValue(value.algorithm)}`,
+      `metadata.algorithm: expected one of ${ALGORITHMS.join(', ')}, got ${kindOf(value.algorithm)}`,
     );
   }
   const createdAt = text(value.createdAt, 'metadata.createdAt');
   if (Number.isNaN(Date.parse(createdAt))) {
-    throw new ArtifactError(`metadata.createdAt: expected an ISO 8601 date, got ${describeValue(createdAt)}`);
+    throw new ArtifactError(`metadata.createdAt: expected an ISO 8601 date, got ${kindOf(createdAt)}`);
   }
   count(value.nFeatures, 'metadata.nFeatures');
   if (!isRecord(value.vectorizerConfig)) throw new ArtifactError('metadata.vectorizerConfig: expected an object');
   if (!isRecord(value.modelParams)) throw new ArtifactError('metadata.modelParams: expected an object');
   if (!isRecord(value.metrics))
-    throw new ArtifactError(`metadata.metrics: expected an object, got ${describeValue(value.metrics)}`);
+    throw new ArtifactError(`metadata.metrics: expected an object, got ${kindOf(value.metrics)}`);
   checkTraining(value.training, 'metadata.training');
   text(value.contentHash, 'metadata.contentHash', /^[0-9a-f]{64}$/);
   return value as unknown as ArtifactMetadata;
