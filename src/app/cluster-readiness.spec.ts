@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ReadinessRegistry } from '../health/readiness.registry';
-import type { SwapListener } from '../classifier/model-holder.service';
+import type { ActiveModel, SwapListener } from '../classifier/model-holder.service';
 import {
   CLUSTER_READINESS,
   ClusterReadinessBook,
@@ -39,7 +39,7 @@ function fakeWorker(loadedAtStart = false) {
   const channel = Object.assign(new EventEmitter(), { sent: [] as unknown[] });
   const send = (message: unknown) => channel.sent.push(message);
   const listeners = new Set<SwapListener>();
-  let active = loadedAtStart ? ({} as never) : undefined;
+  let active: ActiveModel | undefined = loadedAtStart ? ({} as ActiveModel) : undefined;
   const holder = {
     active: () => active,
     onSwap: (listener: SwapListener) => {
@@ -48,8 +48,9 @@ function fakeWorker(loadedAtStart = false) {
     },
   };
   const load = () => {
-    active = {} as never;
-    for (const listener of listeners) listener(active, undefined);
+    const model = {} as ActiveModel;
+    active = model;
+    for (const listener of listeners) listener(model, undefined);
   };
   const fromPrimary = (ready: number, expected: number) =>
     channel.emit('message', { type: CLUSTER_READINESS, ready, expected } satisfies ClusterReadinessMessage);
