@@ -244,9 +244,14 @@ describe('start-up without a model', () => {
   it('should train the default model into MODEL_DIR and serve it, readiness false until then', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    const startedAt = new Date();
+    let progress: { done: number; total: number; stage: string } | undefined;
+    let training = true;
     const trainer = {
+      training: () => (training ? { startedAt, step: progress } : undefined),
       train: async (outDir: string) => {
         await gate;
+        training = false;
         return {
           artifactPath: writeKeywordArtifact(
             outDir,
@@ -259,10 +264,33 @@ describe('start-up without a model', () => {
     const t = await startTestApp({ codec: new KeywordArtifactCodec(), trainer, waitForModel: false });
     try {
       expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(503);
+      // The port answers while the first model trains: the API says when to retry, the page how far it is.
+      const predict = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/predictions',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"text":"hi"}',
+      });
+      expect(predict.statusCode).toBe(503);
+      expect(predict.headers['retry-after']).toBe('5');
+      expect(predict.json().message).toContain('no model is loaded yet');
+      let page = await t.app.inject({ url: '/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<meta http-equiv="refresh" content="5">');
+      expect(page.body).toMatch(/Training the first model… reading the training data<\/strong>/);
+      expect(page.body).toMatch(/\d+ s so far; the first model usually takes 20–40 s/);
+      progress = { done: 1, total: 4, stage: 'evaluate' };
+      page = await t.app.inject({ url: '/' });
+      expect(page.body).toContain(
+        'Training the first model… 25 % of the steps done (step 2 of 4: evaluating it on the test rows)',
+      );
       release();
       await t.app.get(ModelLoader).whenStarted();
       expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200);
       expect((await t.app.inject({ url: '/api/v1/model' })).json().version).toBe('20261105T000000Z-trained1');
+      page = await t.app.inject({ url: '/' });
+      expect(page.body).not.toContain('http-equiv="refresh"');
+      expect(page.body).not.toContain('id="no-model"');
     } finally {
       await t.close();
     }

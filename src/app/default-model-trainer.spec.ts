@@ -21,8 +21,19 @@ describe(EngineDefaultModelTrainer.name, () => {
     writeFileSync(join(dataDir, 'sms-spam', 'spam.csv'), `v1,v2,,,\r\n${lines.join('\r\n')}\r\n`, 'latin1');
     cpSync(MINI_CORPUS, join(dataDir, 'spamassassin', 'corpus'), { recursive: true });
     const trainer = new EngineDefaultModelTrainer({ ...process.env, SPAM_DATA_DIR: dataDir });
-    const { artifactPath } = await trainer.train(join(dir, 'models'));
+    expect(trainer.training()).toBeUndefined();
+    const training = trainer.train(join(dir, 'models'));
+    const seen: string[] = [];
+    const sampler = setInterval(() => {
+      const state = trainer.training();
+      if (state?.step) seen.push(`${state.step.done}/${state.step.total} ${state.step.stage}`);
+    }, 2);
+    const { artifactPath } = await training.finally(() => clearInterval(sampler));
     expect(artifactPath).toBe(join(dir, 'models', 'model.json'));
+    // The child's steps reach the parent while it trains; none is left once it is done.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0]).toMatch(/^\d+\/\d+ /);
+    expect(trainer.training()).toBeUndefined();
     const artifact = await readArtifactFile(artifactPath);
     expect(artifact.metadata.training.sources).toEqual(['email', 'sms']);
   }, 120_000);
@@ -34,5 +45,6 @@ describe(EngineDefaultModelTrainer.name, () => {
     await expect(trainer.train(join(dir, 'models'))).rejects.toThrow(
       /^training the default model failed: .*no training data for the default model: .*no SMS data/,
     );
+    expect(trainer.training()).toBeUndefined();
   }, 120_000);
 });

@@ -34,7 +34,13 @@ export class ClassifierCoreModule {
     return {
       module: ClassifierCoreModule,
       providers,
-      exports: [ArtifactCodec, ModelHolder, ModelLoader, PredictionService],
+      exports: [
+        ArtifactCodec,
+        ModelHolder,
+        ModelLoader,
+        PredictionService,
+        ...(options.trainer ? [DefaultModelTrainer] : []),
+      ],
     };
   }
 }

@@ -76,8 +76,19 @@ export interface LoadedClassifier {
   readonly classifier: SpamClassifier;
 }
 
+/**
+ * The default model's training while it runs: since when, and when the trainer reports it, the steps done of all
+ * and the stage under way (`fit`, `evaluate`, `write`...).
+ */
+export interface DefaultModelTraining {
+  readonly startedAt: Date;
+  readonly step?: { readonly done: number; readonly total: number; readonly stage: string };
+}
+
 /** Port to the training code that produces the default model when the model folder is empty. */
 export abstract class DefaultModelTrainer {
   /** Trains the default model from the corpora present and writes its artifact into `outDir`; resolves to its path. */
   abstract train(outDir: string): Promise<{ artifactPath: string }>;
+  /** While `train` runs, how far it has got (for the page); undefined otherwise. */
+  training?(): DefaultModelTraining | undefined;
 }

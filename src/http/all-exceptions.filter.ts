@@ -40,6 +40,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (reply.sent) return;
     reply.header(REQUEST_ID_HEADER, body.request_id).header('cache-control', 'no-store');
     reply.status(body.status_code);
+    // A 503 here is temporary (no model loaded yet, not ready, draining): say when to try again.
+    if (body.status_code === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
     // An error while rendering the error page comes back here: that one answers JSON.
     if (wantsHtmlError(request) && typeof reply.view === 'function' && !renderingErrorPage.has(request)) {
       renderingErrorPage.add(request);
@@ -53,6 +55,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     reply.send(body);
   }
 }
+
+/** What a 503 asks clients to wait before retrying, in seconds: about the readiness probe's period. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** The page an error on a page route answers with (views/error.hbs, in the pages' layout). */
 const ERROR_VIEW = 'error.hbs';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { classifierConfig, type ClassifierConfig } from '../classifier/config/classifier.config';
 import { ModelHolder } from '../classifier/model-holder.service';
+import { DefaultModelTrainer, type DefaultModelTraining } from '../classifier/model-artifact.port';
 import { PredictionService } from '../classifier/prediction.service';
 import { FeedbackService } from '../feedback/feedback.service';
 import { FieldValidationError } from '../http/error-response';
@@ -26,6 +27,18 @@ const FORM_BYTES_PER_CHAR = 9;
 /** Room for the other fields and the names. */
 const FORM_OVERHEAD_BYTES = 1024;
 
+/** How often the page reloads itself while no model is loaded (a meta refresh: no JavaScript needed). */
+const REFRESH_SECONDS = 5;
+/** What the first start's training takes, as measured on a 2-core machine (README). */
+const FIRST_TRAINING_SECONDS = '20–40 s';
+const STAGE_WORDS: Record<string, string> = {
+  search: 'searching the hyperparameters',
+  'cross-validation': 'cross-validating',
+  fit: 'fitting the model',
+  evaluate: 'evaluating it on the test rows',
+  write: 'writing the model and its report',
+};
+
 /** A rendered page: its status and the view model of its template. */
 export interface PageView {
   readonly status: number;
@@ -45,10 +58,14 @@ export class ClassifyPagePresenter {
     @Inject(classifierConfig.KEY) private readonly classifier: ClassifierConfig,
     @Inject(httpConfig.KEY) private readonly http: HttpConfig,
     @Optional() private readonly feedback?: FeedbackService,
+    @Optional() private readonly trainer?: DefaultModelTrainer,
   ) {}
 
-  blank(): Record<string, unknown> {
-    return this.page({ text: '', channel: 'auto' });
+  /** The empty form; while no model is loaded, a notice saying why and a page that reloads itself. */
+  blank(now = new Date()): Record<string, unknown> {
+    const page = this.page({ text: '', channel: 'auto' });
+    if (this.holder.active()) return page;
+    return { ...page, refreshSeconds: REFRESH_SECONDS, noModel: noModelNotice(this.trainer?.training?.(), now) };
   }
 
   async classify(form: ClassifyForm, requestId: string): Promise<PageView> {
@@ -119,6 +136,30 @@ export class ClassifyPagePresenter {
       errors: form.errors,
     };
   }
+}
+
+/**
+ * Why the page cannot classify yet: the first model training (the share of its steps done, the stage, the time so
+ * far), or a model still loading. The step share is not a share of the time: fitting takes most of it.
+ */
+function noModelNotice(training: DefaultModelTraining | undefined, now: Date): { title: string; detail: string } {
+  if (!training) {
+    return {
+      title: 'Loading the model…',
+      detail: `This page reloads itself every ${REFRESH_SECONDS} s until a model serves.`,
+    };
+  }
+  const seconds = Math.max(0, Math.round((now.getTime() - training.startedAt.getTime()) / 1000));
+  const step = training.step;
+  const progress = step
+    ? `${Math.floor((100 * step.done) / Math.max(1, step.total))} % of the steps done (step ${Math.min(step.done + 1, step.total)} of ${step.total}: ${STAGE_WORDS[step.stage] ?? step.stage})`
+    : 'reading the training data';
+  return {
+    title: `Training the first model… ${progress}`,
+    detail:
+      `${seconds} s so far; the first model usually takes ${FIRST_TRAINING_SECONDS}, most of it fitting. ` +
+      `This page reloads itself every ${REFRESH_SECONDS} s and lets you classify once the model serves.`,
+  };
 }
 
 /** The words the page lists; the same ones are highlighted, so the list and the marks never disagree. */
