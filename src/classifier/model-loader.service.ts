@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { readArtifactBytesIn } from '../engine';
 import { ApiError } from '../http/error-response';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
 import { ArtifactCodec, DefaultModelTrainer, inspectWith, type ServedArtifact } from './model-artifact.port';
@@ -8,6 +9,9 @@ import { ModelHolder, type ActiveModel } from './model-holder.service';
 
 /** Artifact files in the model folder: what `writeArtifactFile` leaves (temp files and dot files are skipped). */
 const ARTIFACT_FILE = /^[^.].*\.(json|model)$/;
+
+/** Where artifacts refused at start are moved, inside MODEL_DIR, as `<file>.<UTC time>`. */
+export const REJECTED_FOLDER = 'rejected';
 
 export interface ArtifactEntry {
   readonly file: string;
@@ -41,6 +45,11 @@ export class ModelNotFoundError extends ModelLoadError {
  * Puts a model into the `ModelHolder`: at start (MODEL_PATH, else the newest artifact in MODEL_DIR, else the
  * default model trained into MODEL_DIR) and on an admin reload. Loading at start runs after the server listens;
  * readiness stays false until it succeeds.
+ *
+ * The default model is trained only into a folder that never held an artifact: when every artifact in MODEL_DIR
+ * fails verification, they are moved to MODEL_DIR/rejected/ (kept as evidence, out of the way of later writes) and
+ * the start-up load fails, so readiness says why; the champion follower then serves the registry's champion if there
+ * is one, and an operator decides what to do with the rejected files (their presence alone keeps the trainer off).
  */
 @Injectable()
 export class ModelLoader implements OnApplicationBootstrap {
@@ -88,12 +97,24 @@ export class ModelLoader implements OnApplicationBootstrap {
   async loadAtStart(): Promise<ActiveModel> {
     if (this.config.modelPath) return this.loadFile(this.config.modelPath);
     const entries = await this.listArtifacts();
+    const refused: ArtifactEntry[] = [];
     for (const entry of entries) {
       if (!entry.artifact) {
-        this.logger.warn(`skipping artifact ${entry.path}: ${entry.error}`);
+        this.logger.warn(`skipping artifact ${entry.file}: ${entry.error}`);
+        refused.push(entry);
         continue;
       }
       return this.loadFile(entry.path);
+    }
+    if (refused.length > 0) throw new ModelLoadError(await this.rejectAtStart(refused));
+    const earlier = await this.rejectedFiles();
+    if (earlier.length > 0) {
+      throw new ModelLoadError(
+        `no loadable artifact in MODEL_DIR and ${earlier.length} artifact(s) refused at an earlier start in ` +
+          `MODEL_DIR/${REJECTED_FOLDER}/ (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', …' : ''}): ` +
+          `the default model is not trained over them; put a good artifact in MODEL_DIR, or remove ` +
+          `${REJECTED_FOLDER}/ to have the default model trained`,
+      );
     }
     if (!this.trainer) throw new ModelLoadError('no model artifact in MODEL_DIR and no trainer to create one');
     await mkdir(this.config.modelDir, { recursive: true });
@@ -102,6 +123,47 @@ export class ModelLoader implements OnApplicationBootstrap {
     const { artifactPath } = await this.trainer.train(this.config.modelDir);
     this.logger.log(`default model trained in ${Date.now() - started} ms: ${artifactPath}`);
     return this.loadFile(artifactPath);
+  }
+
+  /**
+   * Every artifact in MODEL_DIR failed verification: each is moved to MODEL_DIR/rejected/<file>.<time> (a move, so
+   * nothing written later replaces the evidence) and the reason for the refusal is returned. Names are relative to
+   * MODEL_DIR and reasons never hold file content, as the message reaches readiness.
+   */
+  private async rejectAtStart(refused: readonly ArtifactEntry[]): Promise<string> {
+    const folder = join(this.config.modelDir, REJECTED_FOLDER);
+    await mkdir(folder, { recursive: true });
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, 'Z');
+    const reasons: string[] = [];
+    for (const entry of refused) {
+      const aside = `${REJECTED_FOLDER}/${entry.file}.${stamp}`;
+      const moved = await rename(entry.path, join(this.config.modelDir, aside)).then(
+        () => true,
+        (error: unknown) => {
+          this.logger.error(`could not move the refused artifact ${entry.file} aside: ${messageOf(error)}`);
+          return false;
+        },
+      );
+      this.parsed.delete(entry.path);
+      if (moved) this.logger.error(`refused artifact ${entry.file} moved to ${aside}: ${entry.error}`);
+      const reason = entry.error?.startsWith(`${entry.file}: `)
+        ? entry.error.slice(entry.file.length + 2)
+        : entry.error;
+      reasons.push(`${entry.file}${moved ? ` (moved to ${aside})` : ''}: ${reason}`);
+    }
+    return (
+      `MODEL_DIR holds ${refused.length} artifact(s) and none passes verification, so no model serves from it and ` +
+      `the default model is not trained over them: ${reasons.join('; ')}`
+    );
+  }
+
+  /** Files in MODEL_DIR/rejected/, oldest name first. */
+  private async rejectedFiles(): Promise<string[]> {
+    const files = await readdir(join(this.config.modelDir, REJECTED_FOLDER)).catch(() => [] as string[]);
+    return files.filter((file) => !file.startsWith('.')).sort();
   }
 
   /**
@@ -143,10 +205,11 @@ export class ModelLoader implements OnApplicationBootstrap {
     const entries: ArtifactEntry[] = [];
     for (const file of files) {
       const path = join(this.config.modelDir, file);
-      const info = await stat(path).catch(() => undefined);
-      if (!info?.isFile()) continue;
+      // lstat: a link is listed (and refused when read), not followed; folders and devices are not artifacts.
+      const info = await lstat(path).catch(() => undefined);
+      if (!info || !(info.isFile() || info.isSymbolicLink())) continue;
       const cached = this.parsed.get(path);
-      if (cached && cached.mtimeMs === info.mtimeMs) {
+      if (cached && cached.mtimeMs === info.mtimeMs && info.isFile()) {
         entries.push(cached.entry);
         continue;
       }
@@ -156,7 +219,7 @@ export class ModelLoader implements OnApplicationBootstrap {
           file,
           path,
           modifiedAt: info.mtime,
-          artifact: await inspectWith(this.codec, await readFile(path), file),
+          artifact: await inspectWith(this.codec, await readArtifactBytesIn(this.config.modelDir, file), file),
         };
       } catch (error) {
         entry = { file, path, modifiedAt: info.mtime, error: messageOf(error) };
@@ -171,9 +234,12 @@ export class ModelLoader implements OnApplicationBootstrap {
     const name = this.nameOf(path);
     let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      bytes = this.insideModelDir(path)
+        ? await readArtifactBytesIn(this.config.modelDir, name)
+        : await readRegularFile(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined && error instanceof Error) throw new ModelLoadError(`model artifact ${error.message}`);
       throw new ModelLoadError(`cannot read model artifact ${name}${code ? ` (${code})` : ''}`);
     }
     // Verified and built off the event loop's critical path (ModelHolder.load), then swapped in.
@@ -223,6 +289,14 @@ function newestFirst(a: ArtifactEntry, b: ArtifactEntry): number {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** MODEL_PATH, named by the operator, may be reached through links, but must end at a regular file. */
+async function readRegularFile(path: string): Promise<Buffer> {
+  if (!(await stat(path)).isFile()) {
+    throw new Error(`${basename(path)}: not a regular file`);
+  }
+  return readFile(path);
 }
 
 async function exists(path: string): Promise<boolean> {

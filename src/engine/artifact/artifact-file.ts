@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { ArtifactError } from './artifact-error';
 import { type ModelArtifact, parseArtifact, serializeArtifact } from './model-artifact';
 
@@ -49,4 +50,42 @@ export async function readArtifactFile(path: string): Promise<ModelArtifact> {
     );
   }
   return parseArtifact(await readFile(path), path);
+}
+
+/**
+ * The bytes of `name` inside `folder`, read only if it is a regular file there: not a symbolic link (the last
+ * component is opened with O_NOFOLLOW, so a link swapped in after a check is refused too), not a device or folder,
+ * and, with its parent folders resolved, still inside `folder`. ArtifactError names `name` and the reason only.
+ */
+export async function readArtifactBytesIn(folder: string, name: string): Promise<Buffer> {
+  const refuse = (problem: string): never => {
+    throw new ArtifactError(`${name}: ${problem}; only regular files inside the model folder are read`);
+  };
+  if (name === '' || isAbsolute(name) || name.split(/[\\/]/).includes('..')) refuse('not a name inside the folder');
+  const path = join(folder, name);
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return refuse('a symbolic link');
+    return refuse(`cannot be read (${code ?? 'error'})`);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) refuse('not a regular file');
+    const [realFolder, realFile] = await Promise.all([realpath(folder), realpath(path)]);
+    const inside = relative(realFolder, realFile);
+    if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
+      refuse('outside the model folder once links in its path are resolved');
+    }
+    if (info.size > MAX_ARTIFACT_BYTES) {
+      throw new ArtifactError(
+        `${name}: ${info.size} bytes is larger than the ${MAX_ARTIFACT_BYTES}-byte limit for an artifact`,
+      );
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,6 +1,12 @@
 export { ArtifactError } from './artifact-error';
 export { canonicalJson } from './canonical-json';
-export { MAX_ARTIFACT_BYTES, MODEL_FILE, readArtifactFile, writeArtifactFile } from './artifact-file';
+export {
+  MAX_ARTIFACT_BYTES,
+  MODEL_FILE,
+  readArtifactBytesIn,
+  readArtifactFile,
+  writeArtifactFile,
+} from './artifact-file';
 export {
   ARTIFACT_FORMAT,
   ARTIFACT_FORMAT_VERSION,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitTfidfVectorizer } from '../features/tfidf-vectorizer';
@@ -7,7 +7,7 @@ import { fitModel } from '../models';
 import { fitTinyPipeline, HAM, SPAM } from '../tiny-corpus.fixture';
 import type { Algorithm } from '../types';
 import { ArtifactError } from './artifact-error';
-import { readArtifactFile, writeArtifactFile } from './artifact-file';
+import { readArtifactBytesIn, readArtifactFile, writeArtifactFile } from './artifact-file';
 import { canonicalJson } from './canonical-json';
 import {
   ARTIFACT_FORMAT,
@@ -280,6 +280,29 @@ describe('model artifact', () => {
           createdAt: new Date('x'),
         }),
       ).toThrow('createdAt: not a valid date');
+    });
+
+    it('should read from a model folder only regular files inside it', async () => {
+      const models = join(dir, 'models');
+      mkdirSync(join(models, 'sub'), { recursive: true });
+      writeFileSync(join(dir, 'passwd'), 'root:x:0:0');
+      writeFileSync(join(models, 'model.json'), good);
+      symlinkSync(join(dir, 'passwd'), join(models, 'link.json'));
+      symlinkSync(dir, join(models, 'up'));
+      expect((await readArtifactBytesIn(models, 'model.json')).toString('utf8')).toBe(good);
+      const refusal = (name: string): Promise<Error> =>
+        readArtifactBytesIn(models, name).then(
+          () => new Error('read'),
+          (error: unknown) => error as Error,
+        );
+      const only = 'only regular files inside the model folder are read';
+      expect((await refusal('link.json')).message).toBe(`link.json: a symbolic link; ${only}`);
+      expect((await refusal('sub')).message).toBe(`sub: not a regular file; ${only}`);
+      expect((await refusal('up/passwd')).message).toBe(
+        `up/passwd: outside the model folder once links in its path are resolved; ${only}`,
+      );
+      expect((await refusal('../passwd')).message).toBe(`../passwd: not a name inside the folder; ${only}`);
+      expect((await refusal('missing.json')).message).toBe(`missing.json: cannot be read (ENOENT); ${only}`);
     });
 
     it('should leave no temporary file when writing fails', async () => {
