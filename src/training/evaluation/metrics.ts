@@ -1,18 +1,12 @@
-/** Binary classification figures for the spam class (label 1 = spam is the positive class). */
-export interface EvaluationMetrics {
+import type { EvaluationFigures } from '../../mlflow/run-input';
+
+/**
+ * Binary classification figures for the spam class (label 1 = spam is the positive class): the figures the registry
+ * logs and gates on (`EvaluationFigures`), with n, the confusion matrix and the threshold. MCC is 0 when undefined
+ * (a row or column of the confusion matrix is empty); ROC AUC is null when the labels hold one class only.
+ */
+export interface EvaluationMetrics extends EvaluationFigures {
   readonly n: number;
-  readonly accuracy: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  /** Matthews correlation coefficient; 0 when undefined (a row or column of the confusion matrix is empty). */
-  readonly mcc: number;
-  /** Area under the ROC curve from the scores; null when the labels hold one class only. */
-  readonly rocAuc: number | null;
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
   /** `[[tn, fp], [fn, tp]]`: rows = true ham/spam, columns = predicted ham/spam (scikit-learn's layout). */
   readonly confusionMatrix: readonly [readonly [number, number], readonly [number, number]];
   readonly threshold: number;
