@@ -151,9 +151,11 @@ function noModelNotice(training: DefaultModelTraining | undefined, now: Date): {
   }
   const seconds = Math.max(0, Math.round((now.getTime() - training.startedAt.getTime()) / 1000));
   const step = training.step;
-  const progress = step
-    ? `${Math.floor((100 * step.done) / Math.max(1, step.total))} % of the steps done (step ${Math.min(step.done + 1, step.total)} of ${step.total}: ${STAGE_WORDS[step.stage] ?? step.stage})`
-    : 'reading the training data';
+  const progress = !step
+    ? 'reading the training data'
+    : step.done >= step.total
+      ? '100 %, loading it'
+      : `${Math.floor((100 * step.done) / Math.max(1, step.total))} % of the steps done (step ${step.done + 1} of ${step.total}: ${STAGE_WORDS[step.stage] ?? step.stage})`;
   return {
     title: `Training the first model… ${progress}`,
     detail:
