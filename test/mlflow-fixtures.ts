@@ -50,7 +50,7 @@ export class SyntheticArtifactCodec extends ArtifactCodec {
     const word = (artifact.model as { spamWord: string }).spamWord;
     const classify = (text: string): Classification => {
       const spam = text.toLowerCase().includes(word);
-      return { label: spam ? 1 : 0, spamProbability: spam ? 0.9 : 0.1, score: spam ? 1 : -1 };
+      return { label: spam ? 1 : 0, spamProbability: spam ? 0.9 : 0.1, score: spam ? 1 : -1, threshold: 0.5 };
     };
     return { algorithm: 'naive_bayes', classify, classifyBatch: (texts) => texts.map((t) => classify(t)) };
   }

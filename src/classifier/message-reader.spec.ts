@@ -80,10 +80,10 @@ describe(MessageReader.name, () => {
     const calls: number[] = [];
     const classifier: SpamClassifier = {
       algorithm: 'svm',
-      classify: () => ({ label: 0, spamProbability: 0, score: 0 }),
+      classify: () => ({ label: 0, spamProbability: 0, score: 0, threshold: 0.5 }),
       classifyBatch: (texts) => {
         calls.push(texts.length);
-        return texts.map((t) => ({ label: 0, spamProbability: Number(t.slice(0, 3)), score: 0 }));
+        return texts.map((t) => ({ label: 0, spamProbability: Number(t.slice(0, 3)), score: 0, threshold: 0.5 }));
       },
     };
     const reader = new MessageReader(1_000, new RecordingPool());

@@ -9,12 +9,14 @@ describe(PredictionService.name, () => {
   const seen: string[] = [];
   const classifier: SpamClassifier = {
     algorithm: 'svm',
-    classify(text) {
+    classify(text, options) {
       seen.push(text);
-      return { label: text.includes('prize') ? 1 : 0, spamProbability: text.includes('prize') ? 0.9 : 0.1, score: 0 };
+      const spamProbability = text.includes('prize') ? 0.9 : 0.1;
+      const threshold = options?.threshold ?? 0.5;
+      return { label: spamProbability >= threshold ? 1 : 0, spamProbability, score: 0, threshold };
     },
-    classifyBatch(texts) {
-      return texts.map((t) => this.classify(t));
+    classifyBatch(texts, options) {
+      return texts.map((t) => this.classify(t, options));
     },
   };
   const active = {
