@@ -1,13 +1,20 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { DEFAULT_VECTORIZER_CONFIG } from '../../engine/features';
-import { ALGORITHMS, type AnalyzerConfig, type ModelParams, type VectorizerConfig } from '../../engine';
+import {
+  ALGORITHMS,
+  type AnalyzerConfig,
+  type ModelParams,
+  type OperatingPoint,
+  type VectorizerConfig,
+} from '../../engine';
 import { loadCorpora } from '../datasets/corpora';
 import { resolveDataDir } from '../datasets/data-dir';
 import { DatasetError } from '../datasets/dataset-error';
 import { loadLabelledFile } from '../datasets/labelled-file';
-import type { LabelledText } from '../datasets/labelled-text';
+import { countSpam, type LabelledText } from '../datasets/labelled-text';
+import { formatRate } from '../evaluation/operating-point';
 import { trainModel, type TrainingAlgorithm, type TrainingProgress, type TrainingResult } from '../trainer';
 import { type CliIo, EXIT_DATA, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine, UsageError } from './cli-io';
 import { parseHoldoutFraction, parseIsoInstant, parseRunId } from './job-options';
@@ -43,6 +50,10 @@ export interface TrainCliOptions {
   runId?: string;
   feedbackUntil?: Date;
   feedbackHoldoutFraction?: number;
+  /** A labelled file to evaluate on; the `--data` file then trains with all its rows. */
+  test?: string;
+  /** Unset: the trainer's default; null: threshold 0.5. */
+  maxFpRate?: number | null;
 }
 
 /** What runs after a successful training when `--register`/`--promote` is given (the MLflow module's tracking). */
@@ -57,6 +68,18 @@ export type FeedbackFromDatabase = (
   given: (key: string) => boolean,
   io: CliIo,
 ) => Promise<number>;
+
+/** Options a `--feedback-from-database` retrain refuses here (it trains and evaluates like a scheduled one). */
+export const NOT_WITH_DATABASE: ReadonlyArray<readonly [key: string, flag: string]> = [
+  ['test', '--test <file>'],
+  ['maxFpRate', '--max-fp-rate <rate>'],
+];
+
+/** Options whose parser returns null for a word ("all", "none"). */
+const NULLABLE = ['maxFeatures', 'classWeight', 'maxFpRate'] as const;
+
+/** The built-in corpora `--data` names; anything else is a file path. */
+const BUILT_IN_DATA = ['sms', 'email', 'all'];
 
 /** Options that only mean something with `--feedback-from-database`. */
 export const DATABASE_ONLY: ReadonlyArray<readonly [key: string, flag: string]> = [
@@ -97,6 +120,18 @@ function range(name: string) {
     }
     return [low, high];
   };
+}
+
+/** `--max-fp-rate`: a fraction 0 ≤ rate < 1, or `none` (null: plain 0.5 threshold). */
+export function parseMaxFpRate(raw: string): number | null {
+  if (raw.trim().toLowerCase() === 'none') return null;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new InvalidArgumentError(
+      `max fp rate must be a number with 0 ≤ rate < 1 (a fraction: 0.001 = 0.1 %) or "none", got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
 }
 
 function maxFeatures(raw: string): number | null {
@@ -152,6 +187,11 @@ function buildProgram(
         .default('best'),
     )
     .option('--data <set>', 'sms, email, all (both) or the path of a labelled CSV/JSONL/TSV file', 'sms')
+    .option(
+      '--test <file>',
+      'a labelled CSV/JSONL/TSV file to evaluate on (named by its file name); needs --data <file>, ' +
+        'which then trains with all its rows instead of 80 %',
+    )
     .option('--data-dir <dir>', 'data folder (default: $SPAM_DATA_DIR or ../shared/data)')
     .option('--out <dir>', 'output folder for model.json and report/ (default: var/training/<algorithm>-<time>)')
     .option('--seed <n>', 'random seed (splits, folds, models)', integer('seed', 0, 2 ** 31 - 1), 42)
@@ -183,6 +223,12 @@ function buildProgram(
       '--max-chars <n>',
       'learn from and classify the first N characters of each text',
       integer('max chars', 100, 10_000_000),
+    )
+    .option(
+      '--max-fp-rate <rate>',
+      'operating point: the lowest spam threshold whose cross-validated false-positive rate on the training rows ' +
+        'is ≤ rate (0 ≤ rate < 1, e.g. 0.001), or "none" for 0.5 (default: the trainer\'s)',
+      parseMaxFpRate,
     )
     .option('--feedback <file>', 'extra labelled rows (CSV/JSONL) added to the training rows')
     .option(
@@ -216,9 +262,11 @@ function buildProgram(
       'with --feedback-from-database: share of the feedback held out for evaluation (default FEEDBACK_HOLDOUT_FRACTION)',
       parseHoldoutFraction,
     )
-    .action(async (options: TrainCliOptions, command: Command) =>
-      run(options, (key) => command.getOptionValueSource(key) === 'cli'),
-    );
+    .action(async (options: TrainCliOptions, command: Command) => {
+      // Commander stores '' when an option's parser returns null ("all", "none"): give these their null back.
+      for (const key of NULLABLE) if ((options[key] as unknown) === '') options[key] = null;
+      return run(options, (key) => command.getOptionValueSource(key) === 'cli');
+    });
   return program;
 }
 
@@ -235,6 +283,14 @@ export async function runTrainCli(
   let exitCode = EXIT_OK;
   const program = buildProgram(io, async (options, given) => {
     if (options.feedbackFromDatabase) {
+      const refused = NOT_WITH_DATABASE.find(([key]) => given(key));
+      if (refused) {
+        io.stderr(
+          `error: option '${refused[1]}' does not apply with --feedback-from-database (a retrain trains and evaluates like a scheduled one)\n`,
+        );
+        exitCode = EXIT_USAGE;
+        return;
+      }
       if (feedbackFromDatabase) {
         exitCode = await feedbackFromDatabase(options, given, io);
       } else {
@@ -260,9 +316,60 @@ export async function runTrainCli(
   return exitCode;
 }
 
+/** The training rows and the evaluation sets, by name. */
+interface TrainingData {
+  readonly train: LabelledText[];
+  readonly evaluationSets: Record<string, readonly LabelledText[]>;
+}
+
+/**
+ * `--data <file> --test <file>`: every row of the data file trains, the test file's rows are the one evaluation set,
+ * named by the test file's base name. Problems with the test file name the option.
+ */
+async function loadWithTestFile(data: string, test: string, io: CliIo): Promise<TrainingData> {
+  const train = await loadLabelledFile(data);
+  const spam = countSpam(train);
+  if (spam < 2 || train.length - spam < 2) {
+    throw new DatasetError(
+      data,
+      undefined,
+      `needs at least 2 spam and 2 ham rows to train, has ${spam} spam and ${train.length - spam} ham`,
+    );
+  }
+  let rows: LabelledText[];
+  try {
+    rows = await loadLabelledFile(test);
+  } catch (error) {
+    if (error instanceof DatasetError) throw new TestFileError(error);
+    throw error;
+  }
+  const testSpam = countSpam(rows);
+  if (testSpam === 0 || testSpam === rows.length) {
+    const only =
+      testSpam === 0
+        ? `only ham rows (${rows.length}): of its figures only the false positives and accuracy say something`
+        : `only spam rows (${rows.length}): of its figures only the false negatives, recall and accuracy say something`;
+    io.stderr(`warning: option '--test <file>': ${test} holds ${only}\n`);
+  }
+  const trainTexts = new Set(train.map((row) => row.text));
+  const shared = rows.filter((row) => trainTexts.has(row.text)).length;
+  if (shared > 0) {
+    io.stderr(`note: ${shared} of the ${rows.length} --test rows have the same text as a --data row\n`);
+  }
+  return { train, evaluationSets: { [basename(test)]: rows } };
+}
+
+/** A `--test` file that cannot be used: reported as data error naming the option. */
+class TestFileError extends DatasetError {
+  constructor(cause: DatasetError) {
+    super(cause.file, cause.line, cause.detail);
+    this.message = `option '--test <file>': ${cause.message}`;
+  }
+}
+
 async function train(options: TrainCliOptions, io: CliIo, afterTraining?: AfterTraining): Promise<number> {
   const dataDir = resolveDataDir(options.dataDir, io.env);
-  let corpora;
+  let data: TrainingData;
   let feedback: LabelledText[] = [];
   try {
     if (options.algorithm !== 'best' && options.alpha !== undefined && options.algorithm !== 'naive_bayes') {
@@ -271,7 +378,20 @@ async function train(options: TrainCliOptions, io: CliIo, afterTraining?: AfterT
     if (options.C !== undefined && !['svm', 'logistic_regression'].includes(options.algorithm)) {
       throw new UsageError(`option '--C <c>' applies to svm and logistic_regression only, not ${options.algorithm}`);
     }
-    corpora = await loadCorpora(options.data, dataDir, options.seed);
+    if (options.test !== undefined) {
+      if (BUILT_IN_DATA.includes(options.data)) {
+        throw new UsageError(
+          `option '--test <file>' needs '--data <file>' (a labelled file that then trains with all its rows), not the built-in corpus "${options.data}"`,
+        );
+      }
+      data = await loadWithTestFile(options.data, options.test, io);
+    } else {
+      const corpora = await loadCorpora(options.data, dataDir, options.seed);
+      data = {
+        train: corpora.flatMap((c) => c.train),
+        evaluationSets: Object.fromEntries(corpora.map((c) => [c.name, c.test])),
+      };
+    }
     if (options.feedback) {
       feedback = (await loadLabelledFile(resolve(options.feedback), 'feedback')).map((row) => ({
         ...row,
@@ -306,14 +426,15 @@ async function train(options: TrainCliOptions, io: CliIo, afterTraining?: AfterT
   try {
     result = await trainModel({
       algorithm: options.algorithm,
-      train: [...corpora.flatMap((c) => c.train), ...feedback],
-      evaluationSets: Object.fromEntries(corpora.map((c) => [c.name, c.test])),
+      train: [...data.train, ...feedback],
+      evaluationSets: data.evaluationSets,
       outDir: out,
       vectorizer: options.algorithm === 'best' ? undefined : vectorizerFromOptions(options),
       params: options.algorithm === 'best' ? undefined : modelParamsFromOptions(options),
       seed: options.seed,
       cvFolds: options.folds,
       maxChars: options.maxChars,
+      ...(options.maxFpRate !== undefined ? { maxFpRate: options.maxFpRate } : {}),
       onProgress,
     });
   } catch (error) {
@@ -333,7 +454,8 @@ async function train(options: TrainCliOptions, io: CliIo, afterTraining?: AfterT
   return EXIT_OK;
 }
 
-function summaryJson(result: TrainingResult) {
+/** `--json`: figures per evaluation set (by name), the CV figures when any, and the operating point. */
+export function summaryJson(result: TrainingResult) {
   return {
     artifactPath: result.artifactPath,
     reportDir: result.reportDir,
@@ -342,8 +464,21 @@ function summaryJson(result: TrainingResult) {
     params: result.params,
     evaluation: result.evaluation,
     cv: result.cv && { folds: result.cv.folds, ...result.cv.metrics },
+    operatingPoint: result.operatingPoint,
     durationMs: result.durationMs,
   };
+}
+
+/**
+ * One line on where the model calls a text spam and how that threshold was chosen, e.g. `operating point: spam at
+ * p ≥ 0.73 (lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities …: out-of-fold FP
+ * rate 0.08 %, recall 94.1 %)`.
+ */
+export function operatingPointLine(point: OperatingPoint): string {
+  const figures = point.cv
+    ? `: out-of-fold FP rate ${formatRate(point.cv.fpRate)}, recall ${formatRate(point.cv.recall)}`
+    : '';
+  return `operating point: spam at p ≥ ${point.threshold} (${point.chosenBy}${figures})`;
 }
 
 /** The table printed at the end: one row per evaluation set (and CV), then where the files are. */
@@ -363,7 +498,12 @@ export function summaryTable(result: TrainingResult): string {
       String(m.fp),
       String(m.fn),
     ]);
-  if (result.cv) add(`cv (${result.cv.folds} folds, train)`, result.cv.metrics);
+  if (result.cv) {
+    // The search's CV figures are at their own threshold (0.5); say so when the model is served at another.
+    const at = result.cv.metrics.threshold;
+    const other = at !== result.operatingPoint.threshold ? `, at p ≥ ${at}` : '';
+    add(`cv (${result.cv.folds} folds, train${other})`, result.cv.metrics);
+  }
   for (const [name, metrics] of Object.entries(result.evaluation)) add(`${name} test`, metrics);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
@@ -372,6 +512,7 @@ export function summaryTable(result: TrainingResult): string {
   return [
     `model ${metadata.version}: ${result.params.algorithm} on ${result.params.analyzers}` +
       ` (${metadata.nFeatures} features, ${metadata.training.rows} training rows, ${(result.durationMs / 1000).toFixed(1)} s)`,
+    operatingPointLine(result.operatingPoint),
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
