@@ -1,5 +1,8 @@
 import type { Channel, Classification, Explanation, ExplanationUnit } from '../engine';
 import type { Truncation } from './message-reader';
+import type { ThresholdSource } from './operating-point';
+
+export type { ThresholdSource } from './operating-point';
 
 /** The model a response names. */
 export interface ModelSummary {
@@ -11,6 +14,9 @@ export interface PredictionResult {
   prediction: 'spam' | 'not_spam';
   spam_probability: number;
   confidence: number;
+  /** The threshold that decided: spam when the (unrounded) spam probability is ≥ it. Not rounded. */
+  threshold: number;
+  threshold_source: ThresholdSource;
   channel: Channel;
   request_id: string;
   model: { version: string; algorithm: string };
@@ -39,6 +45,8 @@ export interface BatchResult {
     prediction: 'spam' | 'not_spam';
     spam_probability: number;
     confidence: number;
+    threshold: number;
+    threshold_source: ThresholdSource;
     channel: Channel;
     truncated?: Truncation;
     explanation?: ExplanationResponse;
@@ -48,8 +56,10 @@ export interface BatchResult {
 }
 
 /**
- * The engine's classification as the API answers it (probabilities rounded to 6 decimals). The service and the
- * benchmark's bare-fastify ceiling both answer through this, so the two cannot drift.
+ * The engine's classification as the API answers it (probabilities rounded to 6 decimals; the threshold as it
+ * decided, unrounded, so a rounded probability equal to it never reads as the wrong side). `thresholdSource` says
+ * whether the request gave the threshold. The service and the benchmark's bare-fastify ceiling both answer through
+ * this, so the two cannot drift.
  */
 export function predictionResponse(
   c: Classification,
@@ -57,12 +67,15 @@ export function predictionResponse(
   requestId: string,
   model: ModelSummary,
   truncated?: Truncation,
+  thresholdSource: ThresholdSource = 'model',
 ): PredictionResult {
   const spam = c.label === 1;
   const result: PredictionResult = {
     prediction: spam ? 'spam' : 'not_spam',
     spam_probability: round(c.spamProbability),
     confidence: round(spam ? c.spamProbability : 1 - c.spamProbability),
+    threshold: c.threshold,
+    threshold_source: thresholdSource,
     channel,
     request_id: requestId,
     model: { version: model.version, algorithm: model.algorithm },

@@ -142,6 +142,50 @@ describe(PredictionService.name, () => {
     });
   });
 
+  it("should decide with the request's threshold when given, say which threshold decided, and log it", async () => {
+    expect(service.predict('lunch at noon?', 'sms', 'h1')).toMatchObject({
+      prediction: 'not_spam',
+      threshold: 0.5,
+      threshold_source: 'model',
+    });
+    expect(service.predict('lunch at noon?', 'sms', 'h2', false, 0.05)).toMatchObject({
+      prediction: 'spam',
+      spam_probability: 0.1,
+      confidence: 0.1,
+      threshold: 0.05,
+      threshold_source: 'request',
+    });
+    expect(await service.predict(RAW, 'auto', 'h3', true, 0.95)).toMatchObject({
+      prediction: 'not_spam',
+      channel: 'email',
+      threshold: 0.95,
+      threshold_source: 'request',
+    });
+    expect(logged).toEqual([
+      expect.objectContaining({ request_id: 'h1', threshold: 0.5, threshold_source: 'model' }),
+      expect.objectContaining({ request_id: 'h2', prediction: 'spam', threshold: 0.05, threshold_source: 'request' }),
+      expect.objectContaining({
+        request_id: 'h3',
+        prediction: 'not_spam',
+        threshold: 0.95,
+        threshold_source: 'request',
+      }),
+    ]);
+    const batch = await service.predictBatch(
+      [{ text: 'see you soon' }, { text: RAW, channel: 'email' }],
+      'h4',
+      false,
+      0.95,
+    );
+    expect(batch.results.map((r) => [r.prediction, r.threshold, r.threshold_source])).toEqual([
+      ['not_spam', 0.95, 'request'],
+      ['not_spam', 0.95, 'request'],
+    ]);
+    const page = await service.classifyForPage('win a prize', 'sms', 'h5', 0.95);
+    expect(page.result).toMatchObject({ prediction: 'not_spam', threshold: 0.95, threshold_source: 'request' });
+    expect(page.classification.threshold).toBe(0.95);
+  });
+
   describe('prediction log sampling (PREDICTION_LOG_SAMPLE_RATE)', () => {
     const run = (rate: number, n: number): number => {
       const s = serviceLogging(rate);

@@ -4,9 +4,10 @@ import { httpConfig, type HttpConfig } from '../http/http.config';
 import { FieldValidationError } from '../http/error-response';
 import { ROOT_LOGGER } from '../http/logging';
 import { classifierConfig, type ClassifierConfig } from './config/classifier.config';
-import type { Channel, ChannelChoice, Classification, MessageText } from '../engine';
+import type { Channel, ChannelChoice, Classification, ClassifyOptions, MessageText } from '../engine';
 import { MessageReader } from './message-reader';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
+import type { ThresholdSource } from './operating-point';
 import { predictionLogLine } from './prediction-log';
 import { predictionResponse, type BatchResult, type PredictionResult } from './prediction-response';
 
@@ -19,8 +20,10 @@ export type PredictionListener = (label: 'spam' | 'not_spam', model: ActiveModel
 
 /**
  * Classifies texts with the active model and writes one JSON log line per prediction with stable field names
- * (the ELK dashboards read them): request_id, prediction, spam_probability, model_version, pod_name, channel,
- * latency_ms, text_length, text_sha256 (+ text_preview when LOG_TEXT_PREVIEW_CHARS > 0). PREDICTION_LOG_SAMPLE_RATE
+ * (the ELK dashboards read them): request_id, prediction, spam_probability, threshold, threshold_source,
+ * model_version, pod_name, channel, latency_ms, text_length, text_sha256 (+ text_preview when
+ * LOG_TEXT_PREVIEW_CHARS > 0). A request may give its own decision threshold (checked by the routes with
+ * `requestedThreshold`); every answer says which threshold decided and where it came from. PREDICTION_LOG_SAMPLE_RATE
  * keeps a random share of those lines (the listeners, and so the metrics, still see every prediction).
  * The work per request is bounded as `MessageReader` describes (raw emails read from a prefix, large ones in a worker
  * thread, a budget per request, batches classified in slices).
@@ -58,14 +61,15 @@ export class PredictionService implements OnApplicationShutdown {
     channel: ChannelChoice | undefined,
     requestId: string,
     explain = false,
+    threshold?: number,
   ): PredictionResult | Promise<PredictionResult> {
     const started = performance.now();
     const model = this.requireModel();
     this.checkText(text, 'text');
     const message = this.reader.read({ text, channel });
     if (message instanceof Promise)
-      return message.then((read) => this.finishPrediction(read, text, requestId, explain, model, started));
-    return this.finishPrediction(message, text, requestId, explain, model, started);
+      return message.then((read) => this.finishPrediction(read, text, requestId, explain, threshold, model, started));
+    return this.finishPrediction(message, text, requestId, explain, threshold, model, started);
   }
 
   private finishPrediction(
@@ -73,13 +77,14 @@ export class PredictionService implements OnApplicationShutdown {
     submitted: string,
     requestId: string,
     explain: boolean,
+    threshold: number | undefined,
     model: ActiveModel,
     started: number,
   ): PredictionResult {
-    const c = model.classifier.classify(message.text, explain ? { explain: true, topFeatures: 10 } : undefined);
+    const c = model.classifier.classify(message.text, classifyOptions(explain ? 10 : 0, threshold));
     const truncated = this.reader.truncation(message, submitted);
-    const result = predictionResponse(c, message.channel, requestId, summaryOf(model), truncated);
-    this.record(result.prediction, result.spam_probability, message.channel, requestId, submitted, model, started);
+    const result = predictionResponse(c, message.channel, requestId, summaryOf(model), truncated, sourceOf(threshold));
+    this.record(result, message.channel, requestId, submitted, model, started);
     return result;
   }
 
@@ -88,26 +93,35 @@ export class PredictionService implements OnApplicationShutdown {
     text: string,
     channel: ChannelChoice | undefined,
     requestId: string,
+    threshold?: number,
   ): Promise<{ result: PredictionResult; classification: Classification; classifiedText: string }> {
     const started = performance.now();
     const model = this.requireModel();
     this.checkText(text, 'text');
     const message = await this.reader.read({ text, channel });
-    const classification = model.classifier.classify(message.text, { explain: true, topFeatures: 12 });
+    const classification = model.classifier.classify(message.text, classifyOptions(12, threshold));
     const truncated = this.reader.truncation(message, text);
-    const result = predictionResponse(classification, message.channel, requestId, summaryOf(model), truncated);
-    this.record(result.prediction, result.spam_probability, message.channel, requestId, text, model, started);
+    const result = predictionResponse(
+      classification,
+      message.channel,
+      requestId,
+      summaryOf(model),
+      truncated,
+      sourceOf(threshold),
+    );
+    this.record(result, message.channel, requestId, text, model, started);
     return { result, classification, classifiedText: message.text };
   }
 
   /**
-   * Classifies messages in order; asynchronous only when one of them is a raw email to extract first or the batch is
-   * classified in more than one slice.
+   * Classifies messages in order, all with one threshold (the request's, else the model's); asynchronous only when
+   * one of them is a raw email to extract first or the batch is classified in more than one slice.
    */
   predictBatch(
     messages: ReadonlyArray<{ id?: string; text: string; channel?: ChannelChoice }>,
     requestId: string,
     explain = false,
+    threshold?: number,
   ): BatchResult | Promise<BatchResult> {
     const started = performance.now();
     const model = this.requireModel();
@@ -120,9 +134,11 @@ export class PredictionService implements OnApplicationShutdown {
     messages.forEach((m, i) => this.checkText(m.text, `messages.${i}.text`));
     const read = this.reader.readAll(messages);
     if (read.some((r) => r instanceof Promise)) {
-      return Promise.all(read).then((all) => this.finishBatch(messages, all, requestId, explain, model, started));
+      return Promise.all(read).then((all) =>
+        this.finishBatch(messages, all, requestId, explain, threshold, model, started),
+      );
     }
-    return this.finishBatch(messages, read as MessageText[], requestId, explain, model, started);
+    return this.finishBatch(messages, read as MessageText[], requestId, explain, threshold, model, started);
   }
 
   private finishBatch(
@@ -130,17 +146,19 @@ export class PredictionService implements OnApplicationShutdown {
     read: readonly MessageText[],
     requestId: string,
     explain: boolean,
+    threshold: number | undefined,
     model: ActiveModel,
     started: number,
   ): BatchResult | Promise<BatchResult> {
     const classifications = this.reader.classifyInSlices(
       model.classifier,
       read.map((r) => r.text),
-      explain ? { explain: true, topFeatures: 10 } : undefined,
+      classifyOptions(explain ? 10 : 0, threshold),
     );
+    const source = sourceOf(threshold);
     if (classifications instanceof Promise)
-      return classifications.then((all) => this.batchResult(messages, read, all, requestId, model, started));
-    return this.batchResult(messages, read, classifications, requestId, model, started);
+      return classifications.then((all) => this.batchResult(messages, read, all, requestId, source, model, started));
+    return this.batchResult(messages, read, classifications, requestId, source, model, started);
   }
 
   private batchResult(
@@ -148,6 +166,7 @@ export class PredictionService implements OnApplicationShutdown {
     read: readonly MessageText[],
     classifications: readonly Classification[],
     requestId: string,
+    source: ThresholdSource,
     model: ActiveModel,
     started: number,
   ): BatchResult {
@@ -155,13 +174,15 @@ export class PredictionService implements OnApplicationShutdown {
     const results = classifications.map((c, i) => {
       const m = messages[i];
       const { channel } = read[i];
-      const r = predictionResponse(c, channel, requestId, summary, this.reader.truncation(read[i], m.text));
-      this.record(r.prediction, r.spam_probability, channel, requestId, m.text, model, started, m.id ?? String(i));
+      const r = predictionResponse(c, channel, requestId, summary, this.reader.truncation(read[i], m.text), source);
+      this.record(r, channel, requestId, m.text, model, started, m.id ?? String(i));
       return {
         ...(m.id === undefined ? {} : { id: m.id }),
         prediction: r.prediction,
         spam_probability: r.spam_probability,
         confidence: r.confidence,
+        threshold: r.threshold,
+        threshold_source: r.threshold_source,
         channel,
         ...(r.truncated === undefined ? {} : { truncated: r.truncated }),
         ...(r.explanation === undefined ? {} : { explanation: r.explanation }),
@@ -195,8 +216,7 @@ export class PredictionService implements OnApplicationShutdown {
   }
 
   private record(
-    prediction: 'spam' | 'not_spam',
-    spamProbability: number,
+    result: Pick<PredictionResult, 'prediction' | 'spam_probability' | 'threshold' | 'threshold_source'>,
     channel: Channel,
     requestId: string,
     text: string,
@@ -204,13 +224,15 @@ export class PredictionService implements OnApplicationShutdown {
     started: number,
     itemId?: string,
   ): void {
-    for (const listener of this.listeners) listener(prediction, model);
+    for (const listener of this.listeners) listener(result.prediction, model);
     const rate = this.config.predictionLogSampleRate;
     if (rate < 1 && (rate <= 0 || Math.random() >= rate)) return;
     const line = predictionLogLine({
       requestId,
-      prediction,
-      spamProbability,
+      prediction: result.prediction,
+      spamProbability: result.spam_probability,
+      threshold: result.threshold,
+      thresholdSource: result.threshold_source,
       modelVersion: model.artifact.metadata.version,
       channel,
       startedAt: started,
@@ -221,6 +243,16 @@ export class PredictionService implements OnApplicationShutdown {
     if (rate < 1) line.log_sample_rate = rate;
     this.log.info(line, 'prediction');
   }
+}
+
+/** What the engine is asked for: the explanation's words per side (0: none) and the request's threshold. */
+function classifyOptions(topFeatures: number, threshold: number | undefined): ClassifyOptions | undefined {
+  if (topFeatures === 0) return threshold === undefined ? undefined : { threshold };
+  return threshold === undefined ? { explain: true, topFeatures } : { explain: true, topFeatures, threshold };
+}
+
+function sourceOf(threshold: number | undefined): ThresholdSource {
+  return threshold === undefined ? 'model' : 'request';
 }
 
 function summaryOf(model: ActiveModel): { version: string; algorithm: string } {

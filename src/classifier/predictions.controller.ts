@@ -16,6 +16,7 @@ import {
   type BatchRequest,
   type PredictionRequest,
 } from './dto/prediction.dto';
+import { requestedThreshold } from './operating-point';
 import { PredictionService, type BatchResult } from './prediction.service';
 
 const EXPLAIN_QUERY = {
@@ -36,7 +37,7 @@ const EXPLAIN_QUERY = {
 @Controller('api/v1/predictions')
 @ApiErrorResponse(
   400,
-  'Invalid body or query; `details` names each field and what would be valid.',
+  'Invalid body or query (a `threshold` that is not a number greater than 0 and at most 1 included); `details` names each field and what would be valid.',
   'channel must be one of sms, email, auto',
   [{ field: 'channel', message: 'must be one of sms, email, auto' }],
 )
@@ -58,7 +59,13 @@ export class PredictionsController {
     querystring: explainQuerySchema,
     response: { 200: predictionResponseSchema },
   })
-  @ApiOperation({ summary: 'Classify one message as spam or not spam.' })
+  @ApiOperation({
+    summary: 'Classify one message as spam or not spam.',
+    description:
+      "Spam when the spam probability is ≥ the threshold: the model's operating point, or the body's `threshold`. " +
+      'The answer says which threshold decided (`threshold`, `threshold_source`). The text may be an SMS, an e-mail ' +
+      'body or a raw e-mail with its headers (channel "email" or "auto").',
+  })
   @ApiBody({ type: PredictionRequestDto })
   @ApiQuery(EXPLAIN_QUERY)
   @ApiOkResponse({ type: PredictionResponseDto })
@@ -71,7 +78,8 @@ export class PredictionsController {
     // observables in the result and adds several promise hops per request; no interceptor runs on this route, and
     // an exception thrown by predict() still reaches the exception filter before anything is sent.
     const { text, channel } = req.body;
-    const result = this.predictions.predict(text, channel, req.id, wantsExplanation(req.query));
+    const threshold = requestedThreshold(req.body.threshold);
+    const result = this.predictions.predict(text, channel, req.id, wantsExplanation(req.query), threshold);
     if (result instanceof Promise)
       return result.then((r) => {
         void reply.send(r);
@@ -83,7 +91,12 @@ export class PredictionsController {
   @RateLimited()
   @HttpCode(200)
   @RouteSchema({ body: batchRequestSchema, querystring: explainQuerySchema })
-  @ApiOperation({ summary: 'Classify up to MAX_BATCH_SIZE messages; results come in the order of the request.' })
+  @ApiOperation({
+    summary: 'Classify up to MAX_BATCH_SIZE messages; results come in the order of the request.',
+    description:
+      "One threshold decides every message: the body's `threshold`, else the model's operating point; each result " +
+      'says which (`threshold`, `threshold_source`).',
+  })
   @ApiBody({ type: BatchRequestDto })
   @ApiQuery(EXPLAIN_QUERY)
   @ApiOkResponse({ type: BatchResponseDto })
@@ -91,7 +104,8 @@ export class PredictionsController {
     @Body() body: BatchRequest,
     @Req() req: FastifyRequest<{ Querystring: { explain?: string } }>,
   ): BatchResult | Promise<BatchResult> {
-    return this.predictions.predictBatch(body.messages, req.id, wantsExplanation(req.query));
+    const threshold = requestedThreshold(body.threshold);
+    return this.predictions.predictBatch(body.messages, req.id, wantsExplanation(req.query), threshold);
   }
 }
 

@@ -5,8 +5,11 @@ import {
   IsArray,
   IsIn,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
+  Max,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -16,7 +19,24 @@ import { CHANNEL_CHOICES, CHANNELS, type Channel, type ChannelChoice } from '../
 export interface PredictionRequest {
   text: string;
   channel?: ChannelChoice;
+  /** Unchecked by the JSON schema: `requestedThreshold` refuses anything but 0 < threshold ≤ 1 in one message. */
+  threshold?: unknown;
 }
+
+/** What `threshold` in a request does, for the docs. */
+export const THRESHOLD_REQUEST_DOC =
+  "Decide with this threshold instead of the model's operating point: spam when the spam probability is ≥ it. " +
+  'A number greater than 0 and at most 1; default: the operating point of the model serving (GET /api/v1/model ' +
+  '`operating_point.threshold`; 0.5 for a model without one). Lower catches more spam and flags more not-spam ' +
+  'messages; higher the reverse. Any other value is a 400 naming the field.';
+
+/** Docs of a request's threshold: OpenAPI 3.0 says "greater than 0" as `minimum: 0, exclusiveMinimum: true`. */
+const THRESHOLD_REQUEST_PROPERTY = {
+  type: Number,
+  minimum: 0,
+  exclusiveMinimum: true,
+  maximum: 1,
+} as const;
 
 export class PredictionRequestDto implements PredictionRequest {
   @ApiProperty({
@@ -37,9 +57,20 @@ export class PredictionRequestDto implements PredictionRequest {
   @IsOptional()
   @IsIn(CHANNEL_CHOICES)
   channel?: ChannelChoice;
+
+  @ApiPropertyOptional({ ...THRESHOLD_REQUEST_PROPERTY, description: THRESHOLD_REQUEST_DOC })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(1)
+  threshold?: number;
 }
 
-/** JSON schema of the same body, for Fastify's validator on the hot route (kept in step with the DTO by a test). */
+/**
+ * JSON schema of the same body, for Fastify's validator on the hot route (kept in step with the DTO by a test).
+ * `threshold` is let through untyped: the service checks it, so a string and an out-of-range number are refused in
+ * the same words (`requestedThreshold`).
+ */
 export const predictionRequestSchema = {
   type: 'object',
   required: ['text'],
@@ -47,6 +78,7 @@ export const predictionRequestSchema = {
   properties: {
     text: { type: 'string', minLength: 1 },
     channel: { type: 'string', enum: [...CHANNEL_CHOICES] },
+    threshold: {},
   },
 } as const;
 
@@ -102,6 +134,12 @@ export class ExplanationDto {
   towards_not_spam: WordWeightDto[];
 }
 
+const THRESHOLD_RESPONSE_DOC =
+  'The decision threshold that decided: spam when the spam probability is ≥ it. Exact (not rounded like the ' +
+  "probability): the request's `threshold`, else the model's operating point.";
+const THRESHOLD_SOURCE_DOC =
+  '"request" when the request gave the threshold, "model" when it is the operating point of the model serving.';
+
 const TRUNCATED =
   'Present only when the model did not read the whole message: it read the first read_chars of total_chars characters (CLASSIFY_MAX_CHARS); the rest did not count.';
 
@@ -144,8 +182,20 @@ export class PredictionResponseDto {
   @ApiProperty({ example: 0.987, minimum: 0, maximum: 1 })
   spam_probability: number;
 
-  @ApiProperty({ example: 0.987, minimum: 0.5, maximum: 1, description: 'Probability of the predicted label.' })
+  @ApiProperty({
+    example: 0.987,
+    minimum: 0,
+    maximum: 1,
+    description:
+      'Probability of the predicted label: below 0.5 when the threshold is not 0.5 and decided for the less likely label.',
+  })
   confidence: number;
+
+  @ApiProperty({ example: 0.73, minimum: 0, exclusiveMinimum: true, maximum: 1, description: THRESHOLD_RESPONSE_DOC })
+  threshold: number;
+
+  @ApiProperty({ enum: ['model', 'request'], example: 'model', description: THRESHOLD_SOURCE_DOC })
+  threshold_source: 'model' | 'request';
 
   @ApiProperty({ enum: CHANNELS, example: 'sms', description: 'The channel used (resolved when "auto").' })
   channel: Channel;
@@ -188,6 +238,8 @@ export const predictionResponseSchema = {
     prediction: { type: 'string' },
     spam_probability: { type: 'number' },
     confidence: { type: 'number' },
+    threshold: { type: 'number' },
+    threshold_source: { type: 'string' },
     channel: { type: 'string' },
     request_id: { type: 'string' },
     model: { type: 'object', properties: { version: { type: 'string' }, algorithm: { type: 'string' } } },
@@ -225,6 +277,8 @@ export class BatchMessageDto {
 
 export interface BatchRequest {
   messages: Array<{ id?: string; text: string; channel?: ChannelChoice }>;
+  /** Unchecked by the JSON schema, as in `PredictionRequest`. */
+  threshold?: unknown;
 }
 
 export class BatchRequestDto implements BatchRequest {
@@ -234,6 +288,16 @@ export class BatchRequestDto implements BatchRequest {
   @ValidateNested({ each: true })
   @Type(() => BatchMessageDto)
   messages: BatchMessageDto[];
+
+  @ApiPropertyOptional({
+    ...THRESHOLD_REQUEST_PROPERTY,
+    description: `One threshold for every message of the batch (there is no threshold per message). ${THRESHOLD_REQUEST_DOC}`,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(1)
+  threshold?: number;
 }
 
 export const batchRequestSchema = {
@@ -255,6 +319,7 @@ export const batchRequestSchema = {
         },
       },
     },
+    threshold: {},
   },
 } as const;
 
@@ -270,6 +335,12 @@ export class BatchResultDto {
 
   @ApiProperty({ example: 0.988 })
   confidence: number;
+
+  @ApiProperty({ example: 0.73, minimum: 0, exclusiveMinimum: true, maximum: 1, description: THRESHOLD_RESPONSE_DOC })
+  threshold: number;
+
+  @ApiProperty({ enum: ['model', 'request'], example: 'model', description: THRESHOLD_SOURCE_DOC })
+  threshold_source: 'model' | 'request';
 
   @ApiProperty({ enum: CHANNELS })
   channel: Channel;
