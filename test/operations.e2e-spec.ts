@@ -117,6 +117,7 @@ describe('health, KServe v2 and metrics', () => {
       model_name: 'spam-classifier',
       model_version: V1,
       id: 'r1',
+      parameters: { threshold: 0.5, threshold_source: 'model' },
       outputs: [
         { name: 'label', shape: [2], datatype: 'BYTES', data: ['spam', 'not_spam'] },
         { name: 'spam_probability', shape: [2], datatype: 'FP64', data: [expect.any(Number), expect.any(Number)] },

@@ -15,7 +15,7 @@ import {
   ServerMetadataDto,
   ServerReadyDto,
 } from './dto/kserve.dto';
-import { inferMessages, inferResponse, KSERVE_MODEL_NAME, type InferRequest } from './kserve.mapper';
+import { inferMessages, inferResponse, inferThreshold, KSERVE_MODEL_NAME, type InferRequest } from './kserve.mapper';
 import { ModelHolder } from './model-holder.service';
 import { PredictionService } from './prediction.service';
 
@@ -69,6 +69,7 @@ export class KServeController {
       outputs: [
         { name: 'label', datatype: 'BYTES', shape: [-1] },
         { name: 'spam_probability', datatype: 'FP64', shape: [-1] },
+        { name: 'threshold', datatype: 'FP64', shape: [-1] },
       ],
     };
   }
@@ -91,6 +92,10 @@ export class KServeController {
   @RouteSchema({ body: inferRequestSchema })
   @ApiOperation({
     summary: 'Inference: a BYTES tensor "text" of messages → "label" (BYTES) and "spam_probability" (FP64).',
+    description:
+      "Request `parameters.threshold` (0 < t ≤ 1) decides instead of the model's operating point, for every message. " +
+      'The response `parameters` say which threshold decided (`threshold`, `threshold_source`: model or request); ' +
+      'the output "threshold" (FP64, one per message) is sent when requested by name.',
   })
   @ApiBody({ type: InferRequestDto })
   @ApiOkResponse({ type: InferResponseDto })
@@ -106,6 +111,8 @@ export class KServeController {
     ERROR_EXAMPLES.apiTooManyRequests,
   )
   async infer(@Body() body: InferRequest, @Req() req: FastifyRequest): Promise<InferResponseDto> {
-    return inferResponse(body, await this.predictions.predictBatch(inferMessages(body), req.id), req.id);
+    const threshold = inferThreshold(body);
+    const messages = inferMessages(body);
+    return inferResponse(body, await this.predictions.predictBatch(messages, req.id, false, threshold), req.id);
   }
 }

@@ -1,5 +1,5 @@
 import { FieldValidationError } from '../http/error-response';
-import { inferMessages, inferResponse, type InferRequest } from './kserve.mapper';
+import { inferMessages, inferResponse, inferThreshold, type InferRequest } from './kserve.mapper';
 import type { BatchResult } from './prediction-response';
 
 const request = (shape: number[], data: string[], extra: Partial<InferRequest> = {}): InferRequest => ({
@@ -9,8 +9,22 @@ const request = (shape: number[], data: string[], extra: Partial<InferRequest> =
 
 const batch: BatchResult = {
   results: [
-    { prediction: 'spam', spam_probability: 0.97, confidence: 0.97, channel: 'sms' },
-    { prediction: 'not_spam', spam_probability: 0.02, confidence: 0.98, channel: 'sms' },
+    {
+      prediction: 'spam',
+      spam_probability: 0.97,
+      confidence: 0.97,
+      threshold: 0.73,
+      threshold_source: 'model',
+      channel: 'sms',
+    },
+    {
+      prediction: 'not_spam',
+      spam_probability: 0.02,
+      confidence: 0.98,
+      threshold: 0.73,
+      threshold_source: 'model',
+      channel: 'sms',
+    },
   ],
   request_id: 'r1',
   model: { version: 'v7', algorithm: 'svm' },
@@ -49,11 +63,12 @@ describe(inferMessages.name, () => {
 });
 
 describe(inferResponse.name, () => {
-  it('should answer both tensors by default, with the model version and the request id', () => {
+  it('should answer both tensors by default, with the model version, the request id and the threshold that decided', () => {
     expect(inferResponse(request([2], ['a', 'b']), batch, 'req-9')).toEqual({
       model_name: 'spam-classifier',
       model_version: 'v7',
       id: 'req-9',
+      parameters: { threshold: 0.73, threshold_source: 'model' },
       outputs: [
         { name: 'label', shape: [2], datatype: 'BYTES', data: ['spam', 'not_spam'] },
         { name: 'spam_probability', shape: [2], datatype: 'FP64', data: [0.97, 0.02] },
@@ -70,4 +85,34 @@ describe(inferResponse.name, () => {
     expect(response.id).toBe('mine');
     expect(response.outputs.map((o) => o.name)).toEqual(['spam_probability']);
   });
+
+  it('should send the threshold of each message as an FP64 tensor when asked for it by name', () => {
+    const response = inferResponse(
+      request([2], ['a', 'b'], { outputs: [{ name: 'label' }, { name: 'threshold' }] }),
+      batch,
+      'req-9',
+    );
+    expect(response.outputs).toEqual([
+      { name: 'label', shape: [2], datatype: 'BYTES', data: ['spam', 'not_spam'] },
+      { name: 'threshold', shape: [2], datatype: 'FP64', data: [0.73, 0.73] },
+    ]);
+  });
+});
+
+describe(inferThreshold.name, () => {
+  it('should read parameters.threshold, and nothing when the request has none', () => {
+    expect(inferThreshold(request([1], ['a']))).toBeUndefined();
+    expect(inferThreshold(request([1], ['a'], { parameters: { other: 'x' } }))).toBeUndefined();
+    expect(inferThreshold(request([1], ['a'], { parameters: { threshold: 0.2 } }))).toBe(0.2);
+    expect(inferThreshold(request([1], ['a'], { parameters: { threshold: 1 } }))).toBe(1);
+  });
+
+  it.each([0, -1, 1.5, 'x', '0.5', null, true])(
+    'should refuse parameters.threshold %j naming the field and the range',
+    (value) => {
+      const refuse = () => inferThreshold(request([1], ['a'], { parameters: { threshold: value } }));
+      expect(refuse).toThrow(FieldValidationError);
+      expect(refuse).toThrow(/^parameters\.threshold must be a number greater than 0 and at most 1, got /);
+    },
+  );
 });

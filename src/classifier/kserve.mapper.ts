@@ -1,4 +1,5 @@
 import { FieldValidationError } from '../http/error-response';
+import { requestedThreshold } from './operating-point';
 import type { BatchResult } from './prediction-response';
 import type { InferResponseDto } from './dto/kserve.dto';
 
@@ -9,6 +10,16 @@ export interface InferRequest {
   readonly id?: string;
   readonly inputs: ReadonlyArray<{ name: string; shape: number[]; datatype: string; data: string[] }>;
   readonly outputs?: ReadonlyArray<{ name: string }>;
+  /** Request parameters; `threshold` (0 < t ≤ 1) decides instead of the model's operating point. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+/** Outputs sent when the request names none (`threshold` only on request: it is the same for every message). */
+const DEFAULT_OUTPUTS = [{ name: 'label' }, { name: 'spam_probability' }];
+
+/** The request's `parameters.threshold`, checked like a body's `threshold`; undefined when absent. */
+export function inferThreshold(request: InferRequest): number | undefined {
+  return requestedThreshold(request.parameters?.threshold, 'parameters.threshold');
 }
 
 /**
@@ -28,9 +39,13 @@ export function inferMessages(request: InferRequest): Array<{ text: string }> {
   return input.data.map((text) => ({ text }));
 }
 
-/** The requested output tensors ("label" BYTES, "spam_probability" FP64; both when none is named) of a batch. */
+/**
+ * The requested output tensors of a batch ("label" BYTES, "spam_probability" FP64 when none is named; "threshold"
+ * FP64, the threshold that decided each message, on request), and the response `parameters` `threshold` and
+ * `threshold_source` (model or request) that say which threshold decided the whole batch.
+ */
 export function inferResponse(request: InferRequest, batch: BatchResult, requestId: string): InferResponseDto {
-  const wanted = new Set((request.outputs ?? [{ name: 'label' }, { name: 'spam_probability' }]).map((o) => o.name));
+  const wanted = new Set((request.outputs ?? DEFAULT_OUTPUTS).map((o) => o.name));
   const n = batch.results.length;
   const outputs: InferResponseDto['outputs'] = [];
   if (wanted.has('label'))
@@ -42,5 +57,14 @@ export function inferResponse(request: InferRequest, batch: BatchResult, request
       datatype: 'FP64',
       data: batch.results.map((r) => r.spam_probability),
     });
-  return { model_name: KSERVE_MODEL_NAME, model_version: batch.model.version, id: request.id ?? requestId, outputs };
+  if (wanted.has('threshold'))
+    outputs.push({ name: 'threshold', shape: [n], datatype: 'FP64', data: batch.results.map((r) => r.threshold) });
+  const first = batch.results[0];
+  return {
+    model_name: KSERVE_MODEL_NAME,
+    model_version: batch.model.version,
+    id: request.id ?? requestId,
+    ...(first ? { parameters: { threshold: first.threshold, threshold_source: first.threshold_source } } : {}),
+    outputs,
+  };
 }

@@ -17,8 +17,34 @@ export class InferTensorDto {
 
 /** A requested output, named as in the model's metadata. */
 export class InferRequestedOutputDto {
-  @ApiProperty({ enum: ['label', 'spam_probability'], example: 'label' })
-  name: 'label' | 'spam_probability';
+  @ApiProperty({ enum: ['label', 'spam_probability', 'threshold'], example: 'label' })
+  name: 'label' | 'spam_probability' | 'threshold';
+}
+
+export class InferRequestParametersDto {
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 1,
+    description:
+      "Decide every message with this threshold instead of the model's operating point: spam when the spam " +
+      'probability is ≥ it. A number greater than 0 and at most 1; default: the operating point of the model ' +
+      'serving (0.5 for a model without one). Any other value is a 400 naming `parameters.threshold`.',
+  })
+  threshold?: number;
+}
+
+export class InferResponseParametersDto {
+  @ApiProperty({ example: 0.73, description: 'The threshold that decided every message of the request.' })
+  threshold: number;
+
+  @ApiProperty({
+    enum: ['model', 'request'],
+    example: 'model',
+    description: '"request" when `parameters.threshold` gave it, "model" for the operating point of the model serving.',
+  })
+  threshold_source: 'model' | 'request';
 }
 
 export class InferRequestDto {
@@ -30,12 +56,13 @@ export class InferRequestDto {
 
   @ApiPropertyOptional({
     type: [InferRequestedOutputDto],
-    description: 'Requested outputs by name (label, spam_probability); all when omitted.',
+    description:
+      'Requested outputs by name (label, spam_probability, threshold); label and spam_probability when omitted.',
   })
   outputs?: InferRequestedOutputDto[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  parameters?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: InferRequestParametersDto, description: 'Other parameters are ignored.' })
+  parameters?: InferRequestParametersDto & Record<string, unknown>;
 }
 
 export class InferOutputDto {
@@ -61,6 +88,9 @@ export class InferResponseDto {
 
   @ApiProperty({ example: 'req-1' })
   id: string;
+
+  @ApiPropertyOptional({ type: InferResponseParametersDto })
+  parameters?: InferResponseParametersDto;
 
   @ApiProperty({ type: [InferOutputDto] })
   outputs: InferOutputDto[];
@@ -116,6 +146,7 @@ export class ModelMetadataDto {
     example: [
       { name: 'label', datatype: 'BYTES', shape: [-1] },
       { name: 'spam_probability', datatype: 'FP64', shape: [-1] },
+      { name: 'threshold', datatype: 'FP64', shape: [-1] },
     ],
   })
   outputs: TensorMetadataDto[];
@@ -155,7 +186,7 @@ export const inferRequestSchema = {
       items: {
         type: 'object',
         required: ['name'],
-        properties: { name: { type: 'string', enum: ['label', 'spam_probability'] } },
+        properties: { name: { type: 'string', enum: ['label', 'spam_probability', 'threshold'] } },
       },
     },
     parameters: { type: 'object' },
