@@ -71,9 +71,15 @@ function validatorFor(schema: Schema, doc: OpenAPIObject, ajv: Ajv): ValidateFun
       else if (key === 'example' || key === 'examples' || key === 'nullable') continue;
       else out[key] = rewrite(value);
     }
+    // OpenAPI 3.0 says "greater than" as `minimum` with a boolean `exclusiveMinimum`; JSON Schema draft 7 as a number.
+    if (out.exclusiveMinimum === true) {
+      out.exclusiveMinimum = out.minimum;
+      delete out.minimum;
+    } else if (out.exclusiveMinimum === false) delete out.exclusiveMinimum;
     if ((node as Schema).nullable === true) {
+      // A nullable reference (`allOf: [{$ref}]`, with or without `type: object` beside it) is the object or null.
+      if (out.$ref || out.allOf) return { anyOf: [out, { type: 'null' }] };
       if (typeof out.type === 'string') out.type = [out.type, 'null'];
-      else if (out.$ref || out.allOf) return { anyOf: [out, { type: 'null' }] };
       if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
     }
     return out;

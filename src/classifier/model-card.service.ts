@@ -1,10 +1,13 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { snakeCaseKeys } from '../http/snake-case';
 import { ModelHolder, type ActiveModel } from './model-holder.service';
+import { operatingPointOf, type OperatingPointView } from './operating-point';
 
 export interface ModelCard {
   version: string;
   algorithm: string;
+  /** The threshold the model decides with, how it was chosen and its CV figures there (0.5 when not recorded). */
+  operating_point: OperatingPointView;
   parameters: unknown;
   metrics: unknown;
   training: unknown;
@@ -41,6 +44,7 @@ export function cardOf(active: ActiveModel): ModelCard {
   return {
     version: m.version,
     algorithm: m.algorithm,
+    operating_point: operatingPointOf(active.artifact),
     parameters: snakeCaseKeys(parametersOf(active.artifact)),
     metrics: snakeCaseKeys(m.metrics ?? null, API_WORDS),
     training: snakeCaseKeys(training, API_WORDS),

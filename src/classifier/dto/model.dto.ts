@@ -13,12 +13,72 @@ export class ReloadRequestDto {
   artifact?: string;
 }
 
+export class OperatingPointCvDto {
+  @ApiProperty({ example: 0.0009, description: 'Share of the not-spam training rows flagged as spam.' })
+  fp_rate: number;
+
+  @ApiProperty({ example: 0.912, description: 'Share of the spam training rows caught.' })
+  recall: number;
+
+  @ApiProperty({ example: 0.993 })
+  precision: number;
+
+  @ApiProperty({ example: 0.951 })
+  f1: number;
+
+  @ApiProperty({ example: 4, description: 'Not-spam training rows flagged as spam.' })
+  fp: number;
+
+  @ApiProperty({ example: 105, description: 'Spam training rows missed.' })
+  fn: number;
+}
+
+export class OperatingPointDto {
+  @ApiProperty({
+    example: 0.73,
+    description:
+      'Spam when the spam probability is ≥ this, unless a request gives its own `threshold`. 0.5 for a model without an operating point.',
+  })
+  threshold: number;
+
+  @ApiProperty({
+    example: 0.001,
+    nullable: true,
+    type: Number,
+    description:
+      'The false-positive rate the threshold was chosen for (the lowest threshold whose cross-validated rate is at most this); null: not chosen for one.',
+  })
+  max_fp_rate: number | null;
+
+  @ApiProperty({
+    example: 'out-of-fold probabilities of 5-fold cross-validation of the calibration on 4457 training rows',
+    description: 'How the threshold was chosen, in words.',
+  })
+  chosen_by: string;
+
+  @ApiProperty({
+    type: OperatingPointCvDto,
+    nullable: true,
+    description: 'Out-of-fold figures on the training rows at the threshold; null when not chosen by cross-validation.',
+  })
+  cv: OperatingPointCvDto | null;
+
+  @ApiProperty({
+    example: true,
+    description: 'False for an artifact made before operating points: it decides at the default 0.5.',
+  })
+  recorded: boolean;
+}
+
 export class ModelCardDto {
   @ApiProperty({ example: '20261127T140512Z-3f9a1c2b' })
   version: string;
 
   @ApiProperty({ example: 'svm' })
   algorithm: string;
+
+  @ApiProperty({ type: OperatingPointDto, description: 'The decision threshold the model serves with.' })
+  operating_point: OperatingPointDto;
 
   @ApiProperty({
     description: 'Hyperparameters of the vectorizer and the model, keys in snake_case.',
