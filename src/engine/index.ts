@@ -17,4 +17,5 @@ export {
   SpamPipeline,
   type SpamPipelineOptions,
   SPAM_THRESHOLD,
+  checkThreshold,
 } from './pipeline';

@@ -14,18 +14,30 @@ import type {
 export const DEFAULT_MAX_CHARS = 20_000;
 /** Words per side in an explanation, unless told otherwise. */
 export const DEFAULT_TOP_FEATURES = 10;
-/** The label is spam when the calibrated probability reaches this. */
+/** The label is spam when the calibrated probability reaches this, unless the model has an operating point. */
 export const SPAM_THRESHOLD = 0.5;
 
 export interface SpamPipelineOptions {
   /** Classify only the first `maxChars` characters (default 20,000): bounds the time of one call. */
   readonly maxChars?: number;
+  /** Spam when the calibrated probability is ≥ this (default SPAM_THRESHOLD; the artifact's operating point). */
+  readonly threshold?: number;
+}
+
+/** A decision threshold is a number in (0, 1]; anything else is refused with the field's name. */
+export function checkThreshold(value: unknown, field = 'threshold'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new RangeError(`${field}: expected a number greater than 0 and at most 1, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** text → TF-IDF features → model: the loaded, ready-to-use classifier. */
 export class SpamPipeline implements SpamClassifier {
   readonly algorithm: Algorithm;
   readonly maxChars: number;
+  /** The model's operating point: spam when the calibrated probability is ≥ this. */
+  readonly threshold: number;
 
   constructor(
     readonly vectorizer: Vectorizer,
@@ -37,6 +49,7 @@ export class SpamPipeline implements SpamClassifier {
       throw new RangeError(`maxChars: expected a whole number ≥ 1, got ${String(maxChars)}`);
     }
     this.maxChars = maxChars;
+    this.threshold = checkThreshold(options.threshold ?? SPAM_THRESHOLD);
     this.algorithm = model.algorithm;
   }
 
@@ -44,10 +57,12 @@ export class SpamPipeline implements SpamClassifier {
     const read = text.length > this.maxChars ? text.slice(0, this.maxChars) : text;
     const x = this.vectorizer.transform(read);
     const spamProbability = this.model.probability(x);
+    const threshold = options.threshold === undefined ? this.threshold : checkThreshold(options.threshold);
     const classification = {
-      label: spamProbability >= SPAM_THRESHOLD ? 1 : 0,
+      label: spamProbability >= threshold ? 1 : 0,
       spamProbability,
       score: this.model.decision(x),
+      threshold,
     } as const;
     if (!options.explain) return classification;
     const top = options.topFeatures ?? DEFAULT_TOP_FEATURES;

@@ -9,7 +9,9 @@ import {
   type VectorizerConfig,
 } from '../engine';
 import { evaluate, type EvaluationMetrics } from './evaluation/metrics';
+import { figuresAt, thresholdForFpRate } from './evaluation/operating-point';
 import { stratifiedKFold } from './evaluation/stratified-split';
+import type { OperatingPointFigures } from '../engine';
 
 /** One point of the search: a vectorizer configuration and a model with its hyperparameters. */
 export interface SearchCandidate {
@@ -41,6 +43,8 @@ export interface CandidateScore {
   readonly cv: EvaluationMetrics;
   /** Figures per fold (decisions thresholded by the same pooled calibration). */
   readonly folds: EvaluationMetrics[];
+  /** With a false-positive budget: the out-of-fold threshold for it and the figures there. */
+  readonly atBudget: { readonly threshold: number; readonly figures: OperatingPointFigures } | null;
   readonly objective: number;
   readonly durationMs: number;
 }
@@ -66,6 +70,11 @@ export interface SearchOptions {
   readonly folds?: number;
   readonly seed: number;
   readonly sampleWeight?: Float64Array;
+  /**
+   * The false-positive budget the model will be served at: candidates are then ranked by their out-of-fold F1 at
+   * the threshold that keeps this budget (see chooseOperatingPoint). Null or unset: by `objectiveOf` at 0.5.
+   */
+  readonly maxFpRate?: number | null;
   readonly onProgress?: (progress: SearchProgress) => void;
   /**
    * Stop starting new candidates after this many milliseconds (the first candidate always runs). Unset = no
@@ -173,7 +182,17 @@ function crossValidate(
       fold.test.map((i) => probabilities[i]),
     ),
   );
-  return { candidate, cv, folds: perFold, objective: objectiveOf(cv), durationMs: Date.now() - started };
+  const budget = options.maxFpRate ?? null;
+  const threshold = budget === null ? null : thresholdForFpRate(probabilities, y, budget);
+  const atBudget = threshold === null ? null : { threshold, figures: figuresAt(probabilities, y, threshold) };
+  return {
+    candidate,
+    cv,
+    folds: perFold,
+    atBudget,
+    objective: atBudget ? atBudget.figures.f1 : objectiveOf(cv),
+    durationMs: Date.now() - started,
+  };
 }
 
 export function describeCandidate(candidate: SearchCandidate): string {
@@ -182,6 +201,7 @@ export function describeCandidate(candidate: SearchCandidate): string {
     p.C !== undefined ? `C=${p.C}` : '',
     p.alpha !== undefined ? `alpha=${p.alpha}` : '',
     p.nEstimators !== undefined ? `trees=${p.nEstimators}` : '',
+    p.nbAlpha !== undefined ? `nb_alpha=${p.nbAlpha}` : '',
     p.classWeight ? `class_weight=${p.classWeight}` : '',
     candidate.hamWeight && candidate.hamWeight !== 1 ? `ham_weight=${candidate.hamWeight}` : '',
   ].filter(Boolean);
@@ -204,6 +224,13 @@ export const SEARCH_VECTORIZERS = {
     ...TFIDF,
     analyzers: [
       { kind: 'char_wb', ngramRange: [2, 5], lowercase: true },
+      { kind: 'word', ngramRange: [1, 2], lowercase: true, stopWords: null, stem: false },
+    ],
+  },
+  'char_wb 1-5 + word 1-2': {
+    ...TFIDF,
+    analyzers: [
+      { kind: 'char_wb', ngramRange: [1, 5], lowercase: true },
       { kind: 'word', ngramRange: [1, 2], lowercase: true, stopWords: null, stem: false },
     ],
   },

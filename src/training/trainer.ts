@@ -8,8 +8,9 @@ import {
   writeArtifactFile,
   DEFAULT_VECTORIZER_CONFIG,
   fitTfidfVectorizer,
-  fitModel,
+  fitModelWithOutOfFold,
   DEFAULT_MAX_CHARS,
+  type OperatingPoint,
   SpamPipeline,
   type Algorithm,
   type ModelParams,
@@ -24,6 +25,7 @@ import {
   precisionRecallCurve,
   rocCurve,
 } from './evaluation/metrics';
+import { chooseOperatingPoint, DEFAULT_MAX_FP_RATE } from './evaluation/operating-point';
 import {
   candidateWeights,
   type CandidateScore,
@@ -66,6 +68,11 @@ export interface TrainingRequest {
   readonly cvFolds?: number;
   /** Train and classify on the first N characters of each text (default: the pipeline's 20,000). */
   readonly maxChars?: number;
+  /**
+   * The operating point: the decision threshold is the lowest spam probability at which the out-of-fold
+   * false-positive rate on the training rows stays ≤ this (default DEFAULT_MAX_FP_RATE); null = threshold 0.5.
+   */
+  readonly maxFpRate?: number | null;
   /** Also write PNG renderings of the charts (default true). */
   readonly png?: boolean;
   readonly createdAt?: Date;
@@ -96,8 +103,10 @@ export interface TrainingResult {
   readonly artifactPath: string;
   readonly artifact: ModelArtifact;
   readonly pipeline: SpamPipeline;
-  /** Figures per evaluation set (spam at probability ≥ 0.5). */
+  /** Figures per evaluation set (spam at probability ≥ the operating point's threshold). */
   readonly evaluation: Readonly<Record<string, EvaluationMetrics>>;
+  /** The decision threshold the model is served with (stored in the artifact), and how it was chosen. */
+  readonly operatingPoint: OperatingPoint;
   readonly cv: CrossValidationSummary | null;
   /** `best`: every candidate's CV figures, best first. */
   readonly search: readonly SearchSummaryEntry[] | null;
@@ -165,6 +174,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
       folds: searchFolds(totalChars),
       seed,
       sampleWeight,
+      maxFpRate: request.maxFpRate === undefined ? DEFAULT_MAX_FP_RATE : request.maxFpRate,
       timeBudgetMs: request.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS,
       onProgress: (p) => {
         done = p.done;
@@ -196,11 +206,13 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
   progress('fit', `fitting ${describeCandidate(chosen)} on ${texts.length} rows`);
   mark = Date.now();
   const { vectorizer, matrix } = fitTfidfVectorizer(texts, chosen.vectorizer);
-  const model = fitModel(chosen.algorithm, matrix, y, chosen.params, {
+  const { model, outOfFold } = fitModelWithOutOfFold(chosen.algorithm, matrix, y, chosen.params, {
     seed,
     sampleWeight: candidateWeights(y, sampleWeight, chosen.hamWeight),
   });
-  const pipeline = new SpamPipeline(vectorizer, model, { maxChars });
+  const maxFpRate = request.maxFpRate === undefined ? DEFAULT_MAX_FP_RATE : request.maxFpRate;
+  const operatingPoint = chooseOperatingPoint(outOfFold, y, maxFpRate, outOfFoldMethod(model.algorithm, model.params));
+  const pipeline = new SpamPipeline(vectorizer, model, { maxChars, threshold: operatingPoint.threshold });
   timings.fitMs = Date.now() - mark;
   done++;
 
@@ -211,7 +223,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     progress('evaluate', `evaluating on ${name} (${rows.length} rows)`);
     const labels = rows.map((row) => row.label);
     const scores = rows.map((row) => pipeline.classify(row.text).spamProbability);
-    evaluation[name] = evaluate(labels, scores);
+    evaluation[name] = evaluate(labels, scores, pipeline.threshold);
     curves[name] = { labels, scores };
     done++;
   }
@@ -234,18 +246,22 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
       ham: request.train.length - spam,
       sources,
     },
+    operatingPoint,
     createdAt: request.createdAt,
   });
   const artifactPath = join(request.outDir, MODEL_FILE);
   await writeArtifactFile(artifactPath, artifact);
   const params = trackingParams(chosen, request, seed, maxChars, spam, evaluationSets, vectorizer.nFeatures);
   if (request.algorithm === 'best') params.search_skipped_candidates = skippedCandidates;
+  params.threshold = operatingPoint.threshold;
+  params.max_fp_rate = operatingPoint.maxFpRate;
   const search = ranking?.map(searchEntry) ?? null;
   const reportDir = join(request.outDir, REPORT_DIR);
   const durationMs = Date.now() - started;
   timings.writeMs = Date.now() - mark;
   await writeReport(reportDir, {
     artifact,
+    operatingPoint,
     evaluation,
     curves,
     cv,
@@ -262,6 +278,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     artifact,
     pipeline,
     evaluation,
+    operatingPoint,
     cv,
     search,
     reportDir,
@@ -269,6 +286,12 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     durationMs: Date.now() - started,
     timings,
   };
+}
+
+/** In words, how the model's out-of-fold probabilities were made (for the operating point's `chosenBy`). */
+function outOfFoldMethod(algorithm: string, params: ModelParams): string {
+  if (algorithm === 'random_forest') return "the forest's out-of-bag trees";
+  return `${params.calibrationFolds ?? 5}-fold cross-validation of the calibration`;
 }
 
 function searchEntry(score: CandidateScore): SearchSummaryEntry {
@@ -334,6 +357,7 @@ function flatModelParams(params: ModelParams): Record<string, string | number | 
 
 interface ReportInput {
   readonly artifact: ModelArtifact;
+  readonly operatingPoint: OperatingPoint;
   readonly evaluation: Record<string, EvaluationMetrics>;
   readonly curves: Record<string, { labels: number[]; scores: number[] }>;
   readonly cv: CrossValidationSummary | null;
@@ -373,6 +397,7 @@ async function writeReport(dir: string, input: ReportInput): Promise<void> {
     created_at: metadata.createdAt,
     training_time_seconds: input.durationMs / 1000,
     dataset: metadata.training,
+    operating_point: input.operatingPoint,
     metrics: Object.fromEntries(
       Object.entries(input.evaluation).map(([name, m]) => [
         name,
@@ -406,6 +431,7 @@ async function writeReport(dir: string, input: ReportInput): Promise<void> {
     {
       model: { version: metadata.version, algorithm: metadata.algorithm, checksum: input.artifact.checksum },
       params: input.params,
+      operatingPoint: input.operatingPoint,
       evaluation: input.evaluation,
       averagePrecision: averagePrecisions,
       cv: input.cv,

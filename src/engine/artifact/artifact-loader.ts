@@ -6,7 +6,7 @@ import { modelFromState } from '../models';
 import { SpamPipeline, type SpamPipelineOptions } from '../pipeline';
 import type { ModelState } from '../types';
 import { ArtifactError } from './artifact-error';
-import { parseArtifact, pipelineFromArtifact, type ModelArtifact } from './model-artifact';
+import { parseArtifact, pipelineFromArtifact, withOperatingPoint, type ModelArtifact } from './model-artifact';
 import { RUNNING_FROM_SOURCES, typescriptBootstrap } from '../runtime/typescript-entry';
 
 /** The artifact without its vectorizer and model state (those live on inside the pipeline). */
@@ -123,7 +123,10 @@ export async function loadPipelineAsync(
     throw new ArtifactError(`${source}: model: ${(error as Error).message}`);
   }
   await nextTurn();
-  return { artifact: reply.header, pipeline: new SpamPipeline(vectorizer, model, options) };
+  return {
+    artifact: reply.header,
+    pipeline: new SpamPipeline(vectorizer, model, withOperatingPoint(reply.header.metadata, options)),
+  };
 }
 
 /**

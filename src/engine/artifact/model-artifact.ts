@@ -6,6 +6,7 @@ import {
   ALGORITHMS,
   type Algorithm,
   type ModelParams,
+  type OperatingPoint,
   type ModelState,
   type TrainedModel,
   type Vectorizer,
@@ -42,7 +43,15 @@ export interface ArtifactMetadata {
   readonly modelParams: ModelParams;
   readonly metrics: ArtifactMetrics;
   readonly training: TrainingProvenance;
-  /** sha256 of the vectorizer, the model and the training provenance: equal for equal inputs, whenever made. */
+  /**
+   * The decision threshold the model is served with and how it was chosen; absent = 0.5 (artifacts made before
+   * operating points). Part of the content hash when present: it changes what the model decides.
+   */
+  readonly operatingPoint?: OperatingPoint;
+  /**
+   * sha256 of the vectorizer, the model, the training provenance and the operating point: equal for equal inputs,
+   * whenever made.
+   */
   readonly contentHash: string;
 }
 
@@ -62,6 +71,7 @@ export interface CreateArtifactInput {
   readonly model: TrainedModel;
   readonly metrics: ArtifactMetrics;
   readonly training: TrainingProvenance;
+  readonly operatingPoint?: OperatingPoint;
   readonly createdAt?: Date;
 }
 
@@ -72,9 +82,16 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** `metadata.contentHash`: what the model computes with (vectorizer, model) and what it learned from (training). */
-function contentHashOf(vectorizer: unknown, model: unknown, training: unknown): string {
-  return sha256(canonicalJson({ vectorizer, model, training }));
+/**
+ * `metadata.contentHash`: what the model computes with (vectorizer, model, operating point) and what it learned from
+ * (training). Without an operating point the hash is the one artifacts had before operating points existed.
+ */
+function contentHashOf(vectorizer: unknown, model: unknown, training: unknown, operatingPoint?: unknown): string {
+  return sha256(
+    canonicalJson(
+      operatingPoint === undefined ? { vectorizer, model, training } : { vectorizer, model, training, operatingPoint },
+    ),
+  );
 }
 
 /**
@@ -119,7 +136,11 @@ export function createArtifact(input: CreateArtifactInput): ModelArtifact {
   }
   const training = checkTraining(JSON.parse(canonicalJson(input.training, 'training')));
   const metrics = JSON.parse(canonicalJson(jsonSafeFigures(input.metrics), 'metrics')) as ArtifactMetrics;
-  const contentHash = contentHashOf(vectorizer, model, training);
+  const operatingPoint =
+    input.operatingPoint === undefined
+      ? undefined
+      : checkOperatingPoint(JSON.parse(canonicalJson(input.operatingPoint, 'operatingPoint')), 'operatingPoint');
+  const contentHash = contentHashOf(vectorizer, model, training, operatingPoint);
   const metadata: ArtifactMetadata = {
     version: `${compactTimestamp(createdAt)}-${contentHash.slice(0, 8)}`,
     algorithm: input.model.algorithm,
@@ -129,6 +150,7 @@ export function createArtifact(input: CreateArtifactInput): ModelArtifact {
     modelParams: model.params,
     metrics,
     training,
+    ...(operatingPoint ? { operatingPoint } : {}),
     contentHash,
   };
   const payload = {
@@ -225,7 +247,7 @@ export function parseArtifact(bytes: string | Buffer, source = 'artifact'): Mode
     }
     // The checksum proves the bytes are whole, not who made them: anyone can recompute it. The version carries the
     // start of the content hash, so edited weights either fail here or come out under another version.
-    const contentHash = contentHashOf(a.vectorizer, a.model, metadata.training);
+    const contentHash = contentHashOf(a.vectorizer, a.model, metadata.training, metadata.operatingPoint);
     if (contentHash !== metadata.contentHash) {
       fail(
         'metadata.contentHash does not match the vectorizer, model and training it describes: the content was edited',
@@ -268,7 +290,47 @@ export function pipelineFromArtifact(artifact: ModelArtifact, options: SpamPipel
     parts = { vectorizer: tfidfVectorizerFromState(artifact.vectorizer), model: rebuildModel(artifact.model) };
     built.set(artifact, parts);
   }
-  return new SpamPipeline(parts.vectorizer, parts.model, options);
+  return new SpamPipeline(parts.vectorizer, parts.model, withOperatingPoint(artifact.metadata, options));
+}
+
+/** The pipeline options with the artifact's threshold, unless the caller gives one. */
+export function withOperatingPoint(
+  metadata: Pick<ArtifactMetadata, 'operatingPoint'>,
+  options: SpamPipelineOptions,
+): SpamPipelineOptions {
+  const threshold = options.threshold ?? metadata.operatingPoint?.threshold;
+  return threshold === undefined ? options : { ...options, threshold };
+}
+
+function fraction(value: unknown, field: string, { zero, one }: { zero: boolean; one: boolean }): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (zero ? value >= 0 : value > 0) &&
+    (one ? value <= 1 : value < 1);
+  if (!ok) {
+    throw new ArtifactError(
+      `${field}: expected a number ${zero ? '≥' : '>'} 0 and ${one ? '≤' : '<'} 1, got ${kindOf(value)}`,
+    );
+  }
+  return value as number;
+}
+
+function checkOperatingPoint(value: unknown, field: string): OperatingPoint {
+  if (!isRecord(value)) throw new ArtifactError(`${field}: expected an object, got ${kindOf(value)}`);
+  fraction(value.threshold, `${field}.threshold`, { zero: false, one: true });
+  if (value.maxFpRate !== null) fraction(value.maxFpRate, `${field}.maxFpRate`, { zero: true, one: false });
+  text(value.chosenBy, `${field}.chosenBy`);
+  if (value.cv !== null) {
+    if (!isRecord(value.cv))
+      throw new ArtifactError(`${field}.cv: expected an object or null, got ${kindOf(value.cv)}`);
+    for (const key of ['fpRate', 'recall', 'precision', 'f1'] as const) {
+      fraction(value.cv[key], `${field}.cv.${key}`, { zero: true, one: true });
+    }
+    count(value.cv.fp, `${field}.cv.fp`);
+    count(value.cv.fn, `${field}.cv.fn`);
+  }
+  return value as unknown as OperatingPoint;
 }
 
 function rebuildModel(state: unknown): TrainedModel {
@@ -334,6 +396,7 @@ function checkMetadata(value: unknown): ArtifactMetadata {
   if (!isRecord(value.metrics))
     throw new ArtifactError(`metadata.metrics: expected an object, got ${kindOf(value.metrics)}`);
   checkTraining(value.training, 'metadata.training');
+  if (value.operatingPoint !== undefined) checkOperatingPoint(value.operatingPoint, 'metadata.operatingPoint');
   text(value.contentHash, 'metadata.contentHash', /^[0-9a-f]{64}$/);
   return value as unknown as ArtifactMetadata;
 }

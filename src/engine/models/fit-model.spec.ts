@@ -1,6 +1,8 @@
 import { ALGORITHMS, type Algorithm, type SparseVector } from '../types';
 import { noisyData, separableData, sparseVector } from './fixtures/synthetic-data';
-import { DEFAULT_MODEL_PARAMS, fitModel, modelFromState } from './index';
+import { DEFAULT_MODEL_PARAMS, fitModel, fitModelWithOutOfFold, modelFromState } from './index';
+import { fitNaiveBayes } from './naive-bayes';
+import { trainingData } from './training-data';
 
 const train = separableData(300, 21);
 const test = separableData(200, 22);
@@ -39,6 +41,63 @@ describe(fitModel.name, () => {
 
   it.each(ALGORITHMS)('should give the same model for the same seed (%s)', (algorithm) => {
     expect(fit(algorithm, {}, 5).toState()).toEqual(fit(algorithm, {}, 5).toState());
+  });
+
+  it.each(['svm', 'logistic_regression'] as const)(
+    'should fit NBSVM (nbAlpha) as a plain linear model over the unscaled features: w = w_scaled ∘ r (%s)',
+    (algorithm) => {
+      const nb = fitModel(algorithm, train.X, train.y, { nbAlpha: 0.5, calibration: 'none' }, { seed: 1 });
+      const plain = fitModel(algorithm, train.X, train.y, { calibration: 'none' }, { seed: 1 });
+      expect(nb.params.nbAlpha).toBe(0.5);
+      expect(nb.toState()).not.toEqual({ ...plain.toState(), params: nb.params });
+      // The same fit on explicitly scaled columns, then the weights scaled back, is the stored model.
+      const r = fitNaiveBayes(trainingData(train.X, train.y, nb.params), 0.5).weights;
+      const scaled = {
+        nFeatures: train.X.nFeatures,
+        rows: train.X.rows.map(({ indices, values }) => ({
+          indices,
+          values: Float64Array.from(values, (v, k) => v * r[indices[k]]),
+        })),
+      };
+      const onScaled = fitModel(algorithm, scaled, train.y, { calibration: 'none' }, { seed: 1 });
+      for (const row of test.X.rows.slice(0, 20)) {
+        const scaledRow = {
+          indices: row.indices,
+          values: Float64Array.from(row.values, (v, k) => v * r[row.indices[k]]),
+        };
+        expect(nb.decision(row)).toBeCloseTo(onScaled.decision(scaledRow), 9);
+      }
+      const rebuilt = modelFromState(roundTrip(nb.toState()));
+      expect(rebuilt.decision(test.X.rows[0])).toBe(nb.decision(test.X.rows[0]));
+    },
+  );
+
+  it('should refuse a bad nbAlpha by name', () => {
+    expect(() => fit('svm', { nbAlpha: 0 })).toThrow('model params: "nbAlpha" must be a finite number > 0 (got 0)');
+  });
+
+  it.each(ALGORITHMS)('should return out-of-fold probabilities of its calibration (%s)', (algorithm) => {
+    const { model, outOfFold } = fitModelWithOutOfFold(
+      algorithm,
+      train.X,
+      train.y,
+      { ...fast[algorithm] },
+      { seed: 3 },
+    );
+    expect(outOfFold).not.toBeNull();
+    expect(outOfFold!.length).toBe(train.y.length);
+    const known = Array.from(outOfFold!).filter((p) => !Number.isNaN(p));
+    expect(known.length).toBeGreaterThan(train.y.length * 0.9);
+    for (const p of known) expect(p >= 0 && p <= 1).toBe(true);
+    // Out-of-fold, yet on separable data most rows fall on their side.
+    let right = 0;
+    outOfFold!.forEach((p, i) => (right += !Number.isNaN(p) && (p >= 0.5 ? 1 : 0) === train.y[i] ? 1 : 0));
+    expect(right).toBeGreaterThan(known.length * 0.9);
+    expect(model.toState()).toEqual(fit(algorithm, {}, 3).toState());
+  });
+
+  it('should return no out-of-fold probabilities without calibration', () => {
+    expect(fitModelWithOutOfFold('svm', train.X, train.y, { calibration: 'none' }, { seed: 1 }).outOfFold).toBeNull();
   });
 
   it('should draw different forests for different seeds', () => {

@@ -6,7 +6,7 @@ import {
   type SparseMatrix,
   type TrainedModel,
 } from '../types';
-import { fitSigmoidCalibration, stratifiedFolds, type SigmoidCalibration } from './calibration';
+import { calibratedProbability, fitSigmoidCalibration, stratifiedFolds, type SigmoidCalibration } from './calibration';
 import { LinearModel, withoutNegativeZero } from './linear-model';
 import { fitLinearSvm } from './linear-svm';
 import { fitLogisticRegression } from './logistic-regression';
@@ -34,7 +34,24 @@ function fitLinearSolution(
     maxIter: params.maxIter ?? 1000,
     random: seededRandom(seed),
   };
-  return algorithm === 'svm' ? fitLinearSvm(data, options) : fitLogisticRegression(data, options);
+  const fit = algorithm === 'svm' ? fitLinearSvm : fitLogisticRegression;
+  if (params.nbAlpha === undefined) return fit(data, options);
+  // NBSVM (Wang and Manning 2012): the features scaled by naive Bayes log-count ratios r, then the linear model;
+  // w · (r ∘ x) = (w ∘ r) · x, so the stored model is an ordinary linear model over the unscaled features.
+  const ratios = fitNaiveBayes(data, params.nbAlpha).weights;
+  const scaled = fit({ ...data, X: scaleColumns(X, ratios) }, options);
+  const weights = scaled.weights.map((w, j) => w * ratios[j]);
+  return { weights, bias: scaled.bias };
+}
+
+function scaleColumns(X: SparseMatrix, factors: Float64Array): SparseMatrix {
+  return {
+    nFeatures: X.nFeatures,
+    rows: X.rows.map(({ indices, values }) => ({
+      indices,
+      values: Float64Array.from(values, (v, k) => v * factors[indices[k]]),
+    })),
+  };
 }
 
 function decisionOf(solution: LinearSolution, X: SparseMatrix, row: number): number {
@@ -60,7 +77,7 @@ function crossValidatedCalibration(
   y: Uint8Array,
   params: ModelParams,
   options: FitOptions,
-): SigmoidCalibration {
+): { calibration: SigmoidCalibration; outOfFold: Float64Array } {
   const minority = minorityCount(y);
   if (minority < 2) {
     throw new Error(`model calibration: needs at least 2 rows of each class (got ${minority}); use calibration 'none'`);
@@ -83,7 +100,7 @@ function crossValidatedCalibration(
     );
     for (const i of held) decisions[i] = decisionOf(solution, X, i);
   }
-  return fitSigmoidCalibration(decisions, y, options.sampleWeight);
+  return { calibration: fitSigmoidCalibration(decisions, y, options.sampleWeight), outOfFold: decisions };
 }
 
 /** Platt's sigmoid on the out-of-bag decisions: as honest as k-fold for a forest, without refitting it k times. */
@@ -117,6 +134,27 @@ export function fitModel(
   params: ModelParams,
   options: FitOptions,
 ): TrainedModel {
+  return fitModelWithOutOfFold(algorithm, X, y, params, options).model;
+}
+
+export interface FittedWithOutOfFold {
+  readonly model: TrainedModel;
+  /**
+   * Each training row's calibrated spam probability from a model that did not see it: the calibration's
+   * cross-validation folds (linear models) or the trees that left it out of their bootstrap (forest); NaN for a row
+   * no tree left out. Null without calibration.
+   */
+  readonly outOfFold: Float64Array | null;
+}
+
+/** `fitModel`, plus the out-of-fold probabilities its calibration computed anyway (for choosing a threshold). */
+export function fitModelWithOutOfFold(
+  algorithm: Algorithm,
+  X: SparseMatrix,
+  y: Uint8Array,
+  params: ModelParams,
+  options: FitOptions,
+): FittedWithOutOfFold {
   if (!ALGORITHMS.includes(algorithm)) {
     throw new Error(
       `model params: "algorithm" must be one of ${ALGORITHMS.join(', ')} (got ${JSON.stringify(algorithm)})`,
@@ -130,15 +168,23 @@ export function fitModel(
   if (algorithm === 'random_forest') {
     const fit = fitRandomForest(trainingData(X, y, resolved, options.sampleWeight), resolved, options.seed);
     const calibration = sigmoid ? outOfBagCalibration(fit.outOfBagDecision, y, options.sampleWeight) : null;
-    return new RandomForestModel(resolved, X.nFeatures, fit.forest, calibration);
+    return {
+      model: new RandomForestModel(resolved, X.nFeatures, fit.forest, calibration),
+      outOfFold: calibration && calibrated(calibration, fit.outOfBagDecision),
+    };
   }
-  const calibration = sigmoid ? crossValidatedCalibration(algorithm, X, y, resolved, options) : null;
+  const calibrationFit = sigmoid ? crossValidatedCalibration(algorithm, X, y, resolved, options) : null;
   const solution = fitLinearSolution(algorithm, X, y, resolved, options.seed, options.sampleWeight);
-  return new LinearModel(
+  const model = new LinearModel(
     algorithm,
     resolved,
     withoutNegativeZero(solution.weights),
     solution.bias === 0 ? 0 : solution.bias,
-    calibration,
+    calibrationFit?.calibration ?? null,
   );
+  return { model, outOfFold: calibrationFit && calibrated(calibrationFit.calibration, calibrationFit.outOfFold) };
+}
+
+function calibrated(calibration: SigmoidCalibration, decisions: Float64Array): Float64Array {
+  return decisions.map((d) => (Number.isNaN(d) ? Number.NaN : calibratedProbability(calibration, d)));
 }

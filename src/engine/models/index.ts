@@ -6,7 +6,7 @@
  *   fitModel(algorithm, X, y, params, { seed, sampleWeight? }) → TrainedModel
  *   modelFromState(JSON.parse(JSON.stringify(model.toState()))) → the same model, bit for bit
  */
-export { fitModel } from './fit-model';
+export { fitModel, fitModelWithOutOfFold, type FittedWithOutOfFold } from './fit-model';
 export { modelFromState } from './model-state';
 export { DEFAULT_MODEL_PARAMS, resolveModelParams } from './model-params';
 export { LinearModel, type LinearModelState } from './linear-model';

@@ -38,6 +38,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'calibrationFolds',
   'maxIter',
   'tol',
+  'nbAlpha',
 ]);
 
 type Fail = (field: string, rule: string, value: unknown) => never;
@@ -81,6 +82,7 @@ export function resolveModelParams(
   positiveNumber(params, 'alpha', prefix, fail);
   positiveNumber(params, 'C', prefix, fail);
   positiveNumber(params, 'tol', prefix, fail);
+  positiveNumber(params, 'nbAlpha', prefix, fail);
   integerAtLeast(params, 'nEstimators', 1, prefix, fail);
   integerAtLeast(params, 'minSamplesLeaf', 1, prefix, fail);
   integerAtLeast(params, 'calibrationFolds', 2, prefix, fail);
