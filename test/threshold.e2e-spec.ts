@@ -197,6 +197,29 @@ describe('decision thresholds: a model with an operating point', () => {
     expect(meta.outputs).toContainEqual({ name: 'threshold', datatype: 'FP64', shape: [-1] });
   });
 
+  it('should show the threshold that decided on the page, and the operating point on the model page', async () => {
+    const page = await t.app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ text: LEANING, channel: 'sms' }).toString(),
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-prediction="not_spam"');
+    expect(page.body).toContain(
+      'Not spam: spam probability 64.6 % &lt; threshold 73 %, the model&#x27;s operating point</p>',
+    );
+    expect(page.body).toContain('<dd id="fact-threshold">0.73 (operating point)</dd>');
+    const model = await t.app.inject({ url: '/model' });
+    expect(model.body).toContain('<dd id="operating-point-threshold">0.73 (spam from 73 %)</dd>');
+    expect(model.body).toContain('<dd id="operating-point-target">at most 0.1 %</dd>');
+    expect(model.body).toContain(
+      '<dd id="operating-point-chosen">Out-of-fold probabilities of 5-fold cross-validation of the calibration.</dd>',
+    );
+    expect(model.body).toContain('<th scope="row">False-positive rate</th><td>0.09 % (4 not-spam flagged)</td>');
+    expect(model.body).toContain('<th scope="row">Recall</th><td>91 % (60 spam missed)</td>');
+  });
+
   it("should show the operating point on the model's card", async () => {
     const res = await t.app.inject({ url: '/api/v1/model' });
     expect(res.statusCode).toBe(200);

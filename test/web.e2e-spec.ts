@@ -107,6 +107,36 @@ describe('web page', () => {
     expect(ham.body).toContain('data-prediction="not_spam"');
   });
 
+  it('should say which threshold decided: the default 0.5 for a model without an operating point, or the one typed', async () => {
+    const res = await t.app.inject(form({ text: 'WINNER! Claim your prize now', channel: 'sms' }));
+    expect(res.body).toMatch(
+      /<p class="decision" id="decision" data-threshold="0.5" data-threshold-source="model">Spam: spam probability \d+(\.\d+)? % ≥ threshold 50 %, the default threshold \(this model has no operating point\)<\/p>/,
+    );
+    expect(res.body).toContain('<dd id="fact-threshold">0.5 (default)</dd>');
+    expect(res.body).toContain('placeholder="0.5"');
+    const typed = await t.app.inject(form({ text: 'lunch tomorrow? thanks', channel: 'sms', threshold: '0.001' }));
+    expect(typed.statusCode).toBe(200);
+    expect(typed.body).toContain('data-prediction="spam"');
+    expect(typed.body).toMatch(/Spam: spam probability \d+(\.\d+)? % ≥ threshold 0.1 %, the threshold you gave/);
+    expect(typed.body).toMatch(/<input id="threshold" name="threshold"[^>]* value="0.001"/);
+    const comma = await t.app.inject(form({ text: 'WINNER! Claim your prize now', threshold: '0,999' }));
+    expect(comma.body).toContain('data-prediction="not_spam"');
+    expect(comma.body).toMatch(/Not spam: spam probability [\d.]+ % &lt; threshold 99.9 %, the threshold you gave/);
+  });
+
+  it.each(['0', '1.5', 'x', '-1'])(
+    'should refuse threshold %j with a 400 page that keeps the text and the value',
+    async (threshold) => {
+      const res = await t.app.inject(form({ text: 'keep this text', threshold }));
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain(
+        'Threshold must be a number greater than 0 and at most 1 (for example 0.8), or empty.',
+      );
+      expect(res.body).toContain('>keep this text</textarea>');
+      expect(res.body).toMatch(new RegExp(`<input id="threshold" name="threshold"[^>]* value="${threshold}"`));
+    },
+  );
+
   it('should classify an example by its id', async () => {
     const res = await t.app.inject(form({ example: 'prize' }));
     expect(res.body).toContain('data-prediction="spam"');
@@ -149,6 +179,14 @@ describe('web page', () => {
     const missing = await t.app.inject({ url: '/model/charts/7/roc.svg' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ status_code: 404, request_id: expect.any(String) });
+  });
+
+  it('should show that the model has no operating point and decides at the default 0.5', async () => {
+    const res = await t.app.inject({ url: '/model' });
+    expect(res.body).toContain(
+      '<dd id="operating-point-threshold">0.5 (the default; this model has no operating point)</dd>',
+    );
+    expect(res.body).not.toContain('id="operating-point-cv"');
   });
 
   it('should write metric names in words, counts as integers and each F1 with its evaluation set', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { classifierConfig, type ClassifierConfig } from '../classifier/config/classifier.config';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { DefaultModelTrainer, type DefaultModelTraining } from '../classifier/model-artifact.port';
+import { operatingPointOf } from '../classifier/operating-point';
 import { PredictionService } from '../classifier/prediction.service';
 import { FeedbackService } from '../feedback/feedback.service';
 import { FieldValidationError } from '../http/error-response';
@@ -13,6 +14,7 @@ import { PageFacts } from './page-facts.service';
 import type { ClassifyForm } from './web-classify.dto';
 import { EMAIL_PREFIX_FACTOR } from '../classifier/message-reader';
 import type { PredictionResult } from '../classifier/prediction.service';
+import { decisionWords } from './threshold-words';
 
 /** Words listed per side. */
 const LISTED_WORDS = 8;
@@ -63,34 +65,42 @@ export class ClassifyPagePresenter {
 
   /** The empty form; while no model is loaded, a notice saying why and a page that reloads itself. */
   blank(now = new Date()): Record<string, unknown> {
-    const page = this.page({ text: '', channel: 'auto' });
+    const page = this.page({ text: '', channel: 'auto', threshold: '' });
     if (this.holder.active()) return page;
     return { ...page, refreshSeconds: REFRESH_SECONDS, noModel: noModelNotice(this.trainer?.training?.(), now) };
   }
 
   async classify(form: ClassifyForm, requestId: string): Promise<PageView> {
-    if (!form.valid) return this.problem(400, form.text, form.channel, [...form.errors]);
+    if (!form.valid) return this.problem(400, form, form.channel, [...form.errors]);
     const channel = form.channel ?? 'auto';
-    if (!this.holder.active())
-      return this.problem(503, form.text, channel, ['No model is loaded yet; try again in a moment.']);
+    const typed = form.threshold === undefined ? '' : String(form.threshold);
+    const active = this.holder.active();
+    if (!active)
+      return this.problem(503, { text: form.text, threshold: typed }, channel, [
+        'No model is loaded yet; try again in a moment.',
+      ]);
     try {
       const { result, classification, classifiedText } = await this.predictions.classifyForPage(
         form.text,
         form.channel,
         requestId,
+        form.threshold,
       );
       const explanation = listedWords(classification.explanation);
+      const recorded = operatingPointOf(active.artifact).recorded;
       return {
         status: 200,
         view: this.page({
           text: form.text,
           channel,
+          threshold: typed,
           result: {
             ...result,
             spam: result.prediction === 'spam',
             verdict: result.prediction === 'spam' ? 'Spam' : 'Not spam',
             confidencePercent: Math.round(result.confidence * 1000) / 10,
             spamPercent: Math.round(result.spam_probability * 1000) / 10,
+            decision: decisionWords(classification.spamProbability, result, recorded),
             // All the model read (CLASSIFY_MAX_CHARS), in a box that scrolls.
             preview: highlightPreview(classifiedText, explanation, this.classifier.classifyMaxChars),
             source: classifiedText === form.text ? undefined : sourceOf(form.text),
@@ -105,7 +115,7 @@ export class ClassifyPagePresenter {
       };
     } catch (error) {
       if (error instanceof FieldValidationError)
-        return this.problem(400, form.text.slice(0, 10_000), channel, [error.message]);
+        return this.problem(400, { text: form.text.slice(0, 10_000), threshold: typed }, channel, [error.message]);
       throw error;
     }
   }
@@ -116,16 +126,31 @@ export class ClassifyPagePresenter {
     return Math.max(1000, Math.min(this.classifier.maxTextChars, fits));
   }
 
-  private problem(status: number, text: string, channel: string | undefined, errors: string[]): PageView {
-    return { status, view: this.page({ text, channel: channel ?? 'auto', errors }) };
+  private problem(
+    status: number,
+    typed: { text: string; threshold?: string | number },
+    channel: string | undefined,
+    errors: string[],
+  ): PageView {
+    const threshold = typed.threshold === undefined ? '' : String(typed.threshold);
+    return { status, view: this.page({ text: typed.text, channel: channel ?? 'auto', threshold, errors }) };
   }
 
-  private page(form: { text: string; channel: string; errors?: string[]; result?: unknown }): Record<string, unknown> {
+  private page(form: {
+    text: string;
+    channel: string;
+    threshold?: string;
+    errors?: string[];
+    result?: unknown;
+  }): Record<string, unknown> {
+    const active = this.holder.active();
     return {
       title: 'Classify a message',
       facts: this.pageFacts.facts(),
       examples: EXAMPLE_MESSAGES,
       maxTextChars: this.formChars(),
+      // The placeholder of the threshold field: what decides when it is left empty.
+      modelThreshold: active ? String(operatingPointOf(active.artifact).threshold) : undefined,
       form: {
         ...form,
         sms: form.channel === 'sms',

@@ -11,6 +11,7 @@ import { PageFacts } from './page-facts.service';
 import { withoutInternals } from './public-text';
 import { registryStatus } from './registry-status';
 import { readTrackingHistory, type TrackingHistory } from './tracking-history';
+import { operatingPointWords } from './threshold-words';
 import { reportChart, reportCharts } from './training-report';
 
 /**
@@ -46,6 +47,7 @@ export class ModelPagePresenter {
       title: 'Model',
       facts: this.pageFacts.facts(),
       card,
+      operatingPoint: card && operatingPointWords(card.operating_point),
       cardJson: card ? JSON.stringify({ parameters: card.parameters, training: card.training }, null, 2) : undefined,
       sets: sets.map((s, index) => {
         const table = metricTable(s);

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ModelHolder } from '../classifier/model-holder.service';
+import { operatingPointOf } from '../classifier/operating-point';
 import { HealthService } from '../health/health.service';
 
 /**
- * The "System" sidebar every page shows: model version, algorithm, health, uptime. Pages are open to anyone, so no
+ * The "System" sidebar every page shows: model version, algorithm, the threshold it decides with, health, uptime. Pages are open to anyone, so no
  * host or pod name, process id or runtime version (operators find those in the logs and the admin's readiness).
  */
 @Injectable()
@@ -18,10 +19,17 @@ export class PageFacts {
     return {
       modelVersion: active?.artifact.metadata.version ?? 'none loaded',
       algorithm: active?.artifact.metadata.algorithm ?? '–',
+      threshold: active && thresholdFact(active.artifact),
       ready: this.health.isReady(),
       uptime: formatUptime(process.uptime()),
     };
   }
+}
+
+/** `0.73 (operating point)`, or `0.5 (default)` for a model without one. */
+function thresholdFact(artifact: Parameters<typeof operatingPointOf>[0]): string {
+  const point = operatingPointOf(artifact);
+  return `${Number(point.threshold.toFixed(6))} (${point.recorded ? 'operating point' : 'default'})`;
 }
 
 function formatUptime(seconds: number): string {

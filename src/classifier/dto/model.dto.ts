@@ -51,7 +51,8 @@ export class OperatingPointDto {
   max_fp_rate: number | null;
 
   @ApiProperty({
-    example: 'out-of-fold probabilities of 5-fold cross-validation of the calibration on 4457 training rows',
+    example:
+      'lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities (5-fold cross-validation of the calibration) of 4,457 training rows',
     description: 'How the threshold was chosen, in words.',
   })
   chosen_by: string;

@@ -1,0 +1,106 @@
+import { comparedPercents, decisionWords, operatingPointWords, percentText } from './threshold-words';
+import { formThreshold, WebClassifyFormPipe } from './web-classify.dto';
+
+describe(comparedPercents.name, () => {
+  it('should show one decimal when that keeps the comparison', () => {
+    expect(comparedPercents(0.9731, 0.73)).toEqual({ probability: '97.3 %', threshold: '73 %', sign: '≥' });
+    expect(comparedPercents(0.4, 0.5)).toEqual({ probability: '40 %', threshold: '50 %', sign: '<' });
+  });
+
+  it('should add decimals until the shown numbers compare as the exact ones did', () => {
+    expect(comparedPercents(0.73119, 0.7312)).toEqual({ probability: '73.119 %', threshold: '73.12 %', sign: '<' });
+    expect(comparedPercents(0.7312, 0.7312)).toEqual({ probability: '73.1 %', threshold: '73.1 %', sign: '≥' });
+    expect(comparedPercents(0.73125, 0.731251)).toEqual({
+      probability: '73.125 %',
+      threshold: '73.1251 %',
+      sign: '<',
+    });
+  });
+});
+
+describe(decisionWords.name, () => {
+  it('should say the verdict, the comparison and where the threshold came from', () => {
+    expect(decisionWords(0.9731, { threshold: 0.73, threshold_source: 'model' }, true)).toBe(
+      "Spam: spam probability 97.3 % ≥ threshold 73 %, the model's operating point",
+    );
+    expect(decisionWords(0.646, { threshold: 0.73, threshold_source: 'model' }, true)).toBe(
+      "Not spam: spam probability 64.6 % < threshold 73 %, the model's operating point",
+    );
+    expect(decisionWords(0.2, { threshold: 0.1, threshold_source: 'request' }, true)).toBe(
+      'Spam: spam probability 20 % ≥ threshold 10 %, the threshold you gave',
+    );
+    expect(decisionWords(0.2, { threshold: 0.5, threshold_source: 'model' }, false)).toBe(
+      'Not spam: spam probability 20 % < threshold 50 %, the default threshold (this model has no operating point)',
+    );
+  });
+});
+
+describe(operatingPointWords.name, () => {
+  it('should show the threshold, the target false-positive rate, how it was chosen and the CV figures', () => {
+    expect(
+      operatingPointWords({
+        threshold: 0.731204,
+        max_fp_rate: 0.001,
+        chosen_by: 'lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities',
+        cv: { fp_rate: 0.00078, recall: 0.9123, precision: 0.9951, f1: 0.95188, fp: 3, fn: 52 },
+        recorded: true,
+      }),
+    ).toEqual({
+      threshold: '0.731204 (spam from 73.12 %)',
+      target: 'at most 0.1 %',
+      chosen: 'Lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities.',
+      cv: [
+        { label: 'False-positive rate', text: '0.078 % (3 not-spam flagged)' },
+        { label: 'Recall', text: '91.2 % (52 spam missed)' },
+        { label: 'Precision', text: '99.5 %' },
+        { label: 'F1', text: '0.9519' },
+      ],
+      recorded: true,
+    });
+  });
+
+  it('should say "none" for a point not chosen for a false-positive rate, and the default for an old model', () => {
+    expect(
+      operatingPointWords({ threshold: 0.5, max_fp_rate: null, chosen_by: 'default 0.5', cv: null, recorded: true }),
+    ).toMatchObject({ threshold: '0.5 (spam from 50 %)', target: 'none', chosen: 'Default 0.5.', cv: [] });
+    expect(
+      operatingPointWords({ threshold: 0.5, max_fp_rate: null, chosen_by: 'x', cv: null, recorded: false }),
+    ).toEqual({ threshold: '0.5 (the default; this model has no operating point)', cv: [], recorded: false });
+  });
+
+  it('should write percentages with at most the digits asked for', () => {
+    expect(percentText(0.73)).toBe('73 %');
+    expect(percentText(0.0009, 3)).toBe('0.09 %');
+  });
+});
+
+describe('the form threshold', () => {
+  it.each([
+    ['', undefined],
+    ['  ', undefined],
+    ['0.8', 0.8],
+    ['0,8', 0.8],
+    ['.25', 0.25],
+    ['1', 1],
+    ['0', 'invalid'],
+    ['1.5', 'invalid'],
+    ['-0.2', 'invalid'],
+    ['x', 'invalid'],
+    ['1e-3', 'invalid'],
+    ['Infinity', 'invalid'],
+  ])('should read %j as %j', (raw, expected) => {
+    expect(formThreshold(raw)).toBe(expected);
+  });
+
+  it('should pass a valid threshold on and keep a bad one for the form shown again', () => {
+    const pipe = new WebClassifyFormPipe();
+    expect(pipe.transform({ text: 'hi', threshold: '0.3' })).toEqual({ valid: true, text: 'hi', threshold: 0.3 });
+    expect(pipe.transform({ text: 'hi', threshold: '' })).toEqual({ valid: true, text: 'hi' });
+    expect(pipe.transform({ text: 'hi', threshold: '2' })).toEqual({
+      valid: false,
+      text: 'hi',
+      threshold: '2',
+      errors: ['Threshold must be a number greater than 0 and at most 1 (for example 0.8), or empty.'],
+    });
+  });
+});
