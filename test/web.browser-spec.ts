@@ -15,6 +15,13 @@ import { startTestApp, type TestApp } from './fixtures/service/test-app';
 import { figures, trainingInput } from './mlflow-fixtures';
 
 const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts');
+/** The served model's operating point: the page shows it and decides with it. */
+const POINT = {
+  threshold: 0.7,
+  maxFpRate: 0.001,
+  chosenBy: 'lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities (test figures)',
+  cv: { fpRate: 0.0008, recall: 0.88, precision: 0.99, f1: 0.93, fp: 3, fn: 72 },
+};
 const SPAM =
   'URGENT! You have WON a guaranteed £1000 cash prize. Claim now: call 09061790121 to claim your reward. Free entry!';
 const HAM = 'Are we still on for lunch tomorrow? Thanks, see you at home later.';
@@ -53,7 +60,7 @@ describe('web page in Chromium', () => {
       },
       prepare: async (dir) => {
         mkdirSync(dir, { recursive: true });
-        version = (await trainSmallRealModel(dir, 600)).artifact.metadata.version;
+        version = (await trainSmallRealModel(dir, 600, POINT)).artifact.metadata.version;
         // The served model's run becomes champion; a later, worse run stays challenger.
         const registry = new LocalTrackingStore(join(platformDir, 'registry'));
         const served = await logTrainingRun(registry, trainingInput(version, figures(134, 2, 964, 15)));
@@ -223,6 +230,64 @@ describe('web page in Chromium', () => {
       await page.close();
     }
   }, 180_000);
+
+  it.each([
+    [1280, 900],
+    [390, 844],
+  ])(
+    'should show the threshold that decided and the operating point at %i px',
+    async (width, height) => {
+      const page = await browser.newPage({ viewport: { width, height } });
+      try {
+        await page.goto(`${base}/`);
+        expect(await page.getByLabel('Threshold (optional)').getAttribute('placeholder')).toBe('0.7');
+        await page.getByLabel('Message').fill(SPAM);
+        await page.getByRole('button', { name: 'Classify', exact: true }).click();
+        await page.waitForSelector('#decision');
+        const decision = page.locator('#decision');
+        expect(await decision.isVisible()).toBe(true);
+        expect(await decision.textContent()).toMatch(
+          /^Spam: spam probability [\d.]+ % ≥ threshold 70 %, the model's operating point$/,
+        );
+        expect(await page.locator('#fact-threshold').textContent()).toBe('0.7 (operating point)');
+        await page.screenshot({ path: join(ARTIFACTS, `threshold-${width}-model.png`), fullPage: true });
+
+        // A not-spam text with a threshold typed in the form, below its spam probability: the request's threshold decides.
+        const api = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/predictions',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ text: HAM }),
+        });
+        expect(api.json()).toMatchObject({ prediction: 'not_spam', threshold: 0.7, threshold_source: 'model' });
+        const below = (api.json().spam_probability / 2).toFixed(8);
+        expect(Number(below)).toBeGreaterThan(0);
+        await page.getByLabel('Message').fill(HAM);
+        await page.getByLabel('Threshold (optional)').fill(below);
+        await page.getByRole('button', { name: 'Classify', exact: true }).click();
+        await page.waitForSelector('#decision[data-threshold-source="request"]');
+        expect(await page.locator('#verdict').getAttribute('data-prediction')).toBe('spam');
+        expect(await decision.textContent()).toMatch(
+          /^Spam: spam probability [\d.]+ % ≥ threshold [\d.]+ %, the threshold you gave$/,
+        );
+        expect(await page.getByLabel('Threshold (optional)').inputValue()).toBe(String(Number(below)));
+        await page.screenshot({ path: join(ARTIFACTS, `threshold-${width}-request.png`), fullPage: true });
+
+        await page.goto(`${base}/model`);
+        await page.waitForSelector('#operating-point');
+        expect(await page.locator('#operating-point-threshold').textContent()).toBe('0.7 (spam from 70 %)');
+        expect(await page.locator('#operating-point-target').textContent()).toBe('at most 0.1 %');
+        expect(await page.locator('#operating-point-cv').textContent()).toContain('0.08 % (3 not-spam flagged)');
+        await page
+          .locator('#operating-point')
+          .screenshot({ path: join(ARTIFACTS, `threshold-${width}-operating-point.png`) });
+        expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBe(width);
+      } finally {
+        await page.close();
+      }
+    },
+    120_000,
+  );
 
   it('should save "This is spam" from the verdict without JavaScript and confirm it, then a relabel', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, javaScriptEnabled: false });

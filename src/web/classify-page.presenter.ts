@@ -108,7 +108,7 @@ export class ClassifyPagePresenter {
             truncationNote: truncationNote(result),
             towardsSpam: explanation?.towardsSpam.map(wordRow) ?? [],
             towardsHam: explanation?.towardsHam.map(wordRow) ?? [],
-            unitNote: explanation ? unitNote(explanation) : undefined,
+            unitNote: explanation ? unitNote(explanation, classification.threshold) : undefined,
             feedback: this.feedback ? { text: form.text } : undefined,
           },
         }),
@@ -216,16 +216,21 @@ function shownWord(word: string): string {
   return chars.length > 8 && chars.every((c) => c === chars[0]) ? `${chars[0]} × ${chars.length}` : word;
 }
 
-/** One line saying what the weights are and how they make the verdict. */
-function unitNote(e: Explanation): string {
+/** One line saying what the weights are and how they make the verdict at the threshold that decided. */
+export function unitNote(e: Explanation, threshold: number): string {
   if (e.unit === 'probability') {
     return (
-      `Weights are points of spam probability and add up to this message's ${e.total.toFixed(2)} (spam from 0.50); ` +
-      `each includes its share of the model's starting point, ${e.baseline.toFixed(2)}.`
+      `Weights are points of spam probability and add up to this message's ${e.total.toFixed(2)} ` +
+      `(spam from ${Number(threshold.toPrecision(4))}, the threshold); each includes its share of the model's ` +
+      `starting point, ${e.baseline.toFixed(2)}.`
     );
   }
+  const from =
+    threshold >= 1
+      ? 'spam only at a probability of 1, the threshold'
+      : `spam from ${signed(Math.log(threshold / (1 - threshold)), 2)}, the threshold ${Number(threshold.toPrecision(4))} in log-odds`;
   return (
-    `Weights are log-odds of spam and add up to this message's ${signed(e.total, 2)} (spam from 0; +0.7 about ` +
+    `Weights are log-odds of spam and add up to this message's ${signed(e.total, 2)} (${from}; +0.7 about ` +
     `doubles the odds, −0.7 halves them). Each includes its share of the model's starting point, ` +
     `${signed(e.baseline, 2)}, so a word counts towards spam only when it outweighs that share.`
   );

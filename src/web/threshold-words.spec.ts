@@ -1,4 +1,5 @@
 import { comparedPercents, decisionWords, operatingPointWords, percentText } from './threshold-words';
+import { unitNote } from './classify-page.presenter';
 import { formThreshold, WebClassifyFormPipe } from './web-classify.dto';
 
 describe(comparedPercents.name, () => {
@@ -10,6 +11,8 @@ describe(comparedPercents.name, () => {
   it('should add decimals until the shown numbers compare as the exact ones did', () => {
     expect(comparedPercents(0.73119, 0.7312)).toEqual({ probability: '73.119 %', threshold: '73.12 %', sign: '<' });
     expect(comparedPercents(0.7312, 0.7312)).toEqual({ probability: '73.1 %', threshold: '73.1 %', sign: '≥' });
+    expect(comparedPercents(0.73125, 0.7312)).toEqual({ probability: '73.13 %', threshold: '73.12 %', sign: '≥' });
+    expect(comparedPercents(0.001119, 0.0005595)).toEqual({ probability: '0.11 %', threshold: '0.06 %', sign: '≥' });
     expect(comparedPercents(0.73125, 0.731251)).toEqual({
       probability: '73.125 %',
       threshold: '73.1251 %',
@@ -102,5 +105,21 @@ describe('the form threshold', () => {
       threshold: '2',
       errors: ['Threshold must be a number greater than 0 and at most 1 (for example 0.8), or empty.'],
     });
+  });
+});
+
+describe(unitNote.name, () => {
+  const explanation = { baseline: -4.54, total: 2.1, towardsSpam: [], towardsHam: [] };
+  it("should say where spam starts at the threshold that decided, in the weights' unit", () => {
+    expect(unitNote({ ...explanation, unit: 'log_odds' }, 0.5)).toContain(
+      '(spam from 0.00, the threshold 0.5 in log-odds;',
+    );
+    expect(unitNote({ ...explanation, unit: 'log_odds' }, 0.7)).toContain(
+      '(spam from +0.85, the threshold 0.7 in log-odds;',
+    );
+    expect(unitNote({ ...explanation, unit: 'log_odds' }, 1)).toContain(
+      '(spam only at a probability of 1, the threshold;',
+    );
+    expect(unitNote({ ...explanation, unit: 'probability' }, 0.35)).toContain('(spam from 0.35, the threshold)');
   });
 });

@@ -9,7 +9,7 @@ export function percentText(share: number, digits = 2): string {
 /**
  * The spam probability and the threshold as percentages with as many decimals as it takes (one at least) for the
  * shown numbers to compare the way the exact ones did: 73.12 % and 73.1 % never stand as `73.1 % ≥ 73.1 %` for a
- * message that was not spam.
+ * message that was not spam, and two different numbers are never shown equal.
  */
 export function comparedPercents(
   probability: number,
@@ -20,7 +20,7 @@ export function comparedPercents(
   for (; digits < 8; digits++) {
     const p = Number((probability * 100).toFixed(digits));
     const t = Number((threshold * 100).toFixed(digits));
-    if (spam ? p >= t : p < t) break;
+    if (probability === threshold ? p === t : spam ? p > t : p < t) break;
   }
   return {
     probability: percentText(probability, digits),

@@ -123,7 +123,7 @@ export class ExplanationDto {
   @ApiProperty({
     example: 7.825,
     description:
-      'Where the message ends: the sum of the weights of all its words (not only those listed). Spam from 0 in log-odds (0.5 in probability).',
+      'Where the message ends: the sum of the weights of all its words (not only those listed). Spam from the threshold: ln(t / (1 − t)) in log-odds (0 for t = 0.5), t itself in probability.',
   })
   total: number;
 
