@@ -1,4 +1,5 @@
 import { contributionScale, explainByWord, shareBaseline } from './explain';
+import type { Channel } from './message/channel';
 import type {
   Algorithm,
   Classification,
@@ -22,6 +23,8 @@ export interface SpamPipelineOptions {
   readonly maxChars?: number;
   /** Spam when the calibrated probability is ≥ this (default SPAM_THRESHOLD; the artifact's operating point). */
   readonly threshold?: number;
+  /** Per-channel thresholds (the artifact's operating point), for messages of a known channel. */
+  readonly channelThresholds?: Readonly<Partial<Record<Channel, number>>>;
 }
 
 /** A decision threshold is a number in (0, 1]; anything else is refused with the field's name. */
@@ -38,6 +41,8 @@ export class SpamPipeline implements SpamClassifier {
   readonly maxChars: number;
   /** The model's operating point: spam when the calibrated probability is ≥ this. */
   readonly threshold: number;
+  /** The model's per-channel operating points (empty when it has one threshold for all). */
+  readonly channelThresholds: Readonly<Partial<Record<Channel, number>>>;
 
   constructor(
     readonly vectorizer: Vectorizer,
@@ -50,6 +55,11 @@ export class SpamPipeline implements SpamClassifier {
     }
     this.maxChars = maxChars;
     this.threshold = checkThreshold(options.threshold ?? SPAM_THRESHOLD);
+    const channels: Partial<Record<Channel, number>> = {};
+    for (const [channel, t] of Object.entries(options.channelThresholds ?? {})) {
+      channels[channel as Channel] = checkThreshold(t, `channelThresholds.${channel}`);
+    }
+    this.channelThresholds = channels;
     this.algorithm = model.algorithm;
   }
 
@@ -57,7 +67,8 @@ export class SpamPipeline implements SpamClassifier {
     const read = text.length > this.maxChars ? text.slice(0, this.maxChars) : text;
     const x = this.vectorizer.transform(read);
     const spamProbability = this.model.probability(x);
-    const threshold = options.threshold === undefined ? this.threshold : checkThreshold(options.threshold);
+    const threshold =
+      options.threshold === undefined ? this.thresholdFor(options.channel) : checkThreshold(options.threshold);
     const classification = {
       label: spamProbability >= threshold ? 1 : 0,
       spamProbability,
@@ -67,6 +78,11 @@ export class SpamPipeline implements SpamClassifier {
     if (!options.explain) return classification;
     const top = options.topFeatures ?? DEFAULT_TOP_FEATURES;
     return { ...classification, explanation: this.explain(read, x, classification.score, top) };
+  }
+
+  /** The model's threshold for a message of this channel (its own one, or the model's general one). */
+  thresholdFor(channel?: Channel): number {
+    return (channel && this.channelThresholds[channel]) ?? this.threshold;
   }
 
   classifyBatch(texts: readonly string[], options?: ClassifyOptions): Classification[] {

@@ -1,3 +1,4 @@
+import type { Channel } from './message/channel';
 /**
  * The engine's shared contracts: what flows from text to features to a model.
  * Plain TypeScript, no framework import, so the service, the training CLI and the benchmarks use the same code.
@@ -114,6 +115,8 @@ export interface ClassifyOptions {
   readonly topFeatures?: number;
   /** Decide with this threshold instead of the model's operating point (a number in (0, 1]). */
   readonly threshold?: number;
+  /** The message's channel: the model's threshold for that channel decides, when it has one. */
+  readonly channel?: Channel;
 }
 
 /** Out-of-fold figures on the training rows at an operating point's threshold. */
@@ -126,6 +129,13 @@ export interface OperatingPointFigures {
   readonly fn: number;
 }
 
+/** One channel's threshold, chosen from the out-of-fold probabilities of that channel's training rows only. */
+export interface ChannelOperatingPoint {
+  readonly threshold: number;
+  readonly maxFpRate: number | null;
+  readonly cv: OperatingPointFigures | null;
+}
+
 /** The decision threshold a model is served with, and how it was chosen. */
 export interface OperatingPoint {
   /** Spam when the calibrated spam probability is ≥ this; in (0, 1]. */
@@ -136,6 +146,12 @@ export interface OperatingPoint {
   readonly chosenBy: string;
   /** Out-of-fold figures at the threshold, when it was chosen by cross-validation. */
   readonly cv: OperatingPointFigures | null;
+  /**
+   * A model trained on several channels (SMS and email): each channel's own threshold, for messages known to be of
+   * that channel; `threshold` decides the others. Email ham (newsletters) scores far higher than SMS ham, so one
+   * threshold for both would be set by the email ham and cost the SMS recall.
+   */
+  readonly channels?: Readonly<Partial<Record<Channel, ChannelOperatingPoint>>>;
 }
 
 /** What the service, CLI and benchmarks call: a loaded, ready-to-use model. */

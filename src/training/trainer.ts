@@ -11,6 +11,8 @@ import {
   fitModelWithOutOfFold,
   DEFAULT_MAX_CHARS,
   type OperatingPoint,
+  type Channel,
+  CHANNELS,
   SpamPipeline,
   type Algorithm,
   type ModelParams,
@@ -25,7 +27,7 @@ import {
   precisionRecallCurve,
   rocCurve,
 } from './evaluation/metrics';
-import { chooseOperatingPoint, DEFAULT_MAX_FP_RATE } from './evaluation/operating-point';
+import { chooseOperatingPoint, DEFAULT_MAX_FP_RATE, DEFAULT_MAX_FP_RATES } from './evaluation/operating-point';
 import {
   candidateWeights,
   type CandidateScore,
@@ -174,7 +176,7 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
       folds: searchFolds(totalChars),
       seed,
       sampleWeight,
-      maxFpRate: request.maxFpRate === undefined ? DEFAULT_MAX_FP_RATE : request.maxFpRate,
+      maxFpRate: searchBudget(request),
       timeBudgetMs: request.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS,
       onProgress: (p) => {
         done = p.done;
@@ -210,9 +212,20 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     seed,
     sampleWeight: candidateWeights(y, sampleWeight, chosen.hamWeight),
   });
-  const maxFpRate = request.maxFpRate === undefined ? DEFAULT_MAX_FP_RATE : request.maxFpRate;
-  const operatingPoint = chooseOperatingPoint(outOfFold, y, maxFpRate, outOfFoldMethod(model.algorithm, model.params));
-  const pipeline = new SpamPipeline(vectorizer, model, { maxChars, threshold: operatingPoint.threshold });
+  const operatingPoint = chooseOperatingPoint({
+    outOfFold,
+    labels: y,
+    channels: request.train.map(channelOf),
+    maxFpRate: request.maxFpRate,
+    how: outOfFoldMethod(model.algorithm, model.params),
+  });
+  const pipeline = new SpamPipeline(vectorizer, model, {
+    maxChars,
+    threshold: operatingPoint.threshold,
+    channelThresholds: Object.fromEntries(
+      Object.entries(operatingPoint.channels ?? {}).map(([channel, point]) => [channel, point.threshold]),
+    ),
+  });
   timings.fitMs = Date.now() - mark;
   done++;
 
@@ -223,7 +236,10 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     progress('evaluate', `evaluating on ${name} (${rows.length} rows)`);
     const labels = rows.map((row) => row.label);
     const scores = rows.map((row) => pipeline.classify(row.text).spamProbability);
-    evaluation[name] = evaluate(labels, scores, pipeline.threshold);
+    // A set of one channel is judged at that channel's threshold, as the service would decide its messages.
+    const setChannels = new Set(rows.map(channelOf));
+    const only = setChannels.size === 1 ? [...setChannels][0] : undefined;
+    evaluation[name] = evaluate(labels, scores, pipeline.thresholdFor(only));
     curves[name] = { labels, scores };
     done++;
   }
@@ -286,6 +302,20 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
     durationMs: Date.now() - started,
     timings,
   };
+}
+
+/** The row's channel: its own, or its source when that names one (the SMS and email corpora). */
+export function channelOf(row: LabelledText): Channel | undefined {
+  if (row.channel) return row.channel;
+  return (CHANNELS as readonly string[]).includes(row.source) ? (row.source as Channel) : undefined;
+}
+
+/** The budget the search ranks candidates at: the one asked for, or the default of the rows' one channel. */
+function searchBudget(request: TrainingRequest): number | null {
+  if (request.maxFpRate !== undefined) return request.maxFpRate;
+  const channels = new Set(request.train.map(channelOf));
+  const only = channels.size === 1 ? [...channels][0] : undefined;
+  return only ? DEFAULT_MAX_FP_RATES[only] : DEFAULT_MAX_FP_RATE;
 }
 
 /** In words, how the model's out-of-fold probabilities were made (for the operating point's `chosenBy`). */

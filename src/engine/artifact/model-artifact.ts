@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tfidfVectorizerFromState, type TfidfVectorizerState } from '../features/tfidf-vectorizer';
 import { modelFromState } from '../models';
+import { CHANNELS, type Channel } from '../message/channel';
 import { SpamPipeline, type SpamPipelineOptions } from '../pipeline';
 import {
   ALGORITHMS,
@@ -298,8 +299,16 @@ export function withOperatingPoint(
   metadata: Pick<ArtifactMetadata, 'operatingPoint'>,
   options: SpamPipelineOptions,
 ): SpamPipelineOptions {
-  const threshold = options.threshold ?? metadata.operatingPoint?.threshold;
-  return threshold === undefined ? options : { ...options, threshold };
+  const point = metadata.operatingPoint;
+  if (!point) return options;
+  const channelThresholds = Object.fromEntries(
+    Object.entries(point.channels ?? {}).map(([channel, entry]) => [channel, entry.threshold]),
+  );
+  return {
+    ...options,
+    threshold: options.threshold ?? point.threshold,
+    channelThresholds: options.channelThresholds ?? channelThresholds,
+  };
 }
 
 function fraction(value: unknown, field: string, { zero, one }: { zero: boolean; one: boolean }): number {
@@ -329,6 +338,15 @@ function checkOperatingPoint(value: unknown, field: string): OperatingPoint {
     }
     count(value.cv.fp, `${field}.cv.fp`);
     count(value.cv.fn, `${field}.cv.fn`);
+  }
+  if (value.channels !== undefined) {
+    if (!isRecord(value.channels)) throw new ArtifactError(`${field}.channels: expected an object`);
+    for (const [channel, entry] of Object.entries(value.channels)) {
+      if (!CHANNELS.includes(channel as Channel)) {
+        throw new ArtifactError(`${field}.channels: expected keys ${CHANNELS.join(', ')}, got another key`);
+      }
+      checkOperatingPoint({ ...(entry as object), chosenBy: 'per channel' }, `${field}.channels.${channel}`);
+    }
   }
   return value as unknown as OperatingPoint;
 }

@@ -75,6 +75,36 @@ describe('operating point in the artifact', () => {
     expect(() => parseArtifact(signed, 'edited.json')).toThrow('metadata.contentHash does not match');
   });
 
+  it("decides a message of a known channel at that channel's threshold", async () => {
+    const perChannel: OperatingPoint = {
+      ...POINT,
+      channels: {
+        sms: { threshold: 0.3, maxFpRate: 0.001, cv: null },
+        email: { threshold: 0.9, maxFpRate: 0.004, cv: POINT.cv },
+      },
+    };
+    const loaded = await loadPipelineAsync(serializeArtifact(artifact(perChannel)), 'model.json');
+    const { pipeline } = loaded;
+    expect(pipeline.thresholdFor('sms')).toBe(0.3);
+    expect(pipeline.thresholdFor('email')).toBe(0.9);
+    expect(pipeline.thresholdFor()).toBe(0.8);
+    const text = 'claim your free prize, call now';
+    expect(pipeline.classify(text, { channel: 'sms' }).threshold).toBe(0.3);
+    expect(pipeline.classify(text, { channel: 'email', threshold: 0.5 }).threshold).toBe(0.5);
+    expect(() =>
+      parseArtifact(
+        withEditedPoint((point) => (point.channels = { fax: {} })),
+        'edited.json',
+      ),
+    ).toThrow('metadata.operatingPoint.channels: expected keys sms, email');
+    const badEntry = withEditedPoint(
+      (point) => (point.channels = { sms: { threshold: 2, maxFpRate: 0.001, cv: null } }),
+    );
+    expect(() => parseArtifact(badEntry, 'edited.json')).toThrow(
+      'metadata.operatingPoint.channels.sms.threshold: expected a number > 0 and ≤ 1',
+    );
+  });
+
   it.each([
     ['threshold', 0, 'metadata.operatingPoint.threshold: expected a number > 0 and ≤ 1'],
     ['threshold', 1.5, 'metadata.operatingPoint.threshold: expected a number > 0 and ≤ 1'],

@@ -1,4 +1,4 @@
-import type { Label } from '../../engine';
+import type { Channel, Label } from '../../engine';
 
 /** One labelled message as every loader returns it. */
 export interface LabelledText {
@@ -9,6 +9,8 @@ export interface LabelledText {
   readonly source: string;
   /** Training weight (feedback rows); 1 when absent. */
   readonly weight?: number;
+  /** The message's channel when known; rows of the `sms` and `email` sources are of that channel. */
+  readonly channel?: Channel;
   /** A stable id inside its source: the data row index of a CSV, the file path of an email. */
   readonly id?: string;
 }
