@@ -1,4 +1,31 @@
+import { SPAM_THRESHOLD, type OperatingPoint } from '../engine';
 import type { TrainingRunInput } from './run-input';
+
+const percent = (share: number, digits = 3): string => `${Number((share * 100).toFixed(digits))} %`;
+
+/** The card's "Operating point" section: the threshold, what it was chosen for, its CV figures. */
+export function operatingPointSection(point: OperatingPoint | undefined): string {
+  if (!point) {
+    return `- Threshold: ${SPAM_THRESHOLD} (default; this model has no operating point)\n`;
+  }
+  const lines = [
+    `- Threshold: ${point.threshold} (spam when the calibrated spam probability is ≥ ${percent(point.threshold, 2)})`,
+    `- Target false-positive rate: ${point.maxFpRate === null ? 'none' : `at most ${percent(point.maxFpRate)}`}`,
+    `- Chosen by: ${point.chosenBy}`,
+  ];
+  if (point.cv) {
+    const cv = point.cv;
+    lines.push(
+      '',
+      'Out-of-fold figures on the training rows at this threshold:',
+      '',
+      '| FP rate | recall | precision | F1 | FP | FN |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| ${percent(cv.fpRate)} | ${cv.recall.toFixed(4)} | ${cv.precision.toFixed(4)} | ${cv.f1.toFixed(4)} | ${cv.fp} | ${cv.fn} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /** A short model card (Mitchell et al., 2019) in Markdown, uploaded beside the model. */
 export function renderModelCard(input: {
@@ -29,14 +56,19 @@ export function renderModelCard(input: {
 
 ## Intended use
 Flags unsolicited bulk email and SMS (spam = 1, ham = 0) for filtering or review. The probability is calibrated;
-the label is spam at probability ≥ 0.5. Not meant for phishing or malware verdicts on its own.
+the label is spam at probability ≥ ${metadata.operatingPoint?.threshold ?? SPAM_THRESHOLD} (the operating point below;
+a request may give its own threshold). Not meant for phishing or malware verdicts on its own.
 
+## Operating point
+${operatingPointSection(metadata.operatingPoint)}
 ## Training data
 - Rows: ${training.rows} (spam ${training.spam}, ham ${training.ham})
 - Sources: ${training.sources.join(', ')}
 - Data fingerprint: \`${input.fingerprint}\`
 
 ## Evaluation${input.primary ? ` (primary set: ${input.primary})` : ''}
+At the operating point's threshold.
+
 | set | rows | accuracy | precision | recall | F1 | MCC | ROC AUC | FP | FN |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}

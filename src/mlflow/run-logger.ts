@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { MODEL_FILE } from '../engine';
+import { MODEL_FILE, SPAM_THRESHOLD } from '../engine';
 import type { MlflowConfig } from './config/mlflow.config';
 import { evaluationMetricKey } from './promotion';
 import { renderModelCard } from './model-card';
@@ -159,8 +159,12 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
   const sets = Object.keys(input.evaluation);
   const primary = input.primaryEvaluation ?? sets[0];
 
+  const operatingPoint = metadata.operatingPoint;
   const params = flattenParams({
     algorithm: metadata.algorithm,
+    // The threshold the model decides with (the trainer also gives it; an artifact without one decides at 0.5).
+    threshold: operatingPoint?.threshold ?? SPAM_THRESHOLD,
+    ...(operatingPoint ? { max_fp_rate: operatingPoint.maxFpRate } : {}),
     training_rows: training.rows,
     training_spam: training.spam,
     training_ham: training.ham,
@@ -219,6 +223,9 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
     }
   });
   for (const [key, values] of cvTotals) point(`${key}_mean`, values.reduce((a, b) => a + b, 0) / values.length);
+  // The operating point's out-of-fold figures on the training rows, at its threshold.
+  for (const [name, value] of Object.entries(operatingPoint?.cv ?? {}))
+    point(`cv_threshold_${figureName(name)}`, value);
 
   const fingerprint = training.fingerprint;
   const tags: Record<string, string> = {
