@@ -95,6 +95,15 @@ describe('model card and run: the operating point', () => {
     });
   });
 
+  it('should log the threshold each evaluation set was counted at, under the set only', async () => {
+    const input = runInput(POINT);
+    const { plan } = await card({ ...input, evaluation: { sms: { ...input.evaluation.sms, threshold: 0.731204 } } });
+    expect(plan.metrics.find((m) => m.key === 'eval/sms/threshold')?.value).toBe(0.731204);
+    expect(plan.metrics.find((m) => m.key === 'threshold')).toBeUndefined();
+    const { plan: old } = await card(runInput());
+    expect(old.metrics.find((m) => m.key === 'eval/sms/threshold')).toBeUndefined();
+  });
+
   it('should let the training params say the threshold too, without a clash', async () => {
     const input = runInput(POINT);
     const { plan } = await card({ ...input, params: { ...input.params, threshold: 0.731204, max_fp_rate: 0.001 } });

@@ -13,6 +13,8 @@ export interface EvaluationFigures {
   readonly fp: number;
   readonly tn: number;
   readonly fn: number;
+  /** The decision threshold the figures were counted at (the model's operating point), when recorded. */
+  readonly threshold?: number;
 }
 
 /** What a trained run hands to the registry to be logged, registered and gated. Built by the training side. */

@@ -202,10 +202,12 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
       tn: e.tn,
       fn: e.fn,
       n: e.n ?? e.tp + e.fp + e.tn + e.fn,
+      // At which threshold the set was counted: the gate compares each model as it decides.
+      threshold: e.threshold ?? null,
     };
     for (const [name, value] of Object.entries(figures)) {
       point(evaluationMetricKey(keyPart(set), name), value);
-      if (set === primary && name !== 'n') point(name, value);
+      if (set === primary && name !== 'n' && name !== 'threshold') point(name, value);
     }
   }
   // A model registered from what serves has no training time to report.

@@ -46,6 +46,12 @@ describe(artifactEvaluation.name, () => {
     expect(artifactEvaluation({ test: { f1: 0.9, fp: 1 } })).toEqual({});
     expect(artifactEvaluation(undefined)).toEqual({});
   });
+
+  it('should keep the threshold a set was counted at, when the artifact records it', () => {
+    expect(artifactEvaluation({ evaluation: { sms: { ...SMS, threshold: 0.73 } } })).toEqual({
+      sms: { ...SMS, threshold: 0.73 },
+    });
+  });
 });
 
 describe(servingRunInput.name, () => {

@@ -33,6 +33,7 @@ export function artifactEvaluation(metrics: unknown): Record<string, EvaluationF
       fp: number('fp'),
       tn: number('tn'),
       fn: number('fn'),
+      ...(typeof figures.threshold === 'number' ? { threshold: figures.threshold } : {}),
     };
   }
   return out;
