@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ModelHolder } from '../classifier/model-holder.service';
+import type { ServedArtifact } from '../classifier/model-artifact.port';
+import { operatingPointOf } from '../classifier/operating-point';
 import { PredictionService } from '../classifier/prediction.service';
 import { HttpRequestMetrics } from './http-request-metrics';
 
 /**
  * Prometheus metrics (one registry per application instance): HTTP requests by route and status, their latency,
- * predictions by label, the active model's version as a gauge, model load time, and the process metrics.
+ * predictions by label, the active model's version as a gauge, its decision threshold, model load time, and the
+ * process metrics.
  * `/metrics` is open, so nothing here names the host, the runtime's version or a path: Prometheus adds the target's
  * pod and instance labels itself.
  */
@@ -18,6 +21,7 @@ export class MetricsService {
   readonly predictions: Counter<'prediction' | 'model_version'>;
   readonly modelInfo: Gauge<'version' | 'algorithm'>;
   readonly modelLoadSeconds: Gauge<'version'>;
+  readonly modelThreshold: Gauge<'version'>;
   readonly modelSwaps: Counter;
 
   constructor(holder: ModelHolder, predictions: PredictionService) {
@@ -47,15 +51,21 @@ export class MetricsService {
       labelNames: ['version'],
       registers: [this.registry],
     });
+    this.modelThreshold = new Gauge({
+      name: 'spam_model_threshold',
+      help: "The serving model's decision threshold (its operating point; 0.5 without one), by model version. Requests may decide with their own.",
+      labelNames: ['version'],
+      registers: [this.registry],
+    });
     this.modelSwaps = new Counter({
       name: 'spam_model_swaps_total',
       help: 'Models put into service since start.',
       registers: [this.registry],
     });
 
-    holder.onSwap((current) => this.modelChanged(current.artifact.metadata, current.loadMs));
+    holder.onSwap((current) => this.modelChanged(current.artifact, current.loadMs));
     const active = holder.active();
-    if (active) this.modelChanged(active.artifact.metadata, active.loadMs);
+    if (active) this.modelChanged(active.artifact, active.loadMs);
     predictions.onPrediction((label, model) => {
       const version = model.artifact.metadata.version;
       let counts = this.pendingPredictions.get(version);
@@ -87,9 +97,12 @@ export class MetricsService {
     this.pendingPredictions.clear();
   }
 
-  private modelChanged(metadata: { version: string; algorithm: string }, loadMs: number): void {
+  private modelChanged(artifact: Pick<ServedArtifact, 'metadata'>, loadMs: number): void {
+    const { metadata } = artifact;
     this.modelInfo.reset();
     this.modelInfo.set({ version: metadata.version, algorithm: metadata.algorithm }, 1);
+    this.modelThreshold.reset();
+    this.modelThreshold.set({ version: metadata.version }, operatingPointOf(artifact).threshold);
     this.modelLoadSeconds.set({ version: metadata.version }, loadMs / 1000);
     this.modelSwaps.inc();
   }
