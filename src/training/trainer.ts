@@ -208,6 +208,8 @@ export async function trainModel(request: TrainingRequest): Promise<TrainingResu
   progress('fit', `fitting ${describeCandidate(chosen)} on ${texts.length} rows`);
   mark = Date.now();
   const { vectorizer, matrix } = fitTfidfVectorizer(texts, chosen.vectorizer);
+  timings.vectorizeMs = Date.now() - mark;
+  mark = Date.now();
   const { model, outOfFold } = fitModelWithOutOfFold(chosen.algorithm, matrix, y, chosen.params, {
     seed,
     sampleWeight: candidateWeights(y, sampleWeight, chosen.hamWeight),
