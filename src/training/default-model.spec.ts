@@ -36,8 +36,14 @@ describe(trainDefaultModel.name, () => {
     expect(result.evaluation.sms.n).toBe(12);
     expect(result.cv).toBeNull();
     expect((await readArtifactFile(result.artifactPath)).checksum).toBe(result.artifact.checksum);
+    // Chosen from the calibration's out-of-fold probabilities at the SMS default budget (too few email rows here
+    // for a threshold of their own).
+    expect(result.operatingPoint).toMatchObject({ maxFpRate: 0.001 });
+    expect(result.operatingPoint.chosenBy).toContain('3-fold cross-validation of the calibration');
+    expect(result.artifact.metadata.operatingPoint).toEqual(result.operatingPoint);
+    expect(result.evaluation.sms.threshold).toBe(result.operatingPoint.threshold);
     expect(result.params).toMatchObject({
-      max_chars: 1000,
+      max_chars: 20_000,
       min_df: 5,
       max_features: 30_000,
       'model.calibrationFolds': 3,
