@@ -41,7 +41,7 @@ if (!existsSync(target) || Math.max(...INPUTS.map((p) => newestInput(join(ROOT, 
   process.stderr.write('building dist/ (sources changed since the last build)…\n');
   const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], {
     cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 2, 2], // the build's messages go to stderr: stdout stays the command's own (--json)
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
   stamp();
