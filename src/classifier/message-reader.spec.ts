@@ -1,5 +1,5 @@
 import { FieldValidationError } from '../http/error-response';
-import { EmailTextPool, type EmailTextOptions, type SpamClassifier } from '../engine';
+import { EmailTextPool, type Classification, type EmailTextOptions, type SpamClassifier } from '../engine';
 import { INLINE_EMAIL_CHARS, MessageReader } from './message-reader';
 
 const HTML_HEAD = 'From: a@b.c\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n';
@@ -94,6 +94,45 @@ describe(MessageReader.name, () => {
     expect(many).toBeInstanceOf(Promise);
     expect((await many).map((c) => c.spamProbability)).toEqual(texts.map((_, i) => 100 + i));
     expect(calls).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it('should classify each text with its channel, in runs of one channel within the same slices, in order', async () => {
+    const calls: Array<[number, string | undefined, number | undefined]> = [];
+    const classifier: SpamClassifier = {
+      algorithm: 'svm',
+      classify: () => ({ label: 0, spamProbability: 0, score: 0, threshold: 0.5 }),
+      classifyBatch: (texts, options) => {
+        calls.push([texts.length, options?.channel, options?.threshold]);
+        return texts.map((t) => ({ label: 0, spamProbability: Number(t.slice(0, 3)), score: 0, threshold: 0.5 }));
+      },
+    };
+    const reader = new MessageReader(1_000, new RecordingPool());
+    const one = reader.classifyInSlices(classifier, ['100', '200', '300'], { threshold: 0.3 }, ['sms', 'sms', 'email']);
+    expect(one).not.toBeInstanceOf(Promise);
+    expect((one as Classification[]).map((c) => c.spamProbability)).toEqual([100, 200, 300]);
+    expect(calls).toEqual([
+      [2, 'sms', 0.3],
+      [1, 'email', 0.3],
+    ]);
+    calls.length = 0;
+    const texts = Array.from({ length: 6 }, (_, i) => `${100 + i}`.padEnd(600, ' '));
+    const many = reader.classifyInSlices(classifier, texts, undefined, [
+      'sms',
+      'email',
+      'email',
+      'email',
+      'sms',
+      'sms',
+    ]);
+    expect(many).toBeInstanceOf(Promise);
+    expect((await many).map((c) => c.spamProbability)).toEqual(texts.map((_, i) => 100 + i));
+    // Slices of two texts (1,200 characters), then runs of one channel inside each.
+    expect(calls).toEqual([
+      [1, 'sms', undefined],
+      [1, 'email', undefined],
+      [2, 'email', undefined],
+      [2, 'sms', undefined],
+    ]);
   });
 
   it('should keep the event loop answering while it reads the hostile emails of issue 12', async () => {

@@ -4,6 +4,7 @@ import {
   EmailTextPool,
   readMessage,
   readsAsRawEmail,
+  type Channel,
   type ChannelChoice,
   type Classification,
   type ClassifyOptions,
@@ -104,32 +105,36 @@ export class MessageReader {
 
   /**
    * `classifier.classifyBatch` over slices of about CLASSIFY_MAX_CHARS characters (each text counts at most that
-   * much, all the model reads of it), letting other requests run between slices. Synchronous for one slice.
+   * much, all the model reads of it), letting other requests run between slices. Synchronous for one slice. With
+   * `channels` (one per text), each text is classified with its channel, so a model with a threshold per channel
+   * decides it at its channel's.
    */
   classifyInSlices(
     classifier: SpamClassifier,
     texts: readonly string[],
     options?: ClassifyOptions,
+    channels?: readonly Channel[],
   ): Classification[] | Promise<Classification[]> {
-    const slices: string[][] = [];
-    let slice: string[] = [];
+    const slices: Array<{ start: number; end: number }> = [];
+    let start = 0;
     let chars = 0;
-    for (const text of texts) {
-      slice.push(text);
-      chars += Math.min(text.length, this.classifyMaxChars);
+    for (let i = 0; i < texts.length; i++) {
+      chars += Math.min(texts[i].length, this.classifyMaxChars);
       if (chars >= this.classifyMaxChars) {
-        slices.push(slice);
-        slice = [];
+        slices.push({ start, end: i + 1 });
+        start = i + 1;
         chars = 0;
       }
     }
-    if (slice.length > 0) slices.push(slice);
-    if (slices.length <= 1) return classifier.classifyBatch(slices[0] ?? [], options);
+    if (start < texts.length) slices.push({ start, end: texts.length });
+    const classify = ({ start: from, end: to }: { start: number; end: number }): Classification[] =>
+      classifySlice(classifier, texts.slice(from, to), options, channels?.slice(from, to));
+    if (slices.length <= 1) return classify(slices[0] ?? { start: 0, end: 0 });
     return (async () => {
       const results: Classification[] = [];
-      for (const [i, s] of slices.entries()) {
+      for (const [i, slice] of slices.entries()) {
         if (i > 0) await nextTurn();
-        results.push(...classifier.classifyBatch(s, options));
+        results.push(...classify(slice));
       }
       return results;
     })();
@@ -138,4 +143,22 @@ export class MessageReader {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** One slice: one `classifyBatch` call, or one per run of texts of the same channel when the channels are known. */
+function classifySlice(
+  classifier: SpamClassifier,
+  texts: readonly string[],
+  options: ClassifyOptions | undefined,
+  channels: readonly Channel[] | undefined,
+): Classification[] {
+  if (!channels) return classifier.classifyBatch(texts, options);
+  const results: Classification[] = [];
+  let start = 0;
+  for (let i = 1; i <= texts.length; i++) {
+    if (i < texts.length && channels[i] === channels[start]) continue;
+    results.push(...classifier.classifyBatch(texts.slice(start, i), { ...options, channel: channels[start] }));
+    start = i;
+  }
+  return results;
 }

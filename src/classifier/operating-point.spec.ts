@@ -1,5 +1,5 @@
 import { FieldValidationError } from '../http/error-response';
-import { operatingPointOf, requestedThreshold } from './operating-point';
+import { modelThresholdFor, operatingPointOf, requestedThreshold } from './operating-point';
 
 describe(requestedThreshold.name, () => {
   it('should take no threshold as none, and a number in (0, 1] as it is', () => {
@@ -51,6 +51,7 @@ describe(operatingPointOf.name, () => {
       max_fp_rate: 0.001,
       chosen_by: 'out-of-fold probabilities of 5-fold cross-validation',
       cv: { fp_rate: 0.0009, recall: 0.91, precision: 0.99, f1: 0.95, fp: 4, fn: 60 },
+      channels: {},
       recorded: true,
     });
   });
@@ -63,7 +64,43 @@ describe(operatingPointOf.name, () => {
       max_fp_rate: null,
       chosen_by: 'the default 0.5: this model records no operating point',
       cv: null,
+      channels: {},
       recorded: false,
     });
+  });
+
+  it("should show each channel's own threshold, and decide a message of that channel with it", () => {
+    const metadata = {
+      version: 'v2',
+      algorithm: 'svm' as const,
+      createdAt: '2026-12-01T00:00:00.000Z',
+      operatingPoint: {
+        threshold: 0.7,
+        maxFpRate: 0.001,
+        chosenBy: "x; each channel's own threshold from its own rows",
+        cv: null,
+        channels: {
+          sms: { threshold: 0.62, maxFpRate: 0.001, cv: null },
+          email: {
+            threshold: 0.913,
+            maxFpRate: 0.004,
+            cv: { fpRate: 0.003, recall: 0.95, precision: 0.98, f1: 0.96, fp: 5, fn: 20 },
+          },
+        },
+      },
+    };
+    const point = operatingPointOf({ metadata });
+    expect(point.channels).toEqual({
+      sms: { threshold: 0.62, max_fp_rate: 0.001, cv: null },
+      email: {
+        threshold: 0.913,
+        max_fp_rate: 0.004,
+        cv: { fp_rate: 0.003, recall: 0.95, precision: 0.98, f1: 0.96, fp: 5, fn: 20 },
+      },
+    });
+    expect(modelThresholdFor(point, 'sms')).toBe(0.62);
+    expect(modelThresholdFor(point, 'email')).toBe(0.913);
+    expect(modelThresholdFor(point, undefined)).toBe(0.7);
+    expect(modelThresholdFor({ ...point, channels: {} }, 'sms')).toBe(0.7);
   });
 });

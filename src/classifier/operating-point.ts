@@ -1,4 +1,11 @@
-import { checkThreshold, isRecord, SPAM_THRESHOLD, type OperatingPoint } from '../engine';
+import {
+  checkThreshold,
+  isRecord,
+  SPAM_THRESHOLD,
+  type Channel,
+  type OperatingPoint,
+  type OperatingPointFigures,
+} from '../engine';
 import { FieldValidationError } from '../http/error-response';
 import type { ServedArtifact } from './model-artifact.port';
 
@@ -31,16 +38,35 @@ export function requestedThreshold(value: unknown, field = 'threshold'): number 
   }
 }
 
+/** Out-of-fold figures at a threshold, in the API's words. */
+export interface OperatingPointFiguresView {
+  fp_rate: number;
+  recall: number;
+  precision: number;
+  f1: number;
+  fp: number;
+  fn: number;
+}
+
+/** One channel's own threshold (a model trained on several channels). */
+export interface ChannelOperatingPointView {
+  threshold: number;
+  max_fp_rate: number | null;
+  cv: OperatingPointFiguresView | null;
+}
+
 /**
  * A model's operating point as the API and the page show it (snake_case): the threshold it decides with, the
- * false-positive rate it was chosen for and its cross-validated figures there. `recorded` is false for an artifact
- * made before operating points: it decides at 0.5.
+ * false-positive rate it was chosen for and its cross-validated figures there; `channels`, for a model trained on
+ * several channels, each channel's own threshold, which decides the messages of that channel (`threshold` the
+ * others). `recorded` is false for an artifact made before operating points: it decides at 0.5.
  */
 export interface OperatingPointView {
   threshold: number;
   max_fp_rate: number | null;
   chosen_by: string;
-  cv: { fp_rate: number; recall: number; precision: number; f1: number; fp: number; fn: number } | null;
+  cv: OperatingPointFiguresView | null;
+  channels: Partial<Record<Channel, ChannelOperatingPointView>>;
   recorded: boolean;
 }
 
@@ -55,24 +81,37 @@ export function operatingPointOf(artifact: Pick<ServedArtifact, 'metadata'>): Op
       max_fp_rate: null,
       chosen_by: DEFAULT_OPERATING_POINT_WORDS,
       cv: null,
+      channels: {},
       recorded: false,
     };
   }
   const p = point as unknown as OperatingPoint;
+  const channels: Partial<Record<Channel, ChannelOperatingPointView>> = {};
+  for (const [channel, entry] of Object.entries(p.channels ?? {})) {
+    if (!entry || typeof entry.threshold !== 'number') continue;
+    channels[channel as Channel] = {
+      threshold: entry.threshold,
+      max_fp_rate: entry.maxFpRate ?? null,
+      cv: figuresView(entry.cv),
+    };
+  }
   return {
     threshold: p.threshold,
     max_fp_rate: p.maxFpRate ?? null,
     chosen_by: typeof p.chosenBy === 'string' ? p.chosenBy : 'not recorded',
-    cv: p.cv
-      ? {
-          fp_rate: p.cv.fpRate,
-          recall: p.cv.recall,
-          precision: p.cv.precision,
-          f1: p.cv.f1,
-          fp: p.cv.fp,
-          fn: p.cv.fn,
-        }
-      : null,
+    cv: figuresView(p.cv),
+    channels,
     recorded: true,
   };
+}
+
+/** The threshold the model decides a message of this channel with: the channel's own, else its general one. */
+export function modelThresholdFor(point: OperatingPointView, channel: Channel | undefined): number {
+  return (channel && point.channels[channel]?.threshold) ?? point.threshold;
+}
+
+function figuresView(cv: OperatingPointFigures | null | undefined): OperatingPointFiguresView | null {
+  return cv
+    ? { fp_rate: cv.fpRate, recall: cv.recall, precision: cv.precision, f1: cv.f1, fp: cv.fp, fn: cv.fn }
+    : null;
 }

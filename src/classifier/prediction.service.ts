@@ -81,7 +81,7 @@ export class PredictionService implements OnApplicationShutdown {
     model: ActiveModel,
     started: number,
   ): PredictionResult {
-    const c = model.classifier.classify(message.text, classifyOptions(explain ? 10 : 0, threshold));
+    const c = model.classifier.classify(message.text, classifyOptions(explain ? 10 : 0, threshold, message.channel));
     const truncated = this.reader.truncation(message, submitted);
     const result = predictionResponse(c, message.channel, requestId, summaryOf(model), truncated, sourceOf(threshold));
     this.record(result, message.channel, requestId, submitted, model, started);
@@ -99,7 +99,7 @@ export class PredictionService implements OnApplicationShutdown {
     const model = this.requireModel();
     this.checkText(text, 'text');
     const message = await this.reader.read({ text, channel });
-    const classification = model.classifier.classify(message.text, classifyOptions(12, threshold));
+    const classification = model.classifier.classify(message.text, classifyOptions(12, threshold, message.channel));
     const truncated = this.reader.truncation(message, text);
     const result = predictionResponse(
       classification,
@@ -154,6 +154,7 @@ export class PredictionService implements OnApplicationShutdown {
       model.classifier,
       read.map((r) => r.text),
       classifyOptions(explain ? 10 : 0, threshold),
+      read.map((r) => r.channel),
     );
     const source = sourceOf(threshold);
     if (classifications instanceof Promise)
@@ -245,10 +246,16 @@ export class PredictionService implements OnApplicationShutdown {
   }
 }
 
-/** What the engine is asked for: the explanation's words per side (0: none) and the request's threshold. */
-function classifyOptions(topFeatures: number, threshold: number | undefined): ClassifyOptions | undefined {
-  if (topFeatures === 0) return threshold === undefined ? undefined : { threshold };
-  return threshold === undefined ? { explain: true, topFeatures } : { explain: true, topFeatures, threshold };
+/**
+ * What the engine is asked for: the explanation's words per side (0: none), the request's threshold, and the
+ * message's channel (a model with a threshold per channel decides at the channel's).
+ */
+function classifyOptions(topFeatures: number, threshold: number | undefined, channel?: Channel): ClassifyOptions {
+  return {
+    ...(topFeatures > 0 ? { explain: true, topFeatures } : {}),
+    ...(threshold === undefined ? {} : { threshold }),
+    ...(channel === undefined ? {} : { channel }),
+  };
 }
 
 function sourceOf(threshold: number | undefined): ThresholdSource {

@@ -33,11 +33,39 @@ export class OperatingPointCvDto {
   fn: number;
 }
 
+export class ChannelOperatingPointDto {
+  @ApiProperty({ example: 0.913, description: 'Spam when a message of this channel has a spam probability ≥ this.' })
+  threshold: number;
+
+  @ApiProperty({
+    example: 0.004,
+    nullable: true,
+    type: Number,
+    description: "The false-positive rate the channel's threshold was chosen for, on that channel's training rows.",
+  })
+  max_fp_rate: number | null;
+
+  @ApiProperty({
+    type: OperatingPointCvDto,
+    nullable: true,
+    description: "Out-of-fold figures on the channel's training rows at its threshold.",
+  })
+  cv: OperatingPointCvDto | null;
+}
+
+export class ChannelOperatingPointsDto {
+  @ApiPropertyOptional({ type: ChannelOperatingPointDto })
+  sms?: ChannelOperatingPointDto;
+
+  @ApiPropertyOptional({ type: ChannelOperatingPointDto })
+  email?: ChannelOperatingPointDto;
+}
+
 export class OperatingPointDto {
   @ApiProperty({
     example: 0.73,
     description:
-      'Spam when the spam probability is ≥ this, unless a request gives its own `threshold`. 0.5 for a model without an operating point.',
+      "Spam when the spam probability is ≥ this (unless a request gives its own `threshold`, or the message's channel has its own in `channels`). 0.5 for a model without an operating point.",
   })
   threshold: number;
 
@@ -63,6 +91,13 @@ export class OperatingPointDto {
     description: 'Out-of-fold figures on the training rows at the threshold; null when not chosen by cross-validation.',
   })
   cv: OperatingPointCvDto | null;
+
+  @ApiProperty({
+    type: ChannelOperatingPointsDto,
+    description:
+      "A model trained on several channels: each channel's own threshold, which decides the messages of that channel (`threshold` decides the others). Empty for a model with one threshold.",
+  })
+  channels: ChannelOperatingPointsDto;
 
   @ApiProperty({
     example: true,
