@@ -14,7 +14,7 @@ import { PageFacts } from './page-facts.service';
 import type { ClassifyForm } from './web-classify.dto';
 import { EMAIL_PREFIX_FACTOR } from '../classifier/message-reader';
 import type { PredictionResult } from '../classifier/prediction.service';
-import { decisionWords } from './threshold-words';
+import { decisionWords, modelThresholdWords } from './threshold-words';
 
 /** Words listed per side. */
 const LISTED_WORDS = 8;
@@ -87,7 +87,7 @@ export class ClassifyPagePresenter {
         form.threshold,
       );
       const explanation = listedWords(classification.explanation);
-      const recorded = operatingPointOf(active.artifact).recorded;
+      const point = operatingPointOf(active.artifact);
       return {
         status: 200,
         view: this.page({
@@ -100,7 +100,7 @@ export class ClassifyPagePresenter {
             verdict: result.prediction === 'spam' ? 'Spam' : 'Not spam',
             confidencePercent: Math.round(result.confidence * 1000) / 10,
             spamPercent: Math.round(result.spam_probability * 1000) / 10,
-            decision: decisionWords(classification.spamProbability, result, recorded),
+            decision: decisionWords(classification.spamProbability, result, point),
             // All the model read (CLASSIFY_MAX_CHARS), in a box that scrolls.
             preview: highlightPreview(classifiedText, explanation, this.classifier.classifyMaxChars),
             source: classifiedText === form.text ? undefined : sourceOf(form.text),
@@ -144,13 +144,15 @@ export class ClassifyPagePresenter {
     result?: unknown;
   }): Record<string, unknown> {
     const active = this.holder.active();
+    const point = active && operatingPointOf(active.artifact);
     return {
       title: 'Classify a message',
       facts: this.pageFacts.facts(),
       examples: EXAMPLE_MESSAGES,
       maxTextChars: this.formChars(),
-      // The placeholder of the threshold field: what decides when it is left empty.
-      modelThreshold: active ? String(operatingPointOf(active.artifact).threshold) : undefined,
+      // What decides when the threshold field is left empty: the placeholder (one threshold) and the help.
+      modelThreshold: point && Object.keys(point.channels).length === 0 ? String(point.threshold) : undefined,
+      modelThresholdWords: point && modelThresholdWords(point),
       form: {
         ...form,
         sms: form.channel === 'sms',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { operatingPointOf } from '../classifier/operating-point';
+import { modelThresholdWords } from './threshold-words';
 import { HealthService } from '../health/health.service';
 
 /**
@@ -19,17 +20,11 @@ export class PageFacts {
     return {
       modelVersion: active?.artifact.metadata.version ?? 'none loaded',
       algorithm: active?.artifact.metadata.algorithm ?? '–',
-      threshold: active && thresholdFact(active.artifact),
+      threshold: active && modelThresholdWords(operatingPointOf(active.artifact)),
       ready: this.health.isReady(),
       uptime: formatUptime(process.uptime()),
     };
   }
-}
-
-/** `0.73 (operating point)`, or `0.5 (default)` for a model without one. */
-function thresholdFact(artifact: Parameters<typeof operatingPointOf>[0]): string {
-  const point = operatingPointOf(artifact);
-  return `${Number(point.threshold.toFixed(6))} (${point.recorded ? 'operating point' : 'default'})`;
 }
 
 function formatUptime(seconds: number): string {

@@ -1,4 +1,10 @@
-import { comparedPercents, decisionWords, operatingPointWords, percentText } from './threshold-words';
+import {
+  comparedPercents,
+  decisionWords,
+  modelThresholdWords,
+  operatingPointWords,
+  percentText,
+} from './threshold-words';
 import { unitNote } from './classify-page.presenter';
 import { formThreshold, WebClassifyFormPipe } from './web-classify.dto';
 
@@ -21,54 +27,135 @@ describe(comparedPercents.name, () => {
   });
 });
 
+const RECORDED = { recorded: true, channels: {} };
+const PER_CHANNEL = {
+  recorded: true,
+  channels: {
+    sms: { threshold: 0.62, max_fp_rate: 0.001, cv: null },
+    email: { threshold: 0.913, max_fp_rate: 0.004, cv: null },
+  },
+};
+
 describe(decisionWords.name, () => {
   it('should say the verdict, the comparison and where the threshold came from', () => {
-    expect(decisionWords(0.9731, { threshold: 0.73, threshold_source: 'model' }, true)).toBe(
+    expect(decisionWords(0.9731, { threshold: 0.73, threshold_source: 'model', channel: 'sms' }, RECORDED)).toBe(
       "Spam: spam probability 97.3 % ≥ threshold 73 %, the model's operating point",
     );
-    expect(decisionWords(0.646, { threshold: 0.73, threshold_source: 'model' }, true)).toBe(
+    expect(decisionWords(0.646, { threshold: 0.73, threshold_source: 'model', channel: 'sms' }, RECORDED)).toBe(
       "Not spam: spam probability 64.6 % < threshold 73 %, the model's operating point",
     );
-    expect(decisionWords(0.2, { threshold: 0.1, threshold_source: 'request' }, true)).toBe(
+    expect(decisionWords(0.2, { threshold: 0.1, threshold_source: 'request', channel: 'sms' }, PER_CHANNEL)).toBe(
       'Spam: spam probability 20 % ≥ threshold 10 %, the threshold you gave',
     );
-    expect(decisionWords(0.2, { threshold: 0.5, threshold_source: 'model' }, false)).toBe(
+    expect(
+      decisionWords(
+        0.2,
+        { threshold: 0.5, threshold_source: 'model', channel: 'sms' },
+        { recorded: false, channels: {} },
+      ),
+    ).toBe(
       'Not spam: spam probability 20 % < threshold 50 %, the default threshold (this model has no operating point)',
+    );
+  });
+
+  it('should name the channel whose own threshold decided', () => {
+    expect(decisionWords(0.7, { threshold: 0.62, threshold_source: 'model', channel: 'sms' }, PER_CHANNEL)).toBe(
+      "Spam: spam probability 70 % ≥ threshold 62 %, the model's operating point for SMS",
+    );
+    expect(decisionWords(0.7, { threshold: 0.913, threshold_source: 'model', channel: 'email' }, PER_CHANNEL)).toBe(
+      "Not spam: spam probability 70 % < threshold 91.3 %, the model's operating point for e-mail",
     );
   });
 });
 
+describe(modelThresholdWords.name, () => {
+  const base = { threshold: 0.7, max_fp_rate: 0.001, chosen_by: 'x', cv: null };
+  it("should give the model's threshold, or each channel's, in one line", () => {
+    expect(modelThresholdWords({ ...base, channels: {}, recorded: true })).toBe('0.7 (operating point)');
+    expect(modelThresholdWords({ ...base, ...PER_CHANNEL })).toBe(
+      'SMS 0.62, e-mail 0.913 (operating points per channel)',
+    );
+    expect(modelThresholdWords({ ...base, recorded: true, channels: { sms: PER_CHANNEL.channels.sms } })).toBe(
+      'SMS 0.62, others 0.7 (operating points per channel)',
+    );
+    expect(modelThresholdWords({ ...base, threshold: 0.5, channels: {}, recorded: false })).toBe('0.5 (default)');
+  });
+});
+
 describe(operatingPointWords.name, () => {
+  const cv = { fp_rate: 0.00078, recall: 0.9123, precision: 0.9951, f1: 0.95188, fp: 3, fn: 52 };
   it('should show the threshold, the target false-positive rate, how it was chosen and the CV figures', () => {
     expect(
       operatingPointWords({
         threshold: 0.731204,
         max_fp_rate: 0.001,
         chosen_by: 'lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities',
-        cv: { fp_rate: 0.00078, recall: 0.9123, precision: 0.9951, f1: 0.95188, fp: 3, fn: 52 },
+        cv,
+        channels: {},
         recorded: true,
       }),
     ).toEqual({
       threshold: '0.731204 (spam from 73.12 %)',
       target: 'at most 0.1 %',
       chosen: 'Lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities.',
-      cv: [
-        { label: 'False-positive rate', text: '0.078 % (3 not-spam flagged)' },
-        { label: 'Recall', text: '91.2 % (52 spam missed)' },
-        { label: 'Precision', text: '99.5 %' },
-        { label: 'F1', text: '0.9519' },
+      rows: [
+        {
+          name: 'Training rows',
+          threshold: '0.731204',
+          target: '≤ 0.1 %',
+          fpRate: '0.078 % (3 not-spam flagged)',
+          recall: '91.2 % (52 spam missed)',
+          precision: '99.5 %',
+          f1: '0.9519',
+        },
       ],
+      perChannel: false,
       recorded: true,
     });
   });
 
+  it('should add a row per channel with its own threshold', () => {
+    const words = operatingPointWords({
+      threshold: 0.7,
+      max_fp_rate: null,
+      chosen_by: 'x',
+      cv: null,
+      channels: { email: { threshold: 0.913, max_fp_rate: 0.004, cv } },
+      recorded: true,
+    });
+    expect(words.perChannel).toBe(true);
+    expect(words.rows.map((r) => [r.name, r.threshold, r.target, r.fpRate])).toEqual([
+      ['All training rows', '0.7', 'none', '–'],
+      ['e-mail rows', '0.913', '≤ 0.4 %', '0.078 % (3 not-spam flagged)'],
+    ]);
+  });
+
   it('should say "none" for a point not chosen for a false-positive rate, and the default for an old model', () => {
     expect(
-      operatingPointWords({ threshold: 0.5, max_fp_rate: null, chosen_by: 'default 0.5', cv: null, recorded: true }),
-    ).toMatchObject({ threshold: '0.5 (spam from 50 %)', target: 'none', chosen: 'Default 0.5.', cv: [] });
+      operatingPointWords({
+        threshold: 0.5,
+        max_fp_rate: null,
+        chosen_by: 'default 0.5',
+        cv: null,
+        channels: {},
+        recorded: true,
+      }),
+    ).toMatchObject({ threshold: '0.5 (spam from 50 %)', target: 'none', chosen: 'Default 0.5.', rows: [] });
     expect(
-      operatingPointWords({ threshold: 0.5, max_fp_rate: null, chosen_by: 'x', cv: null, recorded: false }),
-    ).toEqual({ threshold: '0.5 (the default; this model has no operating point)', cv: [], recorded: false });
+      operatingPointWords({
+        threshold: 0.5,
+        max_fp_rate: null,
+        chosen_by: 'x',
+        cv: null,
+        channels: {},
+        recorded: false,
+      }),
+    ).toEqual({
+      threshold: '0.5 (the default; this model has no operating point)',
+      rows: [],
+      perChannel: false,
+      recorded: false,
+    });
   });
 
   it('should write percentages with at most the digits asked for', () => {
