@@ -62,11 +62,11 @@ describe('model card and run: the operating point', () => {
         '- Target false-positive rate: at most 0.1 %',
         `- Chosen by: ${POINT.chosenBy}`,
         '',
-        'Out-of-fold figures on the training rows at this threshold:',
+        'Out-of-fold figures on the training rows at each threshold:',
         '',
-        '| FP rate | recall | precision | F1 | FP | FN |',
-        '| --- | --- | --- | --- | --- | --- |',
-        '| 0.078 % | 0.9123 | 0.9951 | 0.9519 | 3 | 52 |',
+        '| rows | threshold | target FP rate | FP rate | recall | precision | F1 | FP | FN |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| training | 0.731204 | ≤ 0.1 % | 0.078 % | 0.9123 | 0.9951 | 0.9519 | 3 | 52 |',
       ].join('\n'),
     );
   });
@@ -119,5 +119,33 @@ describe('model card and run: the operating point', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("should report and log each channel's own threshold and figures", async () => {
+    const perChannel: OperatingPoint = {
+      ...POINT,
+      channels: {
+        sms: { threshold: 0.62, maxFpRate: 0.001, cv: POINT.cv },
+        email: { threshold: 0.913, maxFpRate: 0.004, cv: null },
+      },
+    };
+    const { card: text, plan } = await card(runInput(perChannel));
+    expect(text).toContain("the label is spam at probability ≥ its channel's threshold (sms 0.62, email 0.913)");
+    expect(text).toContain(
+      "- Per channel: sms 0.62, email 0.913; a message of that channel is decided at its channel's threshold, others at the threshold above",
+    );
+    expect(text).toContain('| all | 0.731204 | ≤ 0.1 % | 0.078 % |');
+    expect(text).toContain('| sms | 0.62 | ≤ 0.1 % | 0.078 % | 0.9123 | 0.9951 | 0.9519 | 3 | 52 |');
+    expect(text).toContain('| email | 0.913 | ≤ 0.4 % | – | – | – | – | – | – |');
+    expect(plan.params).toMatchObject({
+      threshold_sms: '0.62',
+      max_fp_rate_sms: '0.001',
+      threshold_email: '0.913',
+      max_fp_rate_email: '0.004',
+    });
+    const metric = (key: string) => plan.metrics.find((m) => m.key === key)?.value;
+    expect(metric('cv_threshold_sms_fp_rate')).toBe(0.00078);
+    expect(metric('cv_threshold_sms_f1_score')).toBe(0.95188);
+    expect(plan.metrics.filter((m) => m.key.startsWith('cv_threshold_email_'))).toEqual([]);
   });
 });

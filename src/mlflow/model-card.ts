@@ -1,30 +1,56 @@
-import { SPAM_THRESHOLD, type OperatingPoint } from '../engine';
+import { CHANNELS, SPAM_THRESHOLD, type OperatingPoint } from '../engine';
 import type { TrainingRunInput } from './run-input';
 
 const percent = (share: number, digits = 3): string => `${Number((share * 100).toFixed(digits))} %`;
 
-/** The card's "Operating point" section: the threshold, what it was chosen for, its CV figures. */
+type PointRow = Pick<OperatingPoint, 'threshold' | 'maxFpRate' | 'cv'>;
+
+function tableRow(name: string, point: PointRow): string {
+  const cv = point.cv;
+  const target = point.maxFpRate === null ? 'none' : `≤ ${percent(point.maxFpRate)}`;
+  const figures = cv
+    ? `${percent(cv.fpRate)} | ${cv.recall.toFixed(4)} | ${cv.precision.toFixed(4)} | ${cv.f1.toFixed(4)} | ${cv.fp} | ${cv.fn}`
+    : '– | – | – | – | – | –';
+  return `| ${name} | ${point.threshold} | ${target} | ${figures} |`;
+}
+
+/** The card's "Operating point" section: the threshold, what it was chosen for, its CV figures, each channel's own. */
 export function operatingPointSection(point: OperatingPoint | undefined): string {
   if (!point) {
     return `- Threshold: ${SPAM_THRESHOLD} (default; this model has no operating point)\n`;
   }
+  const channels = CHANNELS.filter((c) => point.channels?.[c]);
   const lines = [
     `- Threshold: ${point.threshold} (spam when the calibrated spam probability is ≥ ${percent(point.threshold, 2)})`,
     `- Target false-positive rate: ${point.maxFpRate === null ? 'none' : `at most ${percent(point.maxFpRate)}`}`,
     `- Chosen by: ${point.chosenBy}`,
   ];
-  if (point.cv) {
-    const cv = point.cv;
+  if (channels.length > 0) {
+    lines.push(
+      `- Per channel: ${channels.map((c) => `${c} ${point.channels![c]!.threshold}`).join(', ')}; a message of ` +
+        "that channel is decided at its channel's threshold, others at the threshold above",
+    );
+  }
+  if (point.cv || channels.length > 0) {
     lines.push(
       '',
-      'Out-of-fold figures on the training rows at this threshold:',
+      'Out-of-fold figures on the training rows at each threshold:',
       '',
-      '| FP rate | recall | precision | F1 | FP | FN |',
-      '| --- | --- | --- | --- | --- | --- |',
-      `| ${percent(cv.fpRate)} | ${cv.recall.toFixed(4)} | ${cv.precision.toFixed(4)} | ${cv.f1.toFixed(4)} | ${cv.fp} | ${cv.fn} |`,
+      '| rows | threshold | target FP rate | FP rate | recall | precision | F1 | FP | FN |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      tableRow(channels.length > 0 ? 'all' : 'training', point),
+      ...channels.map((c) => tableRow(c, point.channels![c]!)),
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The threshold in a sentence: `0.73`, or `its channel's threshold (sms 0.62, email 0.913)`. */
+function intendedThreshold(point: OperatingPoint | undefined): string {
+  if (!point) return String(SPAM_THRESHOLD);
+  const channels = CHANNELS.filter((c) => point.channels?.[c]);
+  if (channels.length === 0) return String(point.threshold);
+  return `its channel's threshold (${channels.map((c) => `${c} ${point.channels![c]!.threshold}`).join(', ')})`;
 }
 
 /** A short model card (Mitchell et al., 2019) in Markdown, uploaded beside the model. */
@@ -56,7 +82,7 @@ export function renderModelCard(input: {
 
 ## Intended use
 Flags unsolicited bulk email and SMS (spam = 1, ham = 0) for filtering or review. The probability is calibrated;
-the label is spam at probability ≥ ${metadata.operatingPoint?.threshold ?? SPAM_THRESHOLD} (the operating point below;
+the label is spam at probability ≥ ${intendedThreshold(metadata.operatingPoint)} (the operating point below;
 a request may give its own threshold). Not meant for phishing or malware verdicts on its own.
 
 ## Operating point

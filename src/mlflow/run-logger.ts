@@ -165,6 +165,16 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
     // The threshold the model decides with (the trainer also gives it; an artifact without one decides at 0.5).
     threshold: operatingPoint?.threshold ?? SPAM_THRESHOLD,
     ...(operatingPoint ? { max_fp_rate: operatingPoint.maxFpRate } : {}),
+    ...Object.fromEntries(
+      Object.entries(operatingPoint?.channels ?? {}).flatMap(([channel, own]) =>
+        own
+          ? [
+              [`threshold_${channel}`, own.threshold],
+              [`max_fp_rate_${channel}`, own.maxFpRate],
+            ]
+          : [],
+      ),
+    ),
     training_rows: training.rows,
     training_spam: training.spam,
     training_ham: training.ham,
@@ -225,9 +235,14 @@ export async function buildRunPlan(input: TrainingRunInput, options: RunLoggerOp
     }
   });
   for (const [key, values] of cvTotals) point(`${key}_mean`, values.reduce((a, b) => a + b, 0) / values.length);
-  // The operating point's out-of-fold figures on the training rows, at its threshold.
+  // The operating point's out-of-fold figures on the training rows, at its threshold (and each channel's at its own).
   for (const [name, value] of Object.entries(operatingPoint?.cv ?? {}))
     point(`cv_threshold_${figureName(name)}`, value);
+  for (const [channel, own] of Object.entries(operatingPoint?.channels ?? {})) {
+    for (const [name, value] of Object.entries(own?.cv ?? {})) {
+      point(`cv_threshold_${keyPart(channel)}_${figureName(name)}`, value);
+    }
+  }
 
   const fingerprint = training.fingerprint;
   const tags: Record<string, string> = {
