@@ -183,7 +183,7 @@ describe('health, KServe v2 and metrics', () => {
       new RegExp(`spam_model_info\\{[^}]*version="${V1}"[^}]*algorithm="logistic_regression"[^}]*\\} 1`),
     );
     expect(body).toContain('spam_model_load_seconds');
-    expect(body).toMatch(new RegExp(`spam_model_threshold\\{version="${V1}"\\} 0\\.5\n`));
+    expect(body).toMatch(new RegExp(`spam_model_threshold\\{version="${V1}",channel="any"\\} 0\\.5\n`));
     expect(body).toContain('process_resident_memory_bytes');
     // Open to all: no runtime version, host name or path.
     expect(body).not.toContain('nodejs_version_info');

@@ -216,8 +216,9 @@ describe('decision thresholds: a model with an operating point', () => {
     expect(model.body).toContain(
       '<dd id="operating-point-chosen">Out-of-fold probabilities of 5-fold cross-validation of the calibration.</dd>',
     );
-    expect(model.body).toContain('<th scope="row">False-positive rate</th><td>0.09 % (4 not-spam flagged)</td>');
-    expect(model.body).toContain('<th scope="row">Recall</th><td>91 % (60 spam missed)</td>');
+    expect(model.body).toContain(
+      '<th scope="row">Training rows</th><td>0.73</td><td>≤ 0.1 %</td><td>0.09 % (4 not-spam flagged)</td><td>91 % (60 spam missed)</td><td>99 %</td><td>0.9500</td>',
+    );
   });
 
   it("should show the operating point on the model's card", async () => {
@@ -228,6 +229,7 @@ describe('decision thresholds: a model with an operating point', () => {
       max_fp_rate: 0.001,
       chosen_by: POINT.chosenBy,
       cv: { fp_rate: 0.0009, recall: 0.91, precision: 0.99, f1: 0.95, fp: 4, fn: 60 },
+      channels: {},
       recorded: true,
     });
   });
@@ -260,7 +262,138 @@ describe('decision thresholds: a model made before operating points', () => {
       max_fp_rate: null,
       chosen_by: 'the default 0.5: this model records no operating point',
       cv: null,
+      channels: {},
       recorded: false,
     });
+  });
+});
+
+describe('decision thresholds: a model with a threshold per channel', () => {
+  let t: TestApp;
+  const PER_CHANNEL: OperatingPoint = {
+    threshold: 0.7,
+    maxFpRate: 0.001,
+    chosenBy:
+      "lowest threshold keeping the false-positive rate ≤ 0.1 %; each channel's own threshold from its own rows",
+    cv: null,
+    channels: {
+      sms: {
+        threshold: 0.3,
+        maxFpRate: 0.001,
+        cv: { fpRate: 0.001, recall: 0.9, precision: 0.99, f1: 0.94, fp: 4, fn: 70 },
+      },
+      email: { threshold: 0.9, maxFpRate: 0.004, cv: null },
+    },
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      codec: new KeywordArtifactCodec(),
+      prepare: (dir) => {
+        writeKeywordArtifact(
+          dir,
+          'v1.json',
+          keywordArtifact('20261202T000000Z-cccc0001', '2026-12-02T00:00:00.000Z', undefined, undefined, PER_CHANNEL),
+        );
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  const post = (url: string, payload: unknown) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      payload: JSON.stringify(payload),
+      headers: { 'content-type': 'application/json' },
+    });
+
+  it("should decide each message at its channel's threshold, single, batch and KServe alike", async () => {
+    expect((await post('/api/v1/predictions', { text: MIDDLE, channel: 'sms' })).json()).toMatchObject({
+      prediction: 'spam',
+      channel: 'sms',
+      threshold: 0.3,
+      threshold_source: 'model',
+    });
+    expect((await post('/api/v1/predictions', { text: MIDDLE, channel: 'email' })).json()).toMatchObject({
+      prediction: 'not_spam',
+      channel: 'email',
+      threshold: 0.9,
+      threshold_source: 'model',
+    });
+    const batch = await post('/api/v1/predictions/batch', {
+      messages: [
+        { text: MIDDLE, channel: 'sms' },
+        { text: MIDDLE, channel: 'email' },
+        { text: RAW_EMAIL },
+        { text: MIDDLE },
+      ],
+    });
+    expect(batch.json().results.map((r: Record<string, unknown>) => [r.channel, r.prediction, r.threshold])).toEqual([
+      ['sms', 'spam', 0.3],
+      ['email', 'not_spam', 0.9],
+      ['email', 'not_spam', 0.9],
+      ['sms', 'spam', 0.3],
+    ]);
+    // The request's threshold decides every channel alike.
+    const typed = await post('/api/v1/predictions/batch', {
+      messages: [
+        { text: MIDDLE, channel: 'sms' },
+        { text: MIDDLE, channel: 'email' },
+      ],
+      threshold: 0.4,
+    });
+    expect(
+      typed.json().results.map((r: Record<string, unknown>) => [r.prediction, r.threshold, r.threshold_source]),
+    ).toEqual([
+      ['spam', 0.4, 'request'],
+      ['spam', 0.4, 'request'],
+    ]);
+    const infer = await post('/v2/models/spam-classifier/infer', {
+      inputs: [{ name: 'text', shape: [2], datatype: 'BYTES', data: [MIDDLE, RAW_EMAIL] }],
+      outputs: [{ name: 'label' }, { name: 'threshold' }],
+    });
+    expect(infer.json().outputs).toEqual([
+      { name: 'label', shape: [2], datatype: 'BYTES', data: ['spam', 'not_spam'] },
+      { name: 'threshold', shape: [2], datatype: 'FP64', data: [0.3, 0.9] },
+    ]);
+  });
+
+  it("should show each channel's threshold on the card and the pages", async () => {
+    const card = (await t.app.inject({ url: '/api/v1/model' })).json();
+    expect(card.operating_point.channels).toEqual({
+      sms: {
+        threshold: 0.3,
+        max_fp_rate: 0.001,
+        cv: { fp_rate: 0.001, recall: 0.9, precision: 0.99, f1: 0.94, fp: 4, fn: 70 },
+      },
+      email: { threshold: 0.9, max_fp_rate: 0.004, cv: null },
+    });
+    const page = await t.app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ text: MIDDLE, channel: 'sms' }).toString(),
+    });
+    expect(page.body).toContain(
+      'Spam: spam probability 47.5 % ≥ threshold 30 %, the model&#x27;s operating point for SMS</p>',
+    );
+    expect(page.body).toContain('<dd id="fact-threshold">SMS 0.3, e-mail 0.9 (operating points per channel)</dd>');
+    expect(page.body).not.toContain('placeholder=');
+    const model = await t.app.inject({ url: '/model' });
+    expect(model.body).toContain('each channel below has its own, which decides its messages');
+    expect(model.body).toMatch(
+      /<th scope="row">SMS rows<\/th><td>0.3<\/td><td>≤ 0.1 %<\/td><td>0.1 % \(4 not-spam flagged\)<\/td>/,
+    );
+    expect(model.body).toMatch(/<th scope="row">e-mail rows<\/th><td>0.9<\/td><td>≤ 0.4 %<\/td><td>–<\/td>/);
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    for (const [channel, value] of [
+      ['any', '0.7'],
+      ['sms', '0.3'],
+      ['email', '0.9'],
+    ])
+      expect(metrics).toContain(
+        `spam_model_threshold{version="20261202T000000Z-cccc0001",channel="${channel}"} ${value}\n`,
+      );
   });
 });

@@ -21,7 +21,7 @@ export class MetricsService {
   readonly predictions: Counter<'prediction' | 'model_version'>;
   readonly modelInfo: Gauge<'version' | 'algorithm'>;
   readonly modelLoadSeconds: Gauge<'version'>;
-  readonly modelThreshold: Gauge<'version'>;
+  readonly modelThreshold: Gauge<'version' | 'channel'>;
   readonly modelSwaps: Counter;
 
   constructor(holder: ModelHolder, predictions: PredictionService) {
@@ -53,8 +53,10 @@ export class MetricsService {
     });
     this.modelThreshold = new Gauge({
       name: 'spam_model_threshold',
-      help: "The serving model's decision threshold (its operating point; 0.5 without one), by model version. Requests may decide with their own.",
-      labelNames: ['version'],
+      help:
+        'The serving model\'s decision threshold (its operating point; 0.5 without one): channel="any", and each ' +
+        "channel's own where the model has one per channel. Requests may decide with their own.",
+      labelNames: ['version', 'channel'],
       registers: [this.registry],
     });
     this.modelSwaps = new Counter({
@@ -102,7 +104,11 @@ export class MetricsService {
     this.modelInfo.reset();
     this.modelInfo.set({ version: metadata.version, algorithm: metadata.algorithm }, 1);
     this.modelThreshold.reset();
-    this.modelThreshold.set({ version: metadata.version }, operatingPointOf(artifact).threshold);
+    const point = operatingPointOf(artifact);
+    this.modelThreshold.set({ version: metadata.version, channel: 'any' }, point.threshold);
+    for (const [channel, own] of Object.entries(point.channels)) {
+      if (own) this.modelThreshold.set({ version: metadata.version, channel }, own.threshold);
+    }
     this.modelLoadSeconds.set({ version: metadata.version }, loadMs / 1000);
     this.modelSwaps.inc();
   }
