@@ -21,6 +21,18 @@ const POINT = {
   maxFpRate: 0.001,
   chosenBy: 'lowest threshold keeping the false-positive rate ≤ 0.1 % on out-of-fold probabilities (test figures)',
   cv: { fpRate: 0.0008, recall: 0.88, precision: 0.99, f1: 0.93, fp: 3, fn: 72 },
+  channels: {
+    sms: {
+      threshold: 0.65,
+      maxFpRate: 0.001,
+      cv: { fpRate: 0.0009, recall: 0.9, precision: 0.99, f1: 0.94, fp: 3, fn: 60 },
+    },
+    email: {
+      threshold: 0.85,
+      maxFpRate: 0.004,
+      cv: { fpRate: 0.0035, recall: 0.95, precision: 0.98, f1: 0.965, fp: 5, fn: 25 },
+    },
+  },
 };
 const SPAM =
   'URGENT! You have WON a guaranteed £1000 cash prize. Claim now: call 09061790121 to claim your reward. Free entry!';
@@ -240,16 +252,20 @@ describe('web page in Chromium', () => {
       const page = await browser.newPage({ viewport: { width, height } });
       try {
         await page.goto(`${base}/`);
-        expect(await page.getByLabel('Threshold (optional)').getAttribute('placeholder')).toBe('0.7');
+        expect(await page.locator('#threshold-help').textContent()).toContain(
+          "Empty: the model's threshold, SMS 0.65, e-mail 0.85 (operating points per channel).",
+        );
         await page.getByLabel('Message').fill(SPAM);
         await page.getByRole('button', { name: 'Classify', exact: true }).click();
         await page.waitForSelector('#decision');
         const decision = page.locator('#decision');
         expect(await decision.isVisible()).toBe(true);
         expect(await decision.textContent()).toMatch(
-          /^Spam: spam probability [\d.]+ % ≥ threshold 70 %, the model's operating point$/,
+          /^Spam: spam probability [\d.]+ % ≥ threshold 65 %, the model's operating point for SMS$/,
         );
-        expect(await page.locator('#fact-threshold').textContent()).toBe('0.7 (operating point)');
+        expect(await page.locator('#fact-threshold').textContent()).toBe(
+          'SMS 0.65, e-mail 0.85 (operating points per channel)',
+        );
         await page.screenshot({ path: join(ARTIFACTS, `threshold-${width}-model.png`), fullPage: true });
 
         // A not-spam text with a threshold typed in the form, below its spam probability: the request's threshold decides.
@@ -259,7 +275,7 @@ describe('web page in Chromium', () => {
           headers: { 'content-type': 'application/json' },
           payload: JSON.stringify({ text: HAM }),
         });
-        expect(api.json()).toMatchObject({ prediction: 'not_spam', threshold: 0.7, threshold_source: 'model' });
+        expect(api.json()).toMatchObject({ prediction: 'not_spam', threshold: 0.65, threshold_source: 'model' });
         const below = (api.json().spam_probability / 2).toFixed(8);
         expect(Number(below)).toBeGreaterThan(0);
         await page.getByLabel('Message').fill(HAM);
@@ -275,7 +291,9 @@ describe('web page in Chromium', () => {
 
         await page.goto(`${base}/model`);
         await page.waitForSelector('#operating-point');
-        expect(await page.locator('#operating-point-threshold').textContent()).toBe('0.7 (spam from 70 %)');
+        expect(await page.locator('#operating-point-threshold').textContent()).toBe(
+          '0.7 (spam from 70 %); each channel below has its own, which decides its messages',
+        );
         expect(await page.locator('#operating-point-target').textContent()).toBe('at most 0.1 %');
         expect(await page.locator('#operating-point-cv').textContent()).toContain('0.08 % (3 not-spam flagged)');
         await page
