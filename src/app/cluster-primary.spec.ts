@@ -1,7 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { modelArtifactPresent, requestedWorkers } from './cluster-primary';
+import { join, resolve } from 'node:path';
+import { projectRoot } from '../config/project-root';
+import {
+  modelArtifactPresent,
+  modelLocationFromEnvironment,
+  requestedWorkers,
+  workerEnvironment,
+} from './cluster-primary';
 
 describe(requestedWorkers.name, () => {
   it('should read WEB_CONCURRENCY as a plain number', () => {
@@ -36,5 +42,33 @@ describe(modelArtifactPresent.name, () => {
 
   it('should not wait for training when MODEL_PATH names the artifact', async () => {
     expect(await modelArtifactPresent({ modelPath: '/models/v3.json', modelDir: join(dir, 'missing') })).toBe(true);
+  });
+});
+
+describe(modelLocationFromEnvironment.name, () => {
+  it('should read MODEL_PATH and MODEL_DIR as the classifier does: trimmed, blank as unset, var/models by default', () => {
+    expect(modelLocationFromEnvironment({})).toEqual({
+      modelPath: undefined,
+      modelDir: join(projectRoot(), 'var', 'models'),
+    });
+    expect(modelLocationFromEnvironment({ MODEL_PATH: '  ', MODEL_DIR: ' ' })).toEqual({
+      modelPath: undefined,
+      modelDir: join(projectRoot(), 'var', 'models'),
+    });
+    expect(modelLocationFromEnvironment({ MODEL_PATH: ' models/v3.json ', MODEL_DIR: ' /srv/models ' })).toEqual({
+      modelPath: resolve('models/v3.json'),
+      modelDir: '/srv/models',
+    });
+  });
+});
+
+describe(workerEnvironment.name, () => {
+  it("should fix glibc's mmap threshold for the workers unless the operator tuned it", () => {
+    expect(workerEnvironment({})).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072' });
+    expect(workerEnvironment({ MALLOC_MMAP_THRESHOLD_: '65536' })).toEqual({});
+    expect(workerEnvironment({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=262144' })).toEqual({});
+    expect(workerEnvironment({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toEqual({
+      MALLOC_MMAP_THRESHOLD_: '131072',
+    });
   });
 });

@@ -1,6 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { projectRoot } from '../config/project-root';
 import { ClusterReadinessBook, isWorkerModelMessage } from './cluster-readiness';
 
 /**
@@ -28,6 +30,24 @@ export const ENVIRONMENT_VALID: EnvironmentValidMessage['type'] = 'spam-classifi
  */
 export const WORKER_V8_FLAGS = ['--max-semi-space-size=4'];
 
+/**
+ * Environment of the workers, unless the operator set their own: glibc's mmap threshold fixed at its default
+ * 128 KiB. Left dynamic, it rises to the size of the largest block freed (the model artifact's bytes, V8's
+ * compiler zones), after which such blocks come from the heap arenas and stay resident once freed; fixed, they are
+ * mapped and unmapped: 3–8 MB less per worker after load (docs/footprint.md). musl ignores it.
+ */
+export function workerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const tuned =
+    env.MALLOC_MMAP_THRESHOLD_ !== undefined || /glibc\.malloc\.mmap_threshold/.test(env.GLIBC_TUNABLES ?? '');
+  return tuned ? {} : { MALLOC_MMAP_THRESHOLD_: '131072' };
+}
+
+/**
+ * Set (to "0") in the environment of the workers forked together with the first one: every worker validates the
+ * same environment, so only the first says what is wrong with it; the others exit 78 without repeating it.
+ */
+export const REPORTS_CONFIG_ERRORS = 'SPAM_CLASSIFIER_REPORTS_CONFIG_ERRORS';
+
 /** Artifact files in a model folder, as ModelLoader lists them (temp files and dot files skipped). */
 const ARTIFACT_FILE = /^[^.].*\.(json|model)$/;
 const MODEL_POLL_MS = 200;
@@ -48,6 +68,22 @@ export async function modelArtifactPresent(message: Pick<EnvironmentValidMessage
   return files.some((file) => ARTIFACT_FILE.test(file));
 }
 
+/**
+ * Where the workers will look for a model, read from the raw environment the way the classifier's configuration
+ * reads it (values trimmed, blank = unset, MODEL_DIR defaulting to var/models), so the primary needs none of the
+ * validators. A guess only: the first worker validates and reports the real place.
+ */
+export function modelLocationFromEnvironment(
+  env: NodeJS.ProcessEnv,
+): Pick<EnvironmentValidMessage, 'modelPath' | 'modelDir'> {
+  const modelPath = env.MODEL_PATH?.trim();
+  const modelDir = env.MODEL_DIR?.trim();
+  return {
+    modelPath: modelPath ? resolve(modelPath) : undefined,
+    modelDir: resolve(modelDir || join(projectRoot(), 'var', 'models')),
+  };
+}
+
 function isEnvironmentValid(message: unknown): message is EnvironmentValidMessage {
   return (message as { type?: unknown } | null)?.type === ENVIRONMENT_VALID;
 }
@@ -60,16 +96,24 @@ function logLine(level: 'info' | 'error', msg: string): void {
 }
 
 /**
- * Forks one worker first. Once it reports a valid environment, the others follow at once when a model artifact
- * exists, else once the first worker has trained the default model into MODEL_DIR (so only one process trains).
- * Readiness is the cluster's: the primary counts the workers whose model is loaded and tells every worker the count
- * (src/app/cluster-readiness.ts). A worker that dies is replaced; one refused for its configuration (exit 78) stops the whole service with 78, so
- * a bad environment is reported once and not retried forever. SIGTERM/SIGINT are passed on to every worker.
+ * A later start (a model artifact already where the environment points) forks every worker at once, so they
+ * validate, build and load in parallel. Otherwise one worker is forked first; once it reports a valid environment
+ * the others follow at once when a model artifact exists, else once the first worker has trained the default model
+ * into MODEL_DIR (so only one process trains). Readiness is the cluster's: the primary counts the workers whose
+ * model is loaded and tells every worker the count (src/app/cluster-readiness.ts). A worker that dies is replaced;
+ * one refused for its configuration (exit 78) stops the whole service with 78, so a bad environment is reported
+ * once (by the first worker) and not retried forever: workers still validating are left to exit on their own, the
+ * others are stopped. SIGTERM/SIGINT are passed on to every worker.
  */
 export function runPrimary(workers: number): void {
   let stopping = false;
   let othersForked = false;
+  /** Workers past the environment check (they said so): the ones a refused configuration stops. */
+  const validated = new Set<number>();
   const readiness = new ClusterReadinessBook(workers);
+  const environment = workerEnvironment(process.env);
+  const fork = (reportsConfigErrors = true): Worker =>
+    cluster.fork(reportsConfigErrors ? environment : { ...environment, [REPORTS_CONFIG_ERRORS]: '0' });
   const tellWorkers = (): void => {
     const message = readiness.message();
     for (const worker of Object.values(cluster.workers ?? {}))
@@ -81,10 +125,14 @@ export function runPrimary(workers: number): void {
       logLine('info', `no model in ${message.modelDir} yet: the first worker trains it, the others start after`);
       while (!stopping && !(await modelArtifactPresent(message))) await sleep(MODEL_POLL_MS);
     }
-    for (let i = 1; i < workers && !stopping; i++) cluster.fork();
+    for (let i = 1; i < workers && !stopping; i++) fork();
   };
   cluster.on('message', (worker: Worker, message: unknown) => {
-    if (!othersForked && isEnvironmentValid(message)) void forkOthers(message);
+    if (isEnvironmentValid(message)) {
+      validated.add(worker.id);
+      if (stopping) worker.process.kill('SIGTERM');
+      else if (!othersForked) void forkOthers(message);
+    }
     if (isWorkerModelMessage(message) && readiness.report(worker.id, message)) tellWorkers();
   });
   cluster.on('exit', (worker, code, signal) => {
@@ -97,22 +145,30 @@ export function runPrimary(workers: number): void {
     if (code === EXIT_CONFIG) {
       logLine('error', `worker ${worker.process.pid} refused the configuration: stopping`);
       process.exitCode = EXIT_CONFIG;
-      stop('SIGTERM');
+      // A worker still validating the same environment exits by itself (the first one saying why); one past the
+      // check is stopped.
+      stop('SIGTERM', (running) => validated.has(running.id));
       if (left === 0) process.exit(EXIT_CONFIG);
       return;
     }
     logLine('error', `worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-    cluster.fork();
+    fork();
   });
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals, which: (worker: Worker) => boolean = () => true) => {
     if (stopping) return;
     stopping = true;
     const running = Object.values(cluster.workers ?? {});
     if (running.length === 0) process.exit(process.exitCode ?? 0);
-    for (const worker of running) worker?.process.kill(signal);
+    for (const worker of running) if (worker && which(worker)) worker.process.kill(signal);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   cluster.setupPrimary({ execArgv: [...WORKER_V8_FLAGS, ...process.execArgv] });
-  cluster.fork();
+  void modelArtifactPresent(modelLocationFromEnvironment(process.env)).then((present) => {
+    if (stopping) return;
+    fork();
+    if (!present) return;
+    othersForked = true;
+    for (let i = 1; i < workers; i++) fork(false);
+  });
 }

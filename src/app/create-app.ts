@@ -8,7 +8,6 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import handlebars from 'handlebars';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler } from 'fastify';
@@ -17,7 +16,7 @@ import { AppModule, PREDICTION_ROUTES, type AppOptions } from './app.module';
 import { projectRoot } from '../config/project-root';
 import { loadEnvironment } from './environment';
 import { MetricsService } from '../metrics/metrics.service';
-import { registerViewHelpers } from '../web/view-helpers';
+import { lazyHandlebars } from '../web/view-helpers';
 import { AllExceptionsFilter } from '../http/all-exceptions.filter';
 import { serverTimeoutOptions } from '../http/http.config';
 import { refuseConnectMethod } from '../http/connect-method';
@@ -130,9 +129,8 @@ async function configureFastify(app: NestFastifyApplication): Promise<void> {
     maxAge: '1h',
     index: false,
   });
-  registerViewHelpers(handlebars);
   app.setViewEngine({
-    engine: { handlebars },
+    engine: { handlebars: lazyHandlebars() },
     templates: join(projectRoot(), 'views'),
     layout: 'layout.hbs',
     options: { partials: { result: 'partials/result.hbs', nav: 'partials/nav.hbs' } },

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { ENVIRONMENT_VALID, EXIT_CONFIG, type EnvironmentValidMessage } from './cluster-primary';
+import { ENVIRONMENT_VALID, EXIT_CONFIG, REPORTS_CONFIG_ERRORS, type EnvironmentValidMessage } from './cluster-primary';
 import { InvalidEnvironmentError, loadEnvironment, type AppConfig } from './environment';
 
 /**
@@ -12,7 +12,8 @@ export async function serve(): Promise<void> {
     config = loadEnvironment(process.env);
   } catch (error) {
     if (error instanceof InvalidEnvironmentError) {
-      process.stderr.write(`${error.message}\n`);
+      // Workers forked together validate the same environment: the first one says what is wrong.
+      if (process.env[REPORTS_CONFIG_ERRORS] !== '0') process.stderr.write(`${error.message}\n`);
       process.exit(EXIT_CONFIG);
     }
     throw error;

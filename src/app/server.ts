@@ -10,6 +10,7 @@ import { ROOT_LOGGER } from '../http/logging';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { ModelHolder } from '../classifier/model-holder.service';
 import { registerClusterReadiness } from './cluster-readiness';
+import { collectStartGarbageOnce } from './start-up-garbage';
 import { loadSecretsBeforeBootstrap } from '../vault/load-secrets';
 
 /**
@@ -28,8 +29,11 @@ export async function startServer(config: AppConfig): Promise<void> {
     process.exit(EXIT_CONFIG);
   }
   const app = await createApp({ ...productionAppOptions(), config });
+  const holder = app.get(ModelHolder);
+  // Registered first, so the start's garbage is collected before a worker tells the primary it can serve.
+  collectStartGarbageOnce(holder);
   // A worker is ready only when every worker of the cluster can serve (the port is shared).
-  if (cluster.isWorker) registerClusterReadiness(app.get(ReadinessRegistry), app.get(ModelHolder), process);
+  if (cluster.isWorker) registerClusterReadiness(app.get(ReadinessRegistry), holder, process);
   await app.listen({ port: http.port, host: http.host });
   // One line says where to go (the first worker's, in a cluster); Nest's route list is at debug level.
   if (!cluster.isWorker || cluster.worker?.id === 1) {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClassifierConfig } from './config/classifier.config';
 import type { ArtifactCodec, DefaultModelTrainer } from './model-artifact.port';
-import type { ModelHolder } from './model-holder.service';
+import { ModelHolder } from './model-holder.service';
 import { ModelLoader, ModelLoadError, ModelNotFoundError } from './model-loader.service';
 
 describe(ModelLoader.name, () => {
@@ -25,7 +25,7 @@ describe(ModelLoader.name, () => {
       throw new Error('checksum mismatch');
     },
   } as unknown as ArtifactCodec;
-  const loader = () => new ModelLoader({ modelDir: dir } as ClassifierConfig, {} as ModelHolder, codec);
+  const loader = () => new ModelLoader({ modelDir: dir } as ClassifierConfig, new ModelHolder(codec), codec);
 
   it('should refuse a reload of an unknown name with a typed 404 error', async () => {
     const error = await loader()
@@ -63,10 +63,35 @@ describe(ModelLoader.name, () => {
     const starting = (training: { train: jest.Mock }) =>
       new ModelLoader(
         { modelDir: dir } as ClassifierConfig,
-        {} as ModelHolder,
+        new ModelHolder(codec),
         codec,
         training as unknown as DefaultModelTrainer,
       );
+
+    it('should parse each artifact once and serve the newest (no second parse to load it)', async () => {
+      writeFileSync(join(dir, 'old.json'), JSON.stringify({ version: 'v1', createdAt: '2026-01-01T00:00:00Z' }));
+      writeFileSync(join(dir, 'new.json'), JSON.stringify({ version: 'v2', createdAt: '2026-02-01T00:00:00Z' }));
+      const parsed: string[] = [];
+      const counting = {
+        parse: (bytes: Buffer, source: string) => {
+          parsed.push(source);
+          const metadata = JSON.parse(bytes.toString('utf8')) as { version: string };
+          return { metadata: { ...metadata, algorithm: 'svm' }, checksum: `sha-${metadata.version}` };
+        },
+        toClassifier: () => ({}),
+      } as unknown as ArtifactCodec;
+      const holder = new ModelHolder(counting);
+      const loader = new ModelLoader({ modelDir: dir } as ClassifierConfig, holder, counting);
+      const active = await loader.loadAtStart();
+      expect(active.artifact.metadata.version).toBe('v2');
+      expect(holder.active()).toBe(active);
+      expect(active.source).toBe('new.json');
+      expect(loader.lastLoaded()).toEqual({ path: join(dir, 'new.json'), checksum: 'sha-v2' });
+      expect(parsed.sort()).toEqual(['new.json', 'old.json']);
+      // A later listing (the model page, a reload) reuses what the start verified.
+      expect((await loader.listArtifacts()).map((entry) => entry.artifact?.metadata.version)).toEqual(['v2', 'v1']);
+      expect(parsed).toHaveLength(2);
+    });
 
     it('should not train over a refused artifact but move it aside and say why', async () => {
       writeFileSync(join(dir, 'model.json'), '{"tampered":true}');
@@ -112,7 +137,7 @@ describe(ModelLoader.name, () => {
             throw new Error(`not JSON: ${bytes.toString('utf8')}`);
           },
         } as unknown as ArtifactCodec;
-        const loader = new ModelLoader({ modelDir: dir } as ClassifierConfig, {} as ModelHolder, echoing);
+        const loader = new ModelLoader({ modelDir: dir } as ClassifierConfig, new ModelHolder(echoing), echoing);
         const [entry] = await loader.listArtifacts();
         expect(entry).toMatchObject({
           file: 'model.json',
