@@ -8,8 +8,8 @@ import type { ModelHolder } from '../classifier/model-holder.service';
  * A start leaves garbage that only a major collection frees: compiling ~1,300 modules, building the application,
  * parsing the artifact. Under a steady load of small requests the young generation absorbs the requests' garbage
  * and V8 may not run a major collection for a long time, so the start's leftovers stay resident and the old
- * generation's next limit is sized on them. Collected once before the first request, a worker holds ~15 MB less
- * after 10 s of load (docs/footprint.md), for one pause of ~30–60 ms while it is not serving yet.
+ * generation's next limit is sized on them. Collected once before the first request, a worker holds ~10 MB less
+ * after 10 s of load (docs/footprint.md), for one pause of ~30–55 ms while it is not serving yet.
  *
  * Returns a function that unsubscribes (when the first model has not come yet).
  */
