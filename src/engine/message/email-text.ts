@@ -1,5 +1,23 @@
-import { convert } from 'html-to-text';
-import PostalMime from 'postal-mime';
+import type * as HtmlToText from 'html-to-text';
+import type PostalMimeModule from 'postal-mime';
+
+type PostalMime = typeof PostalMimeModule;
+
+/**
+ * The MIME parser and the HTML converter (5.5 MB and ~90 ms of a start together) load with the first email, so a
+ * process that classifies only SMS never holds them.
+ */
+let emailLibraries: { readonly PostalMime: PostalMime; readonly convert: typeof HtmlToText.convert } | undefined;
+
+function libraries(): NonNullable<typeof emailLibraries> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see above */
+  emailLibraries ??= {
+    PostalMime: (require('postal-mime') as { default: PostalMime }).default,
+    convert: (require('html-to-text') as typeof HtmlToText).convert,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return emailLibraries;
+}
 
 /**
  * HTML nested deeper than this is cut with "...": html-to-text recurses once per level, so a few thousand nested tags
@@ -45,6 +63,7 @@ export interface EmailTextOptions {
  */
 export async function emailToText(raw: Buffer | string, options: EmailTextOptions = {}): Promise<string> {
   const limit = options.maxRawChars;
+  const { PostalMime, convert } = libraries();
   const message = await PostalMime.parse(prefix(raw, limit));
   const body = message.html ? convert(prefix(message.html, limit), HTML_TO_TEXT_OPTIONS) : (message.text ?? '');
   const subject = message.subject ?? '';
@@ -58,7 +77,7 @@ function prefix<T extends Buffer | string>(value: T, limit: number | undefined):
   return (typeof value === 'string' ? value.slice(0, limit) : value.subarray(0, limit)) as T;
 }
 
-type ParsedEmail = Awaited<ReturnType<typeof PostalMime.parse>>;
+type ParsedEmail = Awaited<ReturnType<PostalMime['parse']>>;
 
 function headerLines(message: ParsedEmail): string[] {
   const header = (key: string): string | undefined => message.headers.find((h) => h.key === key)?.value;
