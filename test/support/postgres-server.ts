@@ -35,9 +35,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/** util-linux's runuser, also when the PATH leaves out the sbin folders (a non-login root shell). */
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find((path) => existsSync(path)) ?? 'runuser';
+
 /** Tests run as root; PostgreSQL refuses to, so its commands run as the `postgres` OS user. */
 function asPostgres(command: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  return process.getuid?.() === 0 ? [RUNUSER, ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
 /**
