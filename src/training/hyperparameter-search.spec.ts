@@ -79,16 +79,20 @@ describe(objectiveOf.name, () => {
 describe(searchSpace.name, () => {
   it('should use the full grid and 5 folds for SMS-sized data, a small one and 3 folds above the limit', () => {
     const small = searchSpace(100_000);
-    expect(small.length).toBeGreaterThan(10);
+    const large = searchSpace(LARGE_CORPUS_CHARS + 1);
     expect(new Set(small.map((c) => c.algorithm))).toEqual(new Set(['svm', 'logistic_regression', 'naive_bayes']));
-    expect(searchSpace(LARGE_CORPUS_CHARS + 1).length).toBeLessThan(small.length);
+    expect(small.some((c) => c.params.nbAlpha !== undefined)).toBe(false);
+    expect(large.every((c) => c.params.calibrationFolds === 3)).toBe(true);
+    expect(small.some((c) => c.params.calibrationFolds !== undefined)).toBe(false);
     expect(searchFolds(100)).toBe(5);
     expect(searchFolds(LARGE_CORPUS_CHARS + 1)).toBe(3);
     expect(searchSpace(100, ['naive_bayes']).every((c) => c.algorithm === 'naive_bayes')).toBe(true);
   });
 
   it('should describe a candidate for reports', () => {
-    expect(describeCandidate(searchSpace(1)[0])).toBe('svm (char_wb 1-5, C=1, nb_alpha=0.1)');
+    expect(describeCandidate(searchSpace(1)[0])).toBe('svm (char_wb 1-5, C=3)');
+    const nbsvm = { ...searchSpace(1)[0], params: { C: 1, classWeight: null, nbAlpha: 0.1 } };
+    expect(describeCandidate(nbsvm)).toBe('svm (char_wb 1-5, C=1, nb_alpha=0.1)');
   });
 });
 
