@@ -263,10 +263,11 @@ export const LARGE_CORPUS_CHARS = 1_500_000;
  * SMS-sized data: plain linear models over char n-grams lead. NBSVM (a linear model on features scaled by naive
  * Bayes log-count ratios, `nbAlpha`) wins the inner 5-fold CV on the SMS training rows at a 0.1 % budget (char_wb
  * 1–5 C=1 α=0.1 F1 0.9682 against 0.9619 for the best plain SVM), but not once the whole search is cross-validated:
- * nested CV on the same training rows (5 outer folds × 2 seeds; search, fit and threshold inside each outer training
- * part) gives this grid F1 0.9708 with 1.9 false positives per held-out fold of 772 ham, the grid with the seven NBSVM
- * candidates ahead of it 0.9694 with 1.8, and the earlier 22-candidate grid 0.9690 with 2.0 (2.9 at threshold 0.5).
- * NBSVM is chosen for its luck on the inner folds, so it stays out; the engine still fits it on request.
+ * nested CV (`npm run bench:nested-cv`) on the same training rows (5 outer folds × 2 seeds; search, fit and
+ * threshold inside each outer training part) gives this grid F1 0.9708 with 1.9 false positives per held-out fold
+ * of 772 ham, the grid with the seven NBSVM candidates ahead of it 0.9694 with 1.8, and the earlier 22-candidate
+ * grid 0.9690 with 2.0 (2.9 at threshold 0.5). NBSVM is chosen for its luck on the inner folds, so it stays out;
+ * the engine still fits it on request.
  *
  * Larger data (email): the strongest configurations only, so that search + fit stays near a minute. 3-fold CV on the
  * SpamAssassin training rows (first 20,000 characters) at a 0.4 % budget: svm C=3 ham 2 F1 0.9884 (13 FP, 22 FN),
