@@ -77,7 +77,7 @@ describe(objectiveOf.name, () => {
 });
 
 describe(searchSpace.name, () => {
-  it('should use the full grid and 5 folds for SMS-sized data, a small one and 3 folds above the limit', () => {
+  it('should use the SMS grid (no NBSVM) and 5 folds for SMS-sized data, the email grid and 3 folds above the limit', () => {
     const small = searchSpace(100_000);
     const large = searchSpace(LARGE_CORPUS_CHARS + 1);
     expect(new Set(small.map((c) => c.algorithm))).toEqual(new Set(['svm', 'logistic_regression', 'naive_bayes']));

@@ -253,7 +253,7 @@ function candidate(
   };
 }
 
-/** Above this many training characters (≈ the SMS training rows ×4) the search uses the smaller grid and 3 folds. */
+/** Above this many training characters (≈ the SMS training rows ×4) the search uses the email grid and 3 folds. */
 export const LARGE_CORPUS_CHARS = 1_500_000;
 
 /**
