@@ -90,9 +90,9 @@ describe(searchSpace.name, () => {
   });
 
   it('should describe a candidate for reports', () => {
-    expect(describeCandidate(searchSpace(1)[0])).toBe('svm (char_wb 1-5, C=3)');
+    expect(describeCandidate(searchSpace(1)[0])).toBe('svm (char_wb 1-5 + char_wb 2-5 + word 1-2, C=1)');
     const nbsvm = { ...searchSpace(1)[0], params: { C: 1, classWeight: null, nbAlpha: 0.1 } };
-    expect(describeCandidate(nbsvm)).toBe('svm (char_wb 1-5, C=1, nb_alpha=0.1)');
+    expect(describeCandidate(nbsvm)).toBe('svm (char_wb 1-5 + char_wb 2-5 + word 1-2, C=1, nb_alpha=0.1)');
   });
 });
 
