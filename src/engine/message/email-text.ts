@@ -40,9 +40,10 @@ const MAX_HEADER_CHARS = 200;
 
 export interface EmailTextOptions {
   /**
-   * Start with one line each for the sender, the message's content type and charset, and its mail program
-   * (default true). Only headers the sender writes and a user's submitted email still holds: no Received,
-   * Message-ID, Date, list or spam-filter headers, nothing that tells which mailbox the message was collected from.
+   * Start with one line each for the sender, the message's content type and charset, and its mail program, then
+   * the `Links:` and `HTML:` lines (default true). Only headers the sender writes and a user's submitted email still
+   * holds: no Received, Message-ID, Date, list or spam-filter headers, nothing that tells which mailbox the message
+   * was collected from.
    */
   readonly headers?: boolean;
   /**
@@ -59,17 +60,21 @@ export interface EmailTextOptions {
  * plain parts plus the HTML as text without duplicates; without HTML the plain parts are used as they are.
  *
  * The header lines were chosen by 5-fold CV on the SpamAssassin training rows (LinearSVC, char_wb 2–5, balanced):
- * F1 0.9862 (26 FP, 16 FN) without them, 0.9882 (23 FP, 13 FN) with From + Content-Type + X-Mailer.
+ * F1 0.9862 (26 FP, 16 FN) without them, 0.9882 (23 FP, 13 FN) with From + Content-Type + X-Mailer. The `Links:` and
+ * `HTML:` lines (see structureLines) by nested CV of `--algorithm best` on the same rows (5 outer folds, seed 7):
+ * F1 0.9837 (2.4 FP, 7.4 FN per held-out fold of 664 ham) without them, 0.9864 (2.2 FP, 6.0 FN) with them. A line
+ * with the share of capital letters, tried on top, gave 0.9871 with 2.4 FP: within the noise, not kept.
  */
 export async function emailToText(raw: Buffer | string, options: EmailTextOptions = {}): Promise<string> {
   const limit = options.maxRawChars;
   const { PostalMime, convert } = libraries();
   const message = await PostalMime.parse(prefix(raw, limit));
-  const body = message.html ? convert(prefix(message.html, limit), HTML_TO_TEXT_OPTIONS) : (message.text ?? '');
+  const html = message.html ? prefix(message.html, limit) : undefined;
+  const body = html ? convert(html, HTML_TO_TEXT_OPTIONS) : (message.text ?? '');
   const subject = message.subject ?? '';
   const text = subject ? `${subject}\n${body}` : body;
   if (options.headers === false) return text;
-  return `${headerLines(message).join('\n')}\n${text}`;
+  return `${[...headerLines(message), ...structureLines(html, body)].join('\n')}\n${text}`;
 }
 
 function prefix<T extends Buffer | string>(value: T, limit: number | undefined): T {
@@ -90,6 +95,59 @@ function headerLines(message: ParsedEmail): string[] {
     `From: ${clip(sender)}`,
     `Content-Type: ${clip(`${type.trim()} ${charset ?? ''}`.trim()).toLowerCase()}`,
     `X-Mailer: ${mailer ? clip(mailer) : 'none'}`,
+  ];
+}
+
+/** At most this many distinct link hosts are named (a message with hundreds of links must not outweigh its body). */
+export const MAX_LINK_HOSTS = 10;
+
+const HREF = /\bhref\s*=\s*["']?\s*([a-z][a-z0-9+.-]*:\/\/[^"'\s>]+|mailto:[^"'\s>]+)/gi;
+const TEXT_URL = /\b(?:https?|ftp):\/\/[^\s<>"']+/gi;
+const COUNTED_TAGS = /<\s*(a|b|center|font|form|iframe|img|input|map|script|style|table)\b/gi;
+const IPV4 = /^\d+(?:\.\d+){3}$/;
+
+/** A link's host for the model: `mailto`, `ip-address` for a numeric host, else the host name without `www.`. */
+function linkHost(url: string): string | undefined {
+  if (/^mailto:/i.test(url)) return 'mailto';
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return IPV4.test(host) ? 'ip-address' : host.replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** 0, 1, 2-3, 4-10 or many: a count as a word the model can weigh. */
+function countBucket(n: number): string {
+  return n === 0 ? '0' : n === 1 ? '1' : n <= 3 ? '2-3' : n <= 10 ? '4-10' : 'many';
+}
+
+/**
+ * Two lines on what the text alone hides: `Links:` the number of links (HTML hrefs, which the text conversion drops,
+ * and URLs in the text) and their first MAX_LINK_HOSTS distinct hosts; `HTML:` `none` for a message without HTML,
+ * else which of a few tags it uses and how often (`font4-10 img1 table2-3`), `plain` when none of them.
+ */
+function structureLines(html: string | undefined, body: string): string[] {
+  const hosts = new Set<string>();
+  let links = 0;
+  const count = (url: string) => {
+    links++;
+    const host = linkHost(url);
+    if (host !== undefined && hosts.size < MAX_LINK_HOSTS) hosts.add(host);
+  };
+  if (html) for (const match of html.matchAll(HREF)) count(match[1]);
+  for (const match of body.matchAll(TEXT_URL)) count(match[0]);
+  const tags = new Map<string, number>();
+  if (html) {
+    for (const match of html.matchAll(COUNTED_TAGS)) {
+      const tag = match[1].toLowerCase();
+      tags.set(tag, (tags.get(tag) ?? 0) + 1);
+    }
+  }
+  const tagWords = [...tags].map(([tag, n]) => `${tag}${countBucket(n)}`).join(' ');
+  return [
+    `Links: ${[countBucket(links), ...hosts].join(' ')}`,
+    `HTML: ${html ? tagWords || 'plain' : 'none'}`,
   ];
 }
 

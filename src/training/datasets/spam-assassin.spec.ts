@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveDataDir } from './data-dir';
-import { emailToText } from '../../engine';
+import { emailToText, MAX_LINK_HOSTS } from '../../engine';
 import { countSpam } from './labelled-text';
 import { listCorpusFiles, loadSpamAssassin, packageCorpusDir } from './spam-assassin';
 import { applySplit, loadSplit } from './split-file';
@@ -29,14 +29,37 @@ describe(emailToText.name, () => {
       '',
     ].join('\r\n');
     expect(await emailToText(raw)).toBe(
-      'From: Ann Example <ann@example.org>\nContent-Type: text/plain iso-8859-1\nX-Mailer: Mutt 1.4\nHello\nplain body\n',
+      'From: Ann Example <ann@example.org>\nContent-Type: text/plain iso-8859-1\nX-Mailer: Mutt 1.4\nLinks: 0\nHTML: none\nHello\nplain body\n',
     );
   });
 
   it('should name a missing sender, content type or mail program, and cut a very long header', async () => {
     const text = await emailToText(`User-Agent: ${'x'.repeat(500)}\r\nSubject: Hi\r\n\r\nbody\r\n`);
-    expect(text).toBe(`From: \nContent-Type: text/plain\nX-Mailer: ${'x'.repeat(200)}\nHi\nbody\n`);
-    expect(await emailToText('')).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\n');
+    expect(text).toBe(`From: \nContent-Type: text/plain\nX-Mailer: ${'x'.repeat(200)}\nLinks: 0\nHTML: none\nHi\nbody\n`);
+    expect(await emailToText('')).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\nLinks: 0\nHTML: none\n');
+  });
+
+  it('should count the links and name their hosts, HTML hrefs included, and the HTML tags a message uses', async () => {
+    const html = [
+      'Subject: Offer',
+      'Content-Type: text/html; charset=us-ascii',
+      '',
+      '<html><body><table><tr><td><font color=red>WIN</font> <font>big</font>',
+      '<a href="http://www.Prize.example.com/claim?id=1">claim</a> <a href=\'https://93.184.216.34/x\'>here</a>',
+      '<a href="mailto:win@example.com">mail us</a> <a href="#top">top</a> <img src="cid:1"></td></tr></table>',
+      'or see http://prize.example.com/more</body></html>',
+      '',
+    ].join('\r\n');
+    const lines = (await emailToText(html)).split('\n');
+    expect(lines[3]).toBe('Links: 4-10 prize.example.com ip-address mailto');
+    expect(lines[4]).toBe('HTML: table1 font2-3 a4-10 img1');
+    expect(lines.join(' ')).not.toContain('93.184.216.34');
+    const many = Array.from({ length: 30 }, (_, i) => `http://host${i}.example/`).join(' ');
+    const plain = (await emailToText(`Subject: s\r\n\r\n${many}\r\n`)).split('\n');
+    expect(plain[3]).toBe(`Links: many ${Array.from({ length: MAX_LINK_HOSTS }, (_, i) => `host${i}.example`).join(' ')}`);
+    expect(plain[4]).toBe('HTML: none');
+    const bare = await emailToText('Content-Type: text/html\r\n\r\n<p>hello</p>\r\n');
+    expect(bare.split('\n').slice(3, 5)).toEqual(['Links: 0', 'HTML: plain']);
   });
 
   it('should decode encoded words and quoted-printable, taking one side of a multipart/alternative', async () => {
@@ -83,7 +106,7 @@ describe(loadSpamAssassin.name, () => {
       await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
       writeFileSync(join(corpus, 'spam-2/00003.cccc.txt'), 'Subject: changed\r\n\r\nnew text\r\n');
       const rows = await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
-      expect(rows[3].text).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\nchanged\nnew text\n');
+      expect(rows[3].text).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\nLinks: 0\nHTML: none\nchanged\nnew text\n');
     } finally {
       rmSync(corpus, { recursive: true, force: true });
     }

@@ -17,7 +17,7 @@ export const SPAM_ASSASSIN_GROUPS: Readonly<Record<string, 0 | 1>> = {
 };
 
 /** Bump when the text extraction changes, so that caches made by older code are ignored. */
-const EXTRACTION_VERSION = 2;
+const EXTRACTION_VERSION = 3;
 
 export interface SpamAssassinOptions {
   /** A folder with the same layout as the package's `data/` (`<group>/<file>.txt`); default: the npm package's. */
