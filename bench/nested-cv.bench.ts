@@ -33,7 +33,7 @@ threshold, and their mean ± sd.
   --max-fp-rate R     the operating point's budget, 0 ≤ R < 1, or none for 0.5 (default: each channel's default)
   --data-dir DIR      data folder (default: $SPAM_DATA_DIR or ../shared/data)
   --json              one JSON document on stdout
-SMS takes about 15 s per seed on 2 idle cores, email about 2–3 min.
+SMS takes about 30 s per seed on 2 idle cores, email about 2 min.
 `;
 
 interface Options {

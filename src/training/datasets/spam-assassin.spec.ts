@@ -35,7 +35,9 @@ describe(emailToText.name, () => {
 
   it('should name a missing sender, content type or mail program, and cut a very long header', async () => {
     const text = await emailToText(`User-Agent: ${'x'.repeat(500)}\r\nSubject: Hi\r\n\r\nbody\r\n`);
-    expect(text).toBe(`From: \nContent-Type: text/plain\nX-Mailer: ${'x'.repeat(200)}\nLinks: 0\nHTML: none\nHi\nbody\n`);
+    expect(text).toBe(
+      `From: \nContent-Type: text/plain\nX-Mailer: ${'x'.repeat(200)}\nLinks: 0\nHTML: none\nHi\nbody\n`,
+    );
     expect(await emailToText('')).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\nLinks: 0\nHTML: none\n');
   });
 
@@ -56,7 +58,9 @@ describe(emailToText.name, () => {
     expect(lines.join(' ')).not.toContain('93.184.216.34');
     const many = Array.from({ length: 30 }, (_, i) => `http://host${i}.example/`).join(' ');
     const plain = (await emailToText(`Subject: s\r\n\r\n${many}\r\n`)).split('\n');
-    expect(plain[3]).toBe(`Links: many ${Array.from({ length: MAX_LINK_HOSTS }, (_, i) => `host${i}.example`).join(' ')}`);
+    expect(plain[3]).toBe(
+      `Links: many ${Array.from({ length: MAX_LINK_HOSTS }, (_, i) => `host${i}.example`).join(' ')}`,
+    );
     expect(plain[4]).toBe('HTML: none');
     const bare = await emailToText('Content-Type: text/html\r\n\r\n<p>hello</p>\r\n');
     expect(bare.split('\n').slice(3, 5)).toEqual(['Links: 0', 'HTML: plain']);
@@ -106,7 +110,9 @@ describe(loadSpamAssassin.name, () => {
       await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
       writeFileSync(join(corpus, 'spam-2/00003.cccc.txt'), 'Subject: changed\r\n\r\nnew text\r\n');
       const rows = await loadSpamAssassin(undefined, { corpusDir: corpus, cacheDir: cache, cache: true });
-      expect(rows[3].text).toBe('From: \nContent-Type: text/plain\nX-Mailer: none\nLinks: 0\nHTML: none\nchanged\nnew text\n');
+      expect(rows[3].text).toBe(
+        'From: \nContent-Type: text/plain\nX-Mailer: none\nLinks: 0\nHTML: none\nchanged\nnew text\n',
+      );
     } finally {
       rmSync(corpus, { recursive: true, force: true });
     }
