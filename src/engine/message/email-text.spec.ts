@@ -23,6 +23,11 @@ describe(`${emailToText.name} bounds`, () => {
     expect(cut.slice(cut.indexOf('offer\n')).length).toBeLessThan(5_000);
   });
 
+  it('should find a link after spaces and quotes between href= and the URL', async () => {
+    const spaced = await emailToText(`${HTML_HEAD}<a href = \t "http://spaced.example/x">x</a>`);
+    expect(spaced.split('\n')[3]).toBe('Links: 1 spaced.example');
+  });
+
   it('should read a message shorter than the bound exactly as training does', async () => {
     const files = corpusFiles();
     expect(files.length).toBeGreaterThan(3);
@@ -51,6 +56,19 @@ describe(EmailTextPool.name, () => {
       const inThreads = await Promise.all(raws.map((raw) => pool.extract(raw, { maxRawChars: 80_000 })));
       const here = await Promise.all(raws.map((raw) => emailToText(raw, { maxRawChars: 80_000 })));
       expect(inThreads).toEqual(here);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('should extract a long run of spaces after href= within the default time limit', async () => {
+    // A link pattern with two adjacent \s* backtracks quadratically on this (36 s here): the thread would be stopped
+    // at its time limit and the message refused. The pattern in use is linear.
+    const pool = new EmailTextPool();
+    try {
+      const hostile = `${HTML_HEAD}<a href=${' '.repeat(300_000)}>x</a>`;
+      const text = await pool.extract(hostile, { maxRawChars: 400_000 });
+      expect(text.split('\n')[3]).toBe('Links: 0');
     } finally {
       await pool.close();
     }
